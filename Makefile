@@ -1,0 +1,24 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint messages
+
+$(BIN)/tillit: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/tillit
+	$(BIN)/tillit demo
+
+test: $(BIN)/tillit
+	$(BIN)/pytest
+
+lint: $(BIN)/tillit
+	$(BIN)/ruff check .
+
+messages: $(BIN)/tillit
+	$(BIN)/tillit compilemessages_polib

@@ -1,0 +1,1 @@
+"""Tillit: a webshop whose handling of personal data is what its privacy policy says."""

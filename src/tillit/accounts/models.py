@@ -1,0 +1,85 @@
+"""Customer and staff accounts (P06) and the address book (P12).
+
+An account stores exactly what the policy lists: name, e-mail, phone, user ID, password
+(only as an Argon2id hash) and company, plus the org.nr company buyers give.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    username = models.CharField(
+        _("user ID"), max_length=60, unique=True, validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+        error_messages={"unique": _("That user ID is taken.")},
+    )
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    company = models.CharField(_("company"), max_length=150, blank=True)
+    org_nr = models.CharField(_("company registration number (org.nr)"), max_length=20, blank=True)
+    is_staff = models.BooleanField(_("staff"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("registered"), default=timezone.now)
+
+    objects = AccountManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email", "name"]
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ", 1)[0] if self.name else self.username
+
+    @property
+    def is_company_buyer(self) -> bool:
+        return bool(self.company)
+
+
+class Address(models.Model):
+    """An entry in a customer's address book."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    name = models.CharField(_("name"), max_length=150)
+    company = models.CharField(_("company"), max_length=150, blank=True)
+    street = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=12)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, default="SE",
+                               choices=[("SE", _("Sweden"))])
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    is_default = models.BooleanField(_("default address"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_default", "name", "id"]
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.street}, {self.postal_code} {self.city}"

@@ -1,0 +1,52 @@
+from django.utils.translation import gettext_lazy as _
+
+from tillit.privacy import datamap as dm
+
+from .models import Address, User
+
+dm.declare(
+    User,
+    title=_("Your customer account"),
+    subject=dm.Subject(person=True, kinds=("customer", "staff")),
+    fields={
+        "name": dm.Field("user.name"),
+        "email": dm.Field("user.contact.email"),
+        "phone": dm.Field("user.contact.phone_number"),
+        "username": dm.Field("user.account.username"),
+        "password": dm.Field("user.authorization.credentials"),
+        "company": dm.Field("user.workplace"),
+        "org_nr": dm.Field("user.government_id"),
+        "date_joined": dm.Field("user.authorization", dm.GENERATED),
+        "last_login": dm.Field("user.authorization", dm.GENERATED),
+    },
+    uses=[
+        dm.Use("essential.service", dm.CONTRACT,
+               _("to run your account and handle your orders")),
+        dm.Use("essential.service.authentication", dm.CONTRACT,
+               _("to let you log in")),
+        dm.Use("essential.service.notifications", dm.CONTRACT,
+               _("to communicate with you about your account and orders")),
+    ],
+    retention=dm.WhileAccountExists(),
+    on_erasure=dm.DELETE,
+    recipients=("hosting", "email_provider"),
+)
+
+dm.declare(
+    Address,
+    title=_("Your address book"),
+    subject=dm.Subject(user="user"),
+    fields={
+        "name": dm.Field("user.name"),
+        "company": dm.Field("user.workplace"),
+        "street": dm.Field("user.contact.address.street"),
+        "postal_code": dm.Field("user.contact.address.postal_code"),
+        "city": dm.Field("user.contact.address.city"),
+        "country": dm.Field("user.contact.address.country"),
+        "phone": dm.Field("user.contact.phone_number"),
+    },
+    uses=[dm.Use("essential.service", dm.CONTRACT, _("to deliver your orders"))],
+    retention=dm.WhileAccountExists(),
+    on_erasure=dm.DELETE,
+    recipients=("hosting",),
+)

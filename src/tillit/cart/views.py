@@ -1,0 +1,8 @@
+from django.http import HttpResponse
+
+
+def detail(request):
+    return HttpResponse("cart")
+
+
+add = update = remove = detail

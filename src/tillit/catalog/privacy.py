@@ -1,0 +1,6 @@
+from tillit.privacy import datamap as dm
+
+from .models import Category, Product
+
+dm.no_personal_data(Category, "Product categories of the shop.")
+dm.no_personal_data(Product, "The shop's products, prices and stock.")

@@ -1,0 +1,293 @@
+"""The data map: one declaration per model that holds personal data.
+
+Each app's ``privacy.py`` (found by :func:`autodiscover`, as ``admin.py`` is) calls
+:func:`declare` for every model that holds personal data and :func:`no_personal_data` for
+models that look as if they might but do not. Everything that speaks about personal data
+(the policy page, the Art. 30 record, exports, erasure, retention) reads this registry and
+nothing else, so a fact is stated once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+GIVEN, GENERATED, THIRD_PARTY = "given", "generated", "third_party"
+CONTRACT, LEGAL_OBLIGATION = "contract", "legal_obligation"
+LEGITIMATE_INTEREST, CONSENT = "legitimate_interest", "consent"
+
+Text = str | Promise
+
+
+@dataclass(frozen=True)
+class Field:
+    """One personal field: its fideslang category and where the value comes from."""
+
+    category: str
+    source: str = GIVEN
+
+
+@dataclass(frozen=True)
+class Use:
+    """What a record is used for (a fideslang data use) and the legal basis for it."""
+
+    purpose: str
+    basis: str
+    description: Text = ""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How a row finds its person.
+
+    ``person=True``: the row is the person (the account). ``user``: a ``__`` path to the
+    account. ``email``: a field holding the person's e-mail (guest orders, sign-ups).
+    ``session``: a field holding a session key (guest carts). Several may be given.
+    """
+
+    person: bool = False
+    user: str = ""
+    email: str = ""
+    session: str = ""
+    kinds: tuple[str, ...] = ("customer",)
+
+    def link_fields(self) -> set[str]:
+        """The model's own fields that are the link to the person (first path segment)."""
+        return {p.split("__", 1)[0] for p in (self.user, self.email, self.session) if p}
+
+    def rows_for(self, model: type[models.Model], user) -> models.QuerySet:
+        """Rows of ``model`` that belong to ``user`` (an account)."""
+        if self.person:
+            return model._default_manager.filter(pk=user.pk)
+        q = models.Q(pk__in=[])
+        if self.user:
+            q |= models.Q(**{self.user: user})
+        if self.email and user.email:
+            q |= models.Q(**{f"{self.email}__iexact": user.email})
+        return model._default_manager.filter(q)
+
+
+# Retention rules ------------------------------------------------------------------------
+
+
+class Retention:
+    """A rule the retention sweep can evaluate. Subclasses say it in plain words too.
+
+    Rules that count from a date name that field in ``anchor``.
+    """
+
+    def describe(self) -> Text:
+        raise NotImplementedError
+
+    def expired(self, queryset: models.QuerySet, now: dt.datetime | None = None):
+        """Rows of ``queryset`` whose period has ended; rules that never expire by time
+        return an empty queryset."""
+        return queryset.none()
+
+
+def _period_text(days: int) -> Text:
+    if days % 365 == 0:
+        return ngettext_lazy("%(n)d year", "%(n)d years", days // 365) % {"n": days // 365}
+    if days % 30 == 0:
+        return ngettext_lazy("%(n)d month", "%(n)d months", days // 30) % {"n": days // 30}
+    return ngettext_lazy("%(n)d day", "%(n)d days", days) % {"n": days}
+
+
+@dataclass(frozen=True)
+class After(Retention):
+    """Kept for ``days`` after the date in ``anchor`` (e.g. last change), then erased."""
+
+    anchor: str
+    days: int
+    event: Text = ""
+
+    def describe(self) -> Text:
+        return _("%(period)s after %(event)s") % {
+            "period": _period_text(self.days),
+            "event": self.event or _("it was last changed"),
+        }
+
+    def cutoff(self, now: dt.datetime | None = None) -> dt.datetime:
+        return (now or timezone.now()) - dt.timedelta(days=self.days)
+
+    def expired(self, queryset, now=None):
+        return queryset.filter(**{f"{self.anchor}__lt": self.cutoff(now)})
+
+
+@dataclass(frozen=True)
+class WhileAccountExists(Retention):
+    """Kept as long as the account exists; goes when the account is erased."""
+
+    def describe(self) -> Text:
+        return _("as long as you have an account with us")
+
+
+@dataclass(frozen=True)
+class UntilWithdrawn(Retention):
+    """Kept until consent is withdrawn."""
+
+    def describe(self) -> Text:
+        return _("until you withdraw your consent")
+
+
+@dataclass(frozen=True)
+class AccountingPeriod(Retention):
+    """Bokföringslagen 7 kap. 2 §: kept until the end of the ``years``-th calendar year
+    after the calendar year in which the financial year (of ``anchor``) ended."""
+
+    anchor: str
+    years: int = 7
+    financial_year_end: tuple[int, int] = (12, 31)  # month, day
+
+    def describe(self) -> Text:
+        return _(
+            "%(years)d years after the end of the calendar year in which the financial "
+            "year ended (the Swedish Bookkeeping Act, 7 ch. 2 §)"
+        ) % {"years": self.years}
+
+    def ends_on(self, anchor_date: dt.date) -> dt.date:
+        """The last day the record must be kept."""
+        month, day = self.financial_year_end
+        fy_end = dt.date(anchor_date.year, month, day)
+        if anchor_date > fy_end:
+            fy_end = dt.date(anchor_date.year + 1, month, day)
+        return dt.date(fy_end.year + self.years, 12, 31)
+
+    def expired(self, queryset, now=None):
+        # Kept through 31 Dec of (FY-end year + years): a record is expired when its
+        # financial year ended in a calendar year <= today.year - years - 1.
+        today = timezone.localdate(now) if now else timezone.localdate()
+        month, day = self.financial_year_end
+        last_fy_end = dt.date(today.year - self.years - 1, month, day)
+        # Records dated on or before that financial-year end are past their period.
+        cutoff = timezone.make_aware(
+            dt.datetime.combine(last_fy_end + dt.timedelta(days=1), dt.time.min)
+        )
+        return queryset.filter(**{f"{self.anchor}__lt": cutoff})
+
+
+@dataclass(frozen=True)
+class SessionLifetime(Retention):
+    """Kept until the session expires (field ``anchor`` holds the expiry)."""
+
+    anchor: str = "expire_date"
+    days: int = 14
+
+    def describe(self) -> Text:
+        return _("until the session expires, at most %(period)s after your last visit") % {
+            "period": _period_text(self.days)
+        }
+
+    def expired(self, queryset, now=None):
+        return queryset.filter(**{f"{self.anchor}__lt": now or timezone.now()})
+
+
+# Actions on erasure ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delete:
+    """Delete the row."""
+
+    def describe(self) -> Text:
+        return _("deleted")
+
+
+@dataclass(frozen=True)
+class Anonymise:
+    """Keep the row but clear or pseudonymise the personal fields."""
+
+    def describe(self) -> Text:
+        return _("personal details removed; the rest kept without any link to you")
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Keep under a legal obligation until the retention rule ends, locked to that use."""
+
+    basis: str = LEGAL_OBLIGATION
+    reason: Text = ""
+
+    def describe(self) -> Text:
+        return _("kept, locked to %(reason)s, until its retention period ends") % {
+            "reason": self.reason or _("the legal obligation")
+        }
+
+
+DELETE = Delete()
+ANONYMISE = Anonymise()
+
+
+# The registry ---------------------------------------------------------------------------
+
+
+@dataclass
+class Declaration:
+    model: type[models.Model]
+    title: Text
+    subject: Subject
+    fields: dict[str, Field]
+    uses: list[Use]
+    retention: Retention
+    on_erasure: Delete | Anonymise | Keep
+    recipients: tuple[str, ...] = ()
+    not_personal: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+    def categories(self) -> list[str]:
+        return sorted({f.category for f in self.fields.values()})
+
+    def sources(self) -> set[str]:
+        return {f.source for f in self.fields.values()}
+
+
+@dataclass
+class Registry:
+    declarations: dict[type[models.Model], Declaration] = field(default_factory=dict)
+    none: dict[type[models.Model], str] = field(default_factory=dict)
+
+    def declare(self, model, *, title, subject, fields, uses, retention, on_erasure,
+                recipients=(), not_personal=()) -> Declaration:
+        if model in self.declarations or model in self.none:
+            raise ValueError(f"{model._meta.label} is declared twice in the data map.")
+        declaration = Declaration(
+            model=model, title=title, subject=subject, fields=dict(fields), uses=list(uses),
+            retention=retention, on_erasure=on_erasure, recipients=tuple(recipients),
+            not_personal=tuple(not_personal),
+        )
+        self.declarations[model] = declaration
+        return declaration
+
+    def no_personal_data(self, model, reason: str) -> None:
+        if model in self.declarations or model in self.none:
+            raise ValueError(f"{model._meta.label} is declared twice in the data map.")
+        if not reason:
+            raise ValueError("Say why the model holds no personal data.")
+        self.none[model] = reason
+
+    def __iter__(self) -> Iterable[Declaration]:
+        return iter(sorted(self.declarations.values(), key=lambda d: d.label))
+
+    def get(self, model) -> Declaration | None:
+        return self.declarations.get(model)
+
+
+registry = Registry()
+declare = registry.declare
+no_personal_data = registry.no_personal_data
+
+
+def autodiscover() -> None:
+    """Import every installed app's ``privacy`` module so it can register its models."""
+    autodiscover_modules("privacy")

@@ -1,0 +1,86 @@
+"""The vocabulary of the data map, kept as data.
+
+Category and purpose keys are those of the open Fides taxonomy (fideslang), limited to the
+keys Tillit uses, so the map speaks a language privacy tools already know. Each key carries
+its plain-language label (Swedish through gettext, English in the source).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+# Data categories (fideslang ``data_categories``).
+CATEGORIES = {
+    "user.name": _("Name"),
+    "user.contact.email": _("E-mail address"),
+    "user.contact.phone_number": _("Phone number"),
+    "user.contact.address.street": _("Street address"),
+    "user.contact.address.postal_code": _("Postal code"),
+    "user.contact.address.city": _("City"),
+    "user.contact.address.country": _("Country"),
+    "user.account.username": _("User ID"),
+    "user.authorization.credentials": _("Password (stored only as a one-way hash)"),
+    "user.workplace": _("Company"),
+    "user.government_id": _("Company registration number (org.nr)"),
+    "user.unique_id": _("Customer number and internal identifiers"),
+    "user.device.ip_address": _("Public IP address"),
+    "user.device.cookie_id": _("Session identifier (cookie)"),
+    "user.device.device_type": _("Browser and device (user agent)"),
+    "user.behavior.browsing_history": _("What you do in the webshop"),
+    "user.behavior.purchase_history": _("Carts and purchases"),
+    "user.account.settings": _("Account settings and preferences"),
+    "user.authorization": _("Logins and account activity"),
+    "user.content.private": _("Messages and other content you give us"),
+    "user.financial": _("Payment and invoice details"),
+    "system.operations": _("Records of what staff did in the system"),
+}
+
+# Data uses (fideslang ``data_uses``).
+PURPOSES = {
+    "essential.service": _("To provide our services and handle our contract with you"),
+    "essential.service.payment_processing": _("To take payment for your order"),
+    "essential.service.notifications": _(
+        "To send you order, delivery and invoice information and to tell you about your account"
+    ),
+    "essential.service.operations.support": _("To help you when you report a problem"),
+    "essential.service.security": _(
+        "To protect our services and your data, find violations and block misuse"
+    ),
+    "essential.legal_obligation": _("To meet our legal obligations, such as bookkeeping law"),
+    "essential.service.authentication": _("To let you log in to your account"),
+    "marketing.communications.email": _("To send you newsletters and offers you asked for"),
+    "analytics.reporting": _("For statistics and analysis at an aggregate level"),
+    "essential.legal_claims": _("To establish, exercise or defend legal claims"),
+}
+
+# Legal bases (GDPR Art. 6(1)); the article reference is printed beside the label.
+BASES = {
+    "contract": (_("Contract"), "GDPR art. 6.1 b"),
+    "legal_obligation": (_("Legal obligation"), "GDPR art. 6.1 c"),
+    "legitimate_interest": (_("Legitimate interest"), "GDPR art. 6.1 f"),
+    "consent": (_("Consent"), "GDPR art. 6.1 a"),
+}
+
+# Where data comes from.
+SOURCES = {
+    "given": _("Given by you"),
+    "generated": _("Generated automatically when you use the webshop"),
+    "third_party": _("From third parties, such as manufacturers and suppliers"),
+}
+
+# Kinds of recipient a declaration may name; the processor register says who they are.
+RECIPIENTS = {
+    "payment_provider": _("The checkout and payment provider"),
+    "carrier": _("Carriers that deliver your order"),
+    "hosting": _("Our hosting and IT infrastructure provider"),
+    "email_provider": _("Our e-mail delivery provider"),
+    "supplier": _("Manufacturers and suppliers (licences, cloud services, support)"),
+    "auditor": _("External auditors"),
+    "authority": _("Authorities, when the law requires it"),
+}
+
+# Who the data is about (GDPR Art. 30(1)(c)).
+DATA_SUBJECTS = {
+    "customer": _("Customers with an account"),
+    "guest": _("Customers who buy without an account"),
+    "visitor": _("Visitors to the webshop"),
+    "staff": _("Staff of the shop"),
+}

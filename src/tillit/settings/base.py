@@ -1,0 +1,140 @@
+"""Settings shared by every environment. Environment modules (demo, test, production) extend it."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# Runtime files (SQLite database, collected static files, demo mailbox) live under var/
+# in the working directory unless TILLIT_VAR_DIR says otherwise.
+VAR_DIR = Path(os.environ.get("TILLIT_VAR_DIR", Path.cwd() / "var")).resolve()
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS: list[str] = []
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django_tasks",
+    "tillit.core",
+    "tillit.privacy",
+    "tillit.accounts",
+    "tillit.catalog",
+    "tillit.cart",
+    "tillit.checkout",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tillit.urls"
+WSGI_APPLICATION = "tillit.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "tillit.core.context_processors.shop",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'tillit.sqlite3'}", conn_max_age=60
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "catalog:home"
+
+# P35: Argon2id first; the others only verify hashes made before, then get upgraded.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Swedish first, English second.
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # two weeks, declared in the data map
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "TILLIT_FROM_EMAIL", "Teknikboden <noreply@teknikboden.example>"
+)
+
+# The controller (P03): one setting, read by the policy page, the footer, receipts and e-mail.
+# The seed policy's e-mail address was lost to address obfuscation in the copy we have; the
+# default below is a placeholder the shop owner confirms through TILLIT_CONTROLLER_EMAIL.
+TILLIT_CONTROLLER = {
+    "name": os.environ.get("TILLIT_CONTROLLER_NAME", "JKSound HB"),
+    "shop_name": os.environ.get("TILLIT_SHOP_NAME", "Teknikboden"),
+    "org_nr": os.environ.get("TILLIT_CONTROLLER_ORG_NR", "969790-7807"),
+    "vat_number": os.environ.get("TILLIT_CONTROLLER_VAT_NUMBER", "SE969790780701"),
+    "street": os.environ.get("TILLIT_CONTROLLER_STREET", "Kyrkvägen 14"),
+    "postal_code": os.environ.get("TILLIT_CONTROLLER_POSTAL_CODE", "565 31"),
+    "city": os.environ.get("TILLIT_CONTROLLER_CITY", "Mullsjö"),
+    "country": os.environ.get("TILLIT_CONTROLLER_COUNTRY", "Sverige"),
+    "email": os.environ.get("TILLIT_CONTROLLER_EMAIL", "info@jksound.se"),
+    "website": os.environ.get("TILLIT_CONTROLLER_WEBSITE", "https://jksound.se"),
+}
+
+# Keyed one-way hashes of identifiers kept past their raw retention (P10, P35).
+TILLIT_HASH_KEY = os.environ.get("TILLIT_HASH_KEY", "")
+
+CATALOG_PAGE_SIZE = 24

@@ -1,0 +1,18 @@
+"""The demo shop: embedded SQLite, local mailbox, emulators. Never for production."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import INSTALLED_APPS, VAR_DIR
+
+DEBUG = os.environ.get("TILLIT_DEBUG", "") == "1"
+SECRET_KEY = os.environ.get("SECRET_KEY") or "demo-only-secret-key-not-for-production-0123456789"
+TILLIT_HASH_KEY = os.environ.get("TILLIT_HASH_KEY") or "demo-only-hash-key"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tillit.mailbox"]
+
+# Sent mail lands in var/mailbox/, one .eml per message, shown at /demo/mailbox/.
+EMAIL_BACKEND = "tillit.mailbox.backend.MailboxBackend"
+TILLIT_MAILBOX_DIR = VAR_DIR / "mailbox"
+TILLIT_DEMO = True

@@ -1,0 +1,9 @@
+"""Test settings: the demo's wiring, an in-memory mail outbox, plain static storage."""
+
+from .demo import *  # noqa: F403
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

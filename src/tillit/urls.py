@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+# Swedish pages have no prefix; English pages live under /en/.
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("tillit.privacy.urls")),
+    path("", include("tillit.accounts.urls")),
+    path("", include("tillit.cart.urls")),
+    path("", include("tillit.checkout.urls")),
+    path("", include("tillit.catalog.urls")),
+    prefix_default_language=False,
+)
+if getattr(settings, "TILLIT_DEMO", False):
+    urlpatterns.insert(0, path("demo/mailbox/", include("tillit.mailbox.urls")))

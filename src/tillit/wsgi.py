@@ -1,0 +1,8 @@
+"""WSGI entry for gunicorn: ``gunicorn tillit.wsgi``."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tillit.settings.demo")
+application = get_wsgi_application()
