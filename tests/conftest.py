@@ -1,0 +1,57 @@
+"""Fixtures shared by the whole suite. App-specific fixtures live in each test folder."""
+
+import itertools
+
+import pytest
+
+from tillit.catalog.models import Category, Product
+
+PASSWORD = "Korrekt-Häst-Batteri-9"
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.create(name="Mixerbord", slug="mixerbord")
+
+
+@pytest.fixture
+def make_product(db, category):
+    """``make_product(price_ore=129900, vat_rate=2500, stock=5, **fields)``"""
+
+    def make(**fields):
+        n = next(_seq)
+        defaults = {
+            "category": category, "name": f"Produkt {n}", "slug": f"produkt-{n}",
+            "sku": f"SKU-{n:05d}", "price_ore": 129900, "vat_rate": 2500, "stock": 10,
+            "description": "En produkt för tester.",
+        }
+        defaults.update(fields)
+        return Product.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def product(make_product):
+    return make_product(name="Studiomixer 12", slug="studiomixer-12", sku="MIX-012")
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """``make_user(username=..., email=..., password=PASSWORD, **fields)``"""
+
+    def make(**fields):
+        n = next(_seq)
+        fields.setdefault("username", f"kund{n}")
+        fields.setdefault("email", f"kund{n}@example.com")
+        fields.setdefault("name", f"Kund Nummer{n}")
+        password = fields.pop("password", PASSWORD)
+        return django_user_model.objects.create_user(password=password, **fields)
+
+    return make
+
+
+@pytest.fixture
+def customer(make_user):
+    return make_user(username="anna", email="anna@example.com", name="Anna Andersson")
