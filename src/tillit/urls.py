@@ -6,9 +6,11 @@ from django.urls import include, path
 # Swedish pages have no prefix; English pages live under /en/.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("tillit.privacy.urls")),
+    path("", include("tillit.cookies.urls")),
     path("", include("tillit.accounts.urls")),
     path("", include("tillit.cart.urls")),
     path("", include("tillit.checkout.urls")),

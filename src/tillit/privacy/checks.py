@@ -109,17 +109,17 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
     return errors
 
 
-@checks.register("privacy")
-def check_data_map(app_configs=None, **kwargs):
+def check_models(models_to_check, reg=registry) -> list[checks.CheckMessage]:
+    """Check ``models_to_check`` against the data map ``reg``."""
     user_model = _user_model()
-    declared = set(registry.declarations) | {user_model}
+    declared = set(reg.declarations) | {user_model}
     errors = []
-    for model in apps.get_models():
+    for model in models_to_check:
         if model._meta.abstract or model._meta.proxy or not model._meta.managed:
             continue
-        if model in registry.declarations:
-            errors += _check_declaration(registry.declarations[model], declared)
-        elif model in registry.none:
+        if model in reg.declarations:
+            errors += _check_declaration(reg.declarations[model], declared)
+        elif model in reg.none:
             for f in model._meta.get_fields():
                 if _relates_to(f, {user_model}):
                     errors.append(checks.Error(
@@ -128,3 +128,8 @@ def check_data_map(app_configs=None, **kwargs):
         else:
             errors += _check_undeclared(model, declared)
     return errors
+
+
+@checks.register("privacy")
+def check_data_map(app_configs=None, **kwargs):
+    return check_models(apps.get_models())

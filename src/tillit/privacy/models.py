@@ -33,3 +33,21 @@ class Processor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.service})"
+
+
+class PolicyVersion(models.Model):
+    """Each distinct text of the generated policy, kept so that an order can point at
+    exactly the version its buyer was shown (P05)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    language = models.CharField(max_length=10)
+    content = models.TextField(help_text=_("The policy as structured JSON."))
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+
+    def __str__(self) -> str:
+        return f"{self.digest} ({self.published_at:%Y-%m-%d})"

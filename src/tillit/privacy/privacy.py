@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
 
-from .models import Processor
+from .models import PolicyVersion, Processor
 
 dm.declare(
     Session,
@@ -53,3 +53,4 @@ dm.no_personal_data(Group, "Names of staff roles; membership lives on the accoun
 dm.no_personal_data(
     Processor, "The processor register: companies that process data for the shop."
 )
+dm.no_personal_data(PolicyVersion, "Published texts of the privacy policy.")

@@ -6,5 +6,4 @@ from . import views
 app_name = "privacy"
 urlpatterns = [
     path(pgettext_lazy("url", "privacy-policy"), views.policy, name="policy"),
-    path(pgettext_lazy("url", "pages/cookies"), views.cookies, name="cookies"),
 ]

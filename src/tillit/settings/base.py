@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tillit.catalog",
     "tillit.cart",
     "tillit.checkout",
+    "tillit.cookies",
 ]
 
 MIDDLEWARE = [

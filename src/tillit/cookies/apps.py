@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CookiesConfig(AppConfig):
+    name = "tillit.cookies"
+    label = "cookies"
+    verbose_name = _("Cookies")

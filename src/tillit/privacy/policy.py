@@ -1,0 +1,208 @@
+"""The privacy policy, generated from the data map, the processor register and the
+controller setting. Nothing here lists categories, purposes or periods by hand: add a field
+to a declaration and the policy changes.
+
+:func:`build` returns a plain structure in the active language; the template renders it.
+:func:`current_version` stores each distinct text once (``PolicyVersion``) so an order can
+say exactly which policy the buyer was shown (P05).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.utils import translation
+
+from . import taxonomy
+from .datamap import Declaration, registry
+
+
+@dataclass
+class CategoryEntry:
+    key: str
+    label: str
+    records: list[str]
+
+
+@dataclass
+class PurposeEntry:
+    key: str
+    purpose: str
+    basis_key: str
+    basis: str
+    article: str
+    descriptions: list[str]
+    categories: list[str]
+
+
+@dataclass
+class RetentionEntry:
+    record: str
+    model: str
+    categories: list[str]
+    period: str
+    on_erasure: str
+    basis_kept: str = ""
+
+
+@dataclass
+class ProcessorEntry:
+    name: str
+    service: str
+    data: str
+    location: str
+    outside_eea: bool
+    safeguard: str
+    agreement_date: str
+
+
+@dataclass
+class RecipientEntry:
+    key: str
+    label: str
+    categories: list[str]
+    processors: list[ProcessorEntry]
+
+
+@dataclass
+class Policy:
+    language: str
+    controller: dict
+    collected: dict[str, list[CategoryEntry]]
+    source_labels: dict[str, str]
+    purposes: list[PurposeEntry]
+    retention: list[RetentionEntry]
+    recipients: list[RecipientEntry]
+    processors: list[ProcessorEntry]
+    data_subjects: list[str]
+    version: str = field(default="")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _declarations() -> list[Declaration]:
+    return list(registry)
+
+
+def build(language: str | None = None) -> Policy:
+    """The policy as data, in ``language`` (default: the active language)."""
+    from .models import Processor
+
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        decls = _declarations()
+
+        collected: dict[str, dict[str, set[str]]] = {s: defaultdict(set) for s in taxonomy.SOURCES}
+        for d in decls:
+            for spec in d.fields.values():
+                collected[spec.source][spec.category].add(str(d.title))
+        collected_out = {
+            source: [
+                CategoryEntry(key, str(taxonomy.CATEGORIES[key]), sorted(records))
+                for key, records in sorted(cats.items(), key=lambda kv: str(taxonomy.CATEGORIES[kv[0]]))
+            ]
+            for source, cats in collected.items()
+        }
+
+        purposes: dict[tuple[str, str], PurposeEntry] = {}
+        for d in decls:
+            for use in d.uses:
+                entry = purposes.get((use.purpose, use.basis))
+                if entry is None:
+                    label, article = taxonomy.BASES[use.basis]
+                    entry = purposes[(use.purpose, use.basis)] = PurposeEntry(
+                        use.purpose, str(taxonomy.PURPOSES[use.purpose]), use.basis,
+                        str(label), article, [], [],
+                    )
+                if use.description and str(use.description) not in entry.descriptions:
+                    entry.descriptions.append(str(use.description))
+                for cat in d.categories():
+                    label = str(taxonomy.CATEGORIES[cat])
+                    if label not in entry.categories:
+                        entry.categories.append(label)
+        purpose_order = list(taxonomy.PURPOSES)
+        basis_order = list(taxonomy.BASES)
+        purposes_out = sorted(
+            purposes.values(),
+            key=lambda p: (basis_order.index(p.basis_key), purpose_order.index(p.key)),
+        )
+        for p in purposes_out:
+            p.categories.sort()
+
+        retention = [
+            RetentionEntry(
+                record=str(d.title), model=d.label,
+                categories=sorted({str(taxonomy.CATEGORIES[c]) for c in d.categories()}),
+                period=str(d.retention.describe()), on_erasure=str(d.on_erasure.describe()),
+                basis_kept=str(taxonomy.BASES[d.on_erasure.basis][0])
+                if hasattr(d.on_erasure, "basis") else "",
+            )
+            for d in sorted(decls, key=lambda d: str(d.title))
+        ]
+
+        processors_by_kind: dict[str, list[ProcessorEntry]] = defaultdict(list)
+        all_processors = []
+        for p in Processor.objects.filter(is_active=True).order_by("recipient_kind", "name"):
+            entry = ProcessorEntry(p.name, p.service, p.data_description, p.location,
+                                   p.outside_eea, p.safeguard, p.agreement_date.isoformat())
+            processors_by_kind[p.recipient_kind].append(entry)
+            all_processors.append(entry)
+
+        categories_by_kind: dict[str, set[str]] = defaultdict(set)
+        for d in decls:
+            for kind in d.recipients:
+                categories_by_kind[kind] |= {str(taxonomy.CATEGORIES[c]) for c in d.categories()}
+        recipients = [
+            RecipientEntry(kind, str(label), sorted(categories_by_kind[kind]),
+                           processors_by_kind.get(kind, []))
+            for kind, label in taxonomy.RECIPIENTS.items()
+            if kind in categories_by_kind or kind in processors_by_kind
+        ]
+
+        kinds = []
+        for d in decls:
+            for k in d.subject.kinds:
+                if k not in kinds:
+                    kinds.append(k)
+        data_subjects = [str(taxonomy.DATA_SUBJECTS[k]) for k in taxonomy.DATA_SUBJECTS
+                         if k in kinds]
+
+        policy = Policy(
+            language=language,
+            controller=dict(settings.TILLIT_CONTROLLER),
+            collected=collected_out,
+            source_labels={k: str(v) for k, v in taxonomy.SOURCES.items()},
+            purposes=purposes_out,
+            retention=retention,
+            recipients=recipients,
+            processors=all_processors,
+            data_subjects=data_subjects,
+        )
+    policy.version = digest(policy)
+    return policy
+
+
+def digest(policy: Policy) -> str:
+    """A short, stable fingerprint of the policy's content."""
+    body = policy.as_dict()
+    body.pop("version", None)
+    raw = json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def current_version(language: str | None = None):
+    """The stored ``PolicyVersion`` of the policy as it reads now (created when new)."""
+    from .models import PolicyVersion
+
+    policy = build(language)
+    version, _ = PolicyVersion.objects.get_or_create(
+        digest=policy.version,
+        defaults={"language": policy.language,
+                  "content": json.dumps(policy.as_dict(), ensure_ascii=False)},
+    )
+    return policy, version

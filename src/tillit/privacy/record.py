@@ -1,0 +1,115 @@
+"""The record of processing activities (GDPR Art. 30(1)), generated from the data map.
+
+One activity per purpose: who it concerns, what data, on which legal basis, who receives
+it, transfers outside the EU/EEA, how long it is kept, and the security measures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from . import taxonomy
+from .datamap import registry
+
+SECURITY_MEASURES = [
+    "TLS for all traffic in production (HTTPS redirect, HSTS, secure cookies)",
+    "Passwords stored only as Argon2id hashes",
+    "Identifiers kept past their raw retention replaced by keyed one-way hashes (HMAC-SHA256)",
+    "Personal data declared per field in a data map that a start-up check enforces",
+    "Retention rules enforced by a scheduled sweep",
+    "Staff access through personal accounts with permissions; staff actions logged",
+]
+
+
+def build(language: str = "en") -> dict:
+    from .models import Processor
+
+    with translation.override(language):
+        processors = list(Processor.objects.filter(is_active=True))
+        activities: dict[str, dict] = {}
+        for d in registry:
+            for use in d.uses:
+                act = activities.setdefault(use.purpose, {
+                    "purpose": use.purpose,
+                    "description": str(taxonomy.PURPOSES[use.purpose]),
+                    "legal_bases": [], "data_subjects": [], "data_categories": [],
+                    "recipients": [], "transfers_outside_eea": [], "records": [],
+                })
+                basis = f"{taxonomy.BASES[use.basis][0]} ({taxonomy.BASES[use.basis][1]})"
+                _add(act["legal_bases"], basis)
+                for kind in d.subject.kinds:
+                    _add(act["data_subjects"], str(taxonomy.DATA_SUBJECTS[kind]))
+                for cat in d.categories():
+                    _add(act["data_categories"], cat)
+                for kind in d.recipients:
+                    _add(act["recipients"], str(taxonomy.RECIPIENTS[kind]))
+                    for p in processors:
+                        if p.recipient_kind == kind and p.outside_eea:
+                            _add(act["transfers_outside_eea"],
+                                 f"{p.name}, {p.location}: {p.safeguard or 'safeguard missing'}")
+                act["records"].append({
+                    "model": d.label, "title": str(d.title),
+                    "retention": str(d.retention.describe()),
+                    "on_erasure": str(d.on_erasure.describe()),
+                    "use": str(use.description),
+                })
+        return {
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "controller": dict(settings.TILLIT_CONTROLLER),
+            "activities": [activities[k] for k in taxonomy.PURPOSES if k in activities],
+            "processors": [
+                {"name": p.name, "service": p.service, "recipient_kind": p.recipient_kind,
+                 "data": p.data_description, "location": p.location,
+                 "outside_eea": p.outside_eea, "safeguard": p.safeguard,
+                 "agreement_date": p.agreement_date.isoformat()}
+                for p in processors
+            ],
+            "security_measures": SECURITY_MEASURES,
+        }
+
+
+def _add(items: list, value) -> None:
+    if value not in items:
+        items.append(value)
+
+
+def to_markdown(record: dict) -> str:
+    c = record["controller"]
+    out = [
+        "# Record of processing activities (GDPR Art. 30)",
+        "",
+        f"Generated {record['generated_at']} from the data map.",
+        "",
+        f"**Controller:** {c['name']}, org.nr {c['org_nr']}, {c['street']}, "
+        f"{c['postal_code']} {c['city']}, {c['email']}",
+        "",
+    ]
+    for act in record["activities"]:
+        out += [
+            f"## {act['description']} (`{act['purpose']}`)",
+            "",
+            f"- Legal basis: {'; '.join(act['legal_bases'])}",
+            f"- Data subjects: {', '.join(act['data_subjects'])}",
+            f"- Data categories: {', '.join(f'`{x}`' for x in act['data_categories'])}",
+            f"- Recipients: {', '.join(act['recipients']) or 'none'}",
+            f"- Transfers outside the EU/EEA: "
+            f"{'; '.join(act['transfers_outside_eea']) or 'none'}",
+            "",
+            "| Record | Model | Kept | On erasure |",
+            "|---|---|---|---|",
+        ]
+        out += [f"| {r['title']} | `{r['model']}` | {r['retention']} | {r['on_erasure']} |"
+                for r in act["records"]]
+        out.append("")
+    out += ["## Processors", "", "| Name | Service | Data | Location | Agreement |",
+            "|---|---|---|---|---|"]
+    out += [f"| {p['name']} | {p['service']} | {p['data']} | {p['location']} | "
+            f"{p['agreement_date']} |" for p in record["processors"]]
+    out += ["", "## Technical and organisational security measures", ""]
+    out += [f"- {m}" for m in record["security_measures"]]
+    return "\n".join(out) + "\n"
+
+

@@ -1,0 +1,8 @@
+import pytest
+
+from tillit.privacy import demo
+
+
+@pytest.fixture
+def processors(db):
+    demo.load()

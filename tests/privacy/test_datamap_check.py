@@ -1,0 +1,149 @@
+"""The data map cannot be bypassed: a personal field the map does not declare fails the check."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import models
+from django.test.utils import isolate_apps
+
+from tillit.privacy import datamap as dm
+from tillit.privacy.checks import check_models
+
+
+def _messages(errors):
+    return [e.msg for e in errors]
+
+
+def test_the_project_passes_its_own_check():
+    assert check_models(apps.get_models()) == []
+    call_command("check", "--fail-level", "ERROR")  # raises SystemCheckError on failure
+
+
+@isolate_apps("tillit.core")
+def test_an_undeclared_model_with_an_email_field_fails_naming_model_and_field():
+    class Newsletter(models.Model):
+        subscriber_email = models.EmailField()
+        topic = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "core"
+
+    errors = check_models([Newsletter], dm.Registry())
+    assert len(errors) == 1
+    assert errors[0].id == "tillit.privacy.E001"
+    assert "core.Newsletter.subscriber_email" in errors[0].msg
+
+
+@isolate_apps("tillit.core")
+def test_an_undeclared_model_related_to_the_user_fails():
+    class Wishlist(models.Model):
+        owner = models.ForeignKey(get_user_model(), on_delete=models.CASCADE)
+        note = models.TextField()
+
+        class Meta:
+            app_label = "core"
+
+    errors = check_models([Wishlist], dm.Registry())
+    assert ["core.Wishlist.owner" in m for m in _messages(errors)] == [True]
+
+
+@isolate_apps("tillit.core")
+def test_an_undeclared_model_related_to_a_declared_model_fails():
+    class Visit(models.Model):
+        ip = models.GenericIPAddressField()
+
+        class Meta:
+            app_label = "core"
+
+    class VisitNote(models.Model):
+        visit = models.ForeignKey(Visit, on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = "core"
+
+    reg = dm.Registry()
+    reg.declare(Visit, title="Visits", subject=dm.Subject(email="ip"),
+                fields={"ip": dm.Field("user.device.ip_address", dm.GENERATED)},
+                uses=[dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST)],
+                retention=dm.WhileAccountExists(), on_erasure=dm.DELETE)
+    errors = check_models([Visit, VisitNote], reg)
+    assert ["core.VisitNote.visit" in m for m in _messages(errors)] == [True]
+
+
+@isolate_apps("tillit.core")
+def test_a_new_personal_column_on_a_declared_model_fails_until_declared():
+    class Member(models.Model):
+        user = models.ForeignKey(get_user_model(), on_delete=models.CASCADE)
+        nickname = models.CharField(max_length=50)
+        mobile_phone = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "core"
+
+    def declare(fields):
+        reg = dm.Registry()
+        reg.declare(Member, title="Members", subject=dm.Subject(user="user"), fields=fields,
+                    uses=[dm.Use("essential.service", dm.CONTRACT)],
+                    retention=dm.WhileAccountExists(), on_erasure=dm.DELETE)
+        return reg
+
+    errors = check_models([Member], declare({"nickname": dm.Field("user.name")}))
+    assert _messages(errors) == [
+        "core.Member.mobile_phone may hold personal data but is not declared in the data map."
+    ]
+    fixed = declare({"nickname": dm.Field("user.name"),
+                     "mobile_phone": dm.Field("user.contact.phone_number")})
+    assert check_models([Member], fixed) == []
+
+
+@isolate_apps("tillit.core")
+def test_a_model_marked_without_personal_data_cannot_link_to_a_person():
+    class Review(models.Model):
+        author = models.ForeignKey(get_user_model(), on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = "core"
+
+    reg = dm.Registry()
+    reg.no_personal_data(Review, "claimed anonymous")
+    assert [e.id for e in check_models([Review], reg)] == ["tillit.privacy.E007"]
+
+
+@isolate_apps("tillit.core")
+def test_unknown_categories_purposes_bases_and_fields_are_errors():
+    class Thing(models.Model):
+        user = models.ForeignKey(get_user_model(), on_delete=models.CASCADE)
+        created = models.DateTimeField()
+
+        class Meta:
+            app_label = "core"
+
+    reg = dm.Registry()
+    reg.declare(Thing, title="Things", subject=dm.Subject(user="user"),
+                fields={"missing": dm.Field("user.shoe_size")},
+                uses=[dm.Use("world.domination", "whim")],
+                retention=dm.After("nowhere", days=3), on_erasure=dm.Keep(),
+                recipients=("the_moon",))
+    ids = sorted(e.id for e in check_models([Thing], reg))
+    assert ids == sorted([
+        "tillit.privacy.E002", "tillit.privacy.E003", "tillit.privacy.E004",
+        "tillit.privacy.E004", "tillit.privacy.E005", "tillit.privacy.E006",
+    ])
+
+
+def test_declaring_a_model_twice_is_refused():
+    from tillit.catalog.models import Category
+
+    reg = dm.Registry()
+    reg.no_personal_data(Category, "categories")
+    with pytest.raises(ValueError):
+        reg.no_personal_data(Category, "again")
+
+
+def test_every_concrete_model_of_the_project_is_in_the_data_map_or_marked():
+    """A new model cannot slip past the policy: each one is declared or marked as holding none."""
+    registry = dm.registry
+    missing = [m._meta.label for m in apps.get_models()
+               if m not in registry.declarations and m not in registry.none]
+    assert missing == []

@@ -1,0 +1,142 @@
+"""The published policy is generated from the data map and the processor register."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import models
+from django.test.utils import isolate_apps
+from django.utils import translation
+
+from tillit.privacy import datamap as dm
+from tillit.privacy import policy, taxonomy
+from tillit.privacy.models import PolicyVersion, Processor
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.promise("P03")
+def test_policy_page_names_the_controller_from_the_one_setting(client, settings):
+    settings.TILLIT_CONTROLLER = {**settings.TILLIT_CONTROLLER, "name": "Ljudbolaget HB",
+                                  "org_nr": "555555-5555", "email": "dpo@ljud.example"}
+    page = _text(client.get("/integritetspolicy"))
+    for value in ("Ljudbolaget HB", "555555-5555", "dpo@ljud.example", "Kyrkvägen 14"):
+        assert value in page
+
+
+@pytest.mark.promise("P24")
+def test_every_declared_use_appears_with_its_legal_basis(client):
+    page = _text(client.get("/en/privacy-policy"))
+    with translation.override("en"):
+        for decl in dm.registry:
+            for use in decl.uses:
+                assert str(taxonomy.PURPOSES[use.purpose]) in page
+                label, article = taxonomy.BASES[use.basis]
+                assert f"{label} <span class=\"muted\">({article})</span>" in page
+
+
+@pytest.mark.promise("P24")
+def test_every_declared_category_appears_in_both_languages(client):
+    for url, lang in (("/integritetspolicy", "sv"), ("/en/privacy-policy", "en")):
+        page = _text(client.get(url))
+        with translation.override(lang):
+            for decl in dm.registry:
+                for cat in decl.categories():
+                    assert str(taxonomy.CATEGORIES[cat]) in page, (lang, cat)
+                assert str(decl.retention.describe()) in page
+
+
+@pytest.mark.promise("P24")
+@isolate_apps("tillit.core")
+def test_adding_a_field_to_the_map_changes_the_page(client, monkeypatch):
+    class Survey(models.Model):
+        answer = models.TextField()
+
+        class Meta:
+            app_label = "core"
+
+    before = policy.build("en")
+    reg = dm.Registry(declarations=dict(dm.registry.declarations), none=dict(dm.registry.none))
+    reg.declare(Survey, title="User surveys", subject=dm.Subject(email="answer"),
+                fields={"answer": dm.Field("user.content.private", dm.GIVEN)},
+                uses=[dm.Use("analytics.reporting", dm.CONSENT, "to improve the shop")],
+                retention=dm.After("answer", days=90), on_erasure=dm.DELETE)
+    monkeypatch.setattr(dm, "registry", reg)
+    monkeypatch.setattr(policy, "registry", reg)
+    after = policy.build("en")
+    assert after.version != before.version
+    page = _text(client.get("/en/privacy-policy"))
+    assert "Messages and other content you give us" in page
+    assert "User surveys" in page
+    assert "3 months" in page
+    assert "For statistics and analysis at an aggregate level" in page
+
+
+@pytest.mark.promise("P27")
+def test_processor_register_is_shown_on_the_policy_page(client, processors):
+    Processor.objects.create(name="Lagerhotellet AB", service="Warehouse and packing",
+                             recipient_kind="carrier", data_description="Name and address",
+                             location="Norway (EEA)", agreement_date="2025-01-02")
+    page = _text(client.get("/en/privacy-policy"))
+    for p in Processor.objects.filter(is_active=True):
+        assert p.name in page
+        assert p.agreement_date.isoformat() in page
+    Processor.objects.filter(name="Lagerhotellet AB").update(is_active=False)
+    assert "Lagerhotellet AB" not in _text(client.get("/en/privacy-policy"))
+
+
+def test_policy_covers_every_section_of_the_seed_policy(client):
+    page = _text(client.get("/en/privacy-policy"))
+    for anchor in ("controller", "collected", "purposes", "retention", "recipients",
+                   "processors", "rights", "security"):
+        assert f'id="{anchor}"' in page
+    assert "/en/pages/cookies" in page
+    assert "Integritetsskyddsmyndigheten" in page
+    assert "Argon2id" in page
+
+
+def test_swedish_policy_is_at_integritetspolicy_and_english_under_en(client):
+    sv = client.get("/integritetspolicy")
+    en = client.get("/en/privacy-policy")
+    assert sv.status_code == en.status_code == 200
+    assert 'lang="sv"' in _text(sv)
+    assert 'lang="en"' in _text(en)
+    assert "Integritetspolicy" in _text(sv)
+    assert "Privacy policy" in _text(en)
+
+
+def test_each_distinct_policy_text_is_stored_once_with_its_version(client):
+    client.get("/integritetspolicy")
+    client.get("/integritetspolicy")
+    assert PolicyVersion.objects.filter(language="sv").count() == 1
+    stored = PolicyVersion.objects.get(language="sv")
+    assert json.loads(stored.content)["version"] == stored.digest
+    assert stored.digest in _text(client.get("/integritetspolicy"))
+
+
+def test_policy_page_refuses_writes(client):
+    assert client.post("/integritetspolicy").status_code == 405
+
+
+def test_art30_record_lists_every_declared_record(processors, capsys):
+    call_command("privacy", "record", "--format", "json")
+    record = json.loads(capsys.readouterr().out)
+    listed = {r["model"] for a in record["activities"] for r in a["records"]}
+    assert listed == {d.label for d in dm.registry}
+    assert record["controller"]["org_nr"] == "969790-7807"
+    assert {p["name"] for p in record["processors"]} == set(
+        Processor.objects.values_list("name", flat=True))
+    for activity in record["activities"]:
+        assert activity["legal_bases"] and activity["data_categories"]
+
+
+def test_art30_record_as_markdown(processors, capsys):
+    call_command("privacy", "record", "--format", "md")
+    text = capsys.readouterr().out
+    assert text.startswith("# Record of processing activities (GDPR Art. 30)")
+    assert "| Your customer account | `accounts.User` |" in text
+    assert "## Technical and organisational security measures" in text
