@@ -101,10 +101,13 @@ def build(language: str | None = None) -> Policy:
         for d in decls:
             for spec in d.fields.values():
                 collected[spec.source][spec.category].add(str(d.title))
+        def by_label(item):
+            return str(taxonomy.CATEGORIES[item[0]])
+
         collected_out = {
             source: [
                 CategoryEntry(key, str(taxonomy.CATEGORIES[key]), sorted(records))
-                for key, records in sorted(cats.items(), key=lambda kv: str(taxonomy.CATEGORIES[kv[0]]))
+                for key, records in sorted(cats.items(), key=by_label)
             ]
             for source, cats in collected.items()
         }

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROMISES: dict[str, str] = {
-    "P01": "Every consumer price is shown incl. VAT, with the VAT part on cart, receipt, invoice.",
+    "P01": "Every consumer price is shown incl. VAT; the VAT part on cart, receipt, invoice.",
     "P02": "Every order has a visible delivery status and a tracking link once shipped.",
     "P03": "The controller's identity comes from one setting and shows on policy, receipts, mail.",
     "P04": "The rights can be used without contacting staff where the law allows.",

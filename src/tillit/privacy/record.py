@@ -6,8 +6,6 @@ it, transfers outside the EU/EEA, how long it is kept, and the security measures
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.utils import timezone, translation
 

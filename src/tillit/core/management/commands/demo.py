@@ -59,7 +59,7 @@ class Command(BaseCommand):
             "--workers", str(options["workers"]), "--threads", str(options["threads"]),
             "--access-logfile", "-", "--log-level", "warning",
         ]
-        os.execve(sys.executable, argv, env)
+        os.execve(sys.executable, argv, env)  # noqa: S606 (gunicorn replaces this process)
 
     def _print_welcome(self, url: str, database_url: str) -> None:
         from tillit.accounts.demo import DEMO_LOGINS
