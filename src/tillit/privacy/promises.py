@@ -29,7 +29,7 @@ PROMISES: dict[str, str] = {
     "P12": "Carts and the address book persist, each with a retention rule.",
     "P13": "Failed logins are logged per account and IP; abuse is throttled and blocked.",
     "P14": "Vendor-sourced records (licences, cloud accounts) are stored with their source.",
-    "P15": "Every cookie is declared, the cookie page is generated, no optional cookie pre-consent.",
+    "P15": "Every cookie is declared, the cookie page generated, no optional cookie pre-consent.",
     "P16": "Third-party records keep their source and, for marketing, the consent proof.",
     "P17": "Each contract purpose is implemented and tagged 'contract' in the data map.",
     "P18": "Aggregate statistics, IP blocking, security log and legal holds (legitimate interest).",
