@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +61,7 @@ def pytest_sessionfinish(session, exitstatus):
     path = session.config.getoption("--promise-report")
     if not path:
         return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(sorted(session.config._promise_results.values(), key=lambda r: r["nodeid"]),
                   fh, indent=2)
