@@ -21,4 +21,5 @@ lint: $(BIN)/tillit
 	$(BIN)/ruff check .
 
 messages: $(BIN)/tillit
-	$(BIN)/tillit compilemessages_polib
+	$(BIN)/tillit makemessages -l sv --no-obsolete --ignore "*/migrations/*"
+	$(BIN)/tillit compiletranslations

@@ -1,0 +1,62 @@
+"""Money is integer öre; VAT is computed per line as Klarna computes it (P01)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tillit.core.money import Money, format_rate, format_sek, vat_breakdown, vat_part
+
+
+@pytest.mark.parametrize(("gross", "rate", "vat"), [
+    (129900, 2500, 25980),   # 1 299 kr at 25 %: 259,80 kr
+    (10000, 2500, 2000),
+    (11200, 1200, 1200),
+    (10600, 600, 600),
+    (1, 2500, 0),
+    (0, 2500, 0),
+    (99, 600, 6),
+])
+def test_vat_part_of_a_gross_price(gross, rate, vat):
+    assert vat_part(gross, rate) == vat
+
+
+@given(gross=st.integers(min_value=0, max_value=10**10), rate=st.sampled_from([2500, 1200, 600]))
+def test_vat_part_matches_klarnas_formula_within_one_ore(gross, rate):
+    exact = gross - gross * 10000 / (10000 + rate)
+    assert abs(vat_part(gross, rate) - exact) <= 0.5
+
+
+@pytest.mark.parametrize(("ore", "text"), [
+    (129900, "1\u00a0299\u00a0kr"),
+    (129950, "1\u00a0299,50\u00a0kr"),
+    (4900, "49\u00a0kr"),
+    (5, "0,05\u00a0kr"),
+    (123456789, "1\u00a0234\u00a0567,89\u00a0kr"),
+    (-4500, "-45\u00a0kr"),
+])
+def test_swedish_price_format(ore, text):
+    assert format_sek(ore) == text
+
+
+def test_rates_are_shown_in_percent():
+    assert format_rate(2500) == "25\u00a0%"
+    assert format_rate(600) == "6\u00a0%"
+
+
+def test_money_refuses_floats_and_mixed_currencies():
+    with pytest.raises(TypeError):
+        Money(12.5)
+    with pytest.raises(ValueError):
+        Money(100) + Money(100, "EUR")
+    assert Money(100) * 3 == Money(300)
+    assert str(Money(129900)) == "1\u00a0299\u00a0kr"
+
+
+@pytest.mark.promise("P01")
+def test_vat_breakdown_groups_per_rate_highest_first():
+    lines = [(129900, 2500), (10600, 600), (25000, 2500), (11200, 1200)]
+    breakdown = vat_breakdown(lines)
+    assert [b.rate_bp for b in breakdown] == [2500, 1200, 600]
+    assert breakdown[0].gross == Money(154900)
+    assert breakdown[0].vat == Money(vat_part(129900, 2500) + vat_part(25000, 2500))
+    assert breakdown[2].net == Money(10000)
