@@ -1,5 +1,26 @@
-from django.http import HttpResponse
+"""The checkout start: the cart summary before payment. Open to guests (P05).
+
+It asks for nothing and records nothing: the personal details an order needs are given in
+the payment provider's checkout, which is the next step.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from tillit.cart.owner import CartOwner
+from tillit.cart.selectors import cart_summary
 
 
+@require_safe
 def start(request):
-    return HttpResponse("checkout")
+    cart = cart_summary(CartOwner.of(request))
+    if cart.is_empty:
+        messages.info(request, _("Your cart is empty; put something in it before checkout."))
+        return redirect("cart:detail")
+    if cart.unavailable_lines:
+        messages.warning(request, _("Some items in your cart are not available in that "
+                                    "quantity any more. Please change the cart first."))
+        return redirect("cart:detail")
+    return render(request, "checkout/start.html", {"cart": cart})

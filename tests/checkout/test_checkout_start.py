@@ -1,0 +1,141 @@
+"""The checkout start: a guest reaches it without an account and is asked for nothing (P05)."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from tillit.core.money import format_sek
+from tillit.privacy.datamap import registry
+
+# Inputs every page has: the header search, the language switch, the CSRF token.
+SITE_WIDE_INPUTS = {"q", "csrfmiddlewaretoken", "next", "language"}
+
+
+class _Fields(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("input", "select", "textarea", "button"):
+            self.names.add(dict(attrs).get("name") or "")
+
+
+def fields_of(html: str) -> set[str]:
+    parser = _Fields()
+    parser.feed(html)
+    return parser.names - {""}
+
+
+def vat_shown(html: str, rate_bp: int) -> str:
+    """The amount in the totals row "of which VAT" for ``rate_bp``."""
+    match = re.search(rf'data-vat-rate="{rate_bp}">.*?<td class="num">([^<]*)</td>', html)
+    return match.group(1) if match else ""
+
+
+def rows_of_personal_data() -> dict[str, int]:
+    return {d.label: d.model._default_manager.count() for d in registry}
+
+
+def test_fields_of_finds_the_fields_a_page_asks_for():
+    html = '<form><input name="email"><select name="country"></select><textarea name="x">'
+    assert fields_of(html) == {"email", "country", "x"}
+
+
+@pytest.mark.promise("P05")
+def test_guest_reaches_checkout_without_an_account(client, product, add_to_cart):
+    add_to_cart(client, product, 1)
+
+    response = client.get(reverse("checkout:start"))
+
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+    assert not get_user_model().objects.exists()
+    assert product.name in response.content.decode()
+
+
+@pytest.mark.promise("P05")
+def test_checkout_start_asks_for_no_personal_data_and_records_none(client, product,
+                                                                   add_to_cart):
+    add_to_cart(client, product, 1)
+    session_before = dict(client.session.items())
+    rows_before = rows_of_personal_data()
+
+    response = client.get(reverse("checkout:start"))
+
+    assert fields_of(response.content.decode()) <= SITE_WIDE_INPUTS
+    assert "cart.Cart" in rows_before
+    assert rows_of_personal_data() == rows_before
+    assert dict(client.session.items()) == session_before
+
+
+@pytest.mark.promise("P05")
+def test_checkout_start_links_the_privacy_policy_accepted_by_buying(client, product,
+                                                                    add_to_cart):
+    add_to_cart(client, product, 1)
+
+    content = client.get(reverse("checkout:start")).content.decode()
+
+    assert 'class="policy-acceptance">' in content
+    acceptance = content.split('class="policy-acceptance">', 1)[1].split("</p>", 1)[0]
+    assert f'href="{reverse("privacy:policy")}"' in acceptance
+
+
+@pytest.mark.promise("P01")
+def test_checkout_start_shows_totals_incl_vat_and_vat_per_rate(client, make_product,
+                                                               add_to_cart):
+    add_to_cart(client, make_product(price_ore=12500, vat_rate=2500), 1)
+    add_to_cart(client, make_product(price_ore=10600, vat_rate=600), 2)
+
+    response = client.get(reverse("checkout:start"))
+    content = response.content.decode()
+
+    assert f"data-total>{format_sek(12500 + 2 * 10600)}<" in content
+    assert vat_shown(content, 2500) == format_sek(2500)
+    assert vat_shown(content, 600) == format_sek(1200)
+
+
+def test_checkout_start_says_payment_comes_next_with_klarna(client, product, add_to_cart):
+    add_to_cart(client, product, 1)
+
+    content = client.get(reverse("checkout:start")).content.decode()
+
+    assert "Klarna" in content
+    assert "disabled" in content.split('class="panel payment-next"', 1)[1]
+
+
+def test_empty_cart_is_sent_back_to_the_cart_with_a_message(client, db):
+    response = client.get(reverse("checkout:start"), follow=True)
+
+    assert response.redirect_chain == [(reverse("cart:detail"), 302)]
+    assert list(response.context["messages"])
+
+
+def test_cart_with_a_withdrawn_product_is_sent_back_to_the_cart(client, product,
+                                                                add_to_cart):
+    add_to_cart(client, product, 1)
+    product.is_active = False
+    product.save()
+
+    response = client.get(reverse("checkout:start"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("cart:detail")
+
+
+def test_customer_reaches_checkout_with_the_account_cart(client, customer, product,
+                                                         add_to_cart):
+    client.force_login(customer)
+    add_to_cart(client, product, 2)
+
+    response = client.get(reverse("checkout:start"))
+
+    assert response.status_code == 200
+    assert response.context["cart"].item_count == 2
+
+
+def test_checkout_start_refuses_post(client, db):
+    assert client.post(reverse("checkout:start")).status_code == 405
