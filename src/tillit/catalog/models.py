@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -26,6 +27,19 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:category", args=[self.slug])
+
+    def clean(self) -> None:
+        """Categories nest one level: a subcategory's parent is a top category."""
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A category cannot be its own parent.")})
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": _("Choose a top category as parent.")})
+        if self.pk is not None and self.children.exists():
+            raise ValidationError(
+                {"parent": _("This category has subcategories, so it must stay a top category.")}
+            )
 
 
 class VatRate(models.IntegerChoices):
