@@ -42,8 +42,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
-            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+            # Neutral wording: the form must not confirm who has an account (see forms.py).
+            models.UniqueConstraint(
+                Lower("email"), name="accounts_user_email_ci_unique",
+                violation_error_message=_("Use another e-mail address."),
+            ),
+            models.UniqueConstraint(
+                Lower("username"), name="accounts_user_username_ci_unique",
+                violation_error_message=_("That user ID is taken."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,6 +87,13 @@ class Address(models.Model):
         ordering = ["-is_default", "name", "id"]
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(is_default=True),
+                name="accounts_address_one_default_per_user",
+                violation_error_message=_("Only one address can be the default."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.street}, {self.postal_code} {self.city}"

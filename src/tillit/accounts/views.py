@@ -1,8 +1,172 @@
-from django.http import HttpResponse
+"""Account pages: registration, login/logout, password reset and change, "My details",
+the profile edit and the address book.
+
+Views are thin: forms validate, ``services`` write, ``selectors`` read. Address pages look
+entries up only through the owner's own book, so another customer's id is a 404.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import AddressForm, LoginForm, ProfileForm, RegistrationForm
 
 
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _next_url(request) -> str | None:
+    """The ``next`` page to return to, if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegistrationForm(_posted(request))
+    if form.is_valid():
+        try:
+            user = services.register_account(**form.account_data())
+        except services.AccountTaken as taken:
+            form.add_error(None if taken.field == "__all__" else taken.field,
+                           _("That user ID or e-mail address cannot be used. Try another."))
+        else:
+            auth_login(request, user)
+            messages.success(request, _("Welcome! Your account has been created."))
+            return redirect(_next_url(request) or "accounts:profile")
+    return render(request, "accounts/register.html",
+                  {"form": form, "next": _next_url(request) or ""})
+
+
+login = auth_views.LoginView.as_view(
+    template_name="accounts/login.html",
+    authentication_form=LoginForm,
+    redirect_authenticated_user=True,
+)
+
+# POST only (Django's LogoutView refuses GET); the header posts to it.
+logout = auth_views.LogoutView.as_view()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    email_template_name = "accounts/email/password_reset.txt"
+    html_email_template_name = "accounts/email/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        # Every e-mail names the controller (P03), read from the one setting.
+        return {"controller": settings.TILLIT_CONTROLLER}
+
+
+password_reset = PasswordResetView.as_view()
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html",
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html",
+)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password has been changed."))
+        return super().form_valid(form)
+
+
+password_change = PasswordChangeView.as_view()
+
+
+@login_required
 def profile(request):
-    return HttpResponse("profile")
+    return render(request, "accounts/profile.html", {
+        "account": request.user,
+        "addresses": selectors.addresses_for(request.user),
+    })
 
 
-register = login = logout = profile
+@login_required
+def profile_edit(request):
+    form = ProfileForm(_posted(request), account=request.user,
+                       initial=selectors.profile_initial(request.user))
+    if form.is_valid():
+        try:
+            services.update_profile(request.user, **form.account_data())
+        except services.AccountTaken:
+            form.add_error("email", _("Use another e-mail address."))
+        else:
+            messages.success(request, _("Your details have been saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+def address_list(request):
+    return render(request, "accounts/address_list.html",
+                  {"addresses": selectors.addresses_for(request.user)})
+
+
+@login_required
+def address_create(request):
+    form = AddressForm(_posted(request))
+    if form.is_valid():
+        services.create_address(request.user, make_default=form.cleaned_data["make_default"],
+                                **form.address_data())
+        messages.success(request, _("The address has been added."))
+        return redirect(_next_url(request) or "accounts:address_list")
+    return render(request, "accounts/address_form.html",
+                  {"form": form, "next": _next_url(request) or ""})
+
+
+@login_required
+def address_update(request, pk: int):
+    address = get_object_or_404(selectors.addresses_for(request.user), pk=pk)
+    form = AddressForm(_posted(request), initial=selectors.address_initial(address))
+    if form.is_valid():
+        services.update_address(address, make_default=form.cleaned_data["make_default"],
+                                **form.address_data())
+        messages.success(request, _("The address has been saved."))
+        return redirect("accounts:address_list")
+    return render(request, "accounts/address_form.html", {"form": form, "address": address})
+
+
+@login_required
+def address_delete(request, pk: int):
+    address = get_object_or_404(selectors.addresses_for(request.user), pk=pk)
+    if request.method == "POST":
+        services.delete_address(address)
+        messages.success(request, _("The address has been removed."))
+        return redirect("accounts:address_list")
+    return render(request, "accounts/address_confirm_delete.html", {"address": address})
+
+
+@login_required
+@require_POST
+def address_set_default(request, pk: int):
+    address = get_object_or_404(selectors.addresses_for(request.user), pk=pk)
+    services.set_default_address(address)
+    messages.success(request, _("Your default address has been changed."))
+    return redirect("accounts:address_list")

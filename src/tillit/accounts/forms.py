@@ -1,0 +1,227 @@
+"""Forms for accounts and the address book.
+
+Forms validate and normalise; they never write. Views hand ``cleaned_data`` to
+``services``. The registration form asks for exactly what the policy lists under P06
+(name, e-mail, phone, user ID, password, company with its org.nr) and nothing more.
+
+No user enumeration: a taken user ID gets a plain "taken" error (user IDs are chosen, not
+personal), but a taken e-mail address gets a neutral message that only suggests using
+another address or logging in / resetting the password.
+"""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin, UsernameField
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Address, User
+from .validators import (
+    normalise_org_nr,
+    normalise_phone,
+    normalise_postal_code,
+    reject_control_characters,
+)
+
+# Long enough for any passphrase, short enough that hashing stays cheap.
+PASSWORD_MAX_LENGTH = 1024
+
+EMAIL_TAKEN = _(
+    "Use another e-mail address. If you already have an account, log in or reset your "
+    "password instead."
+)
+USERNAME_TAKEN = _("That user ID is taken. Choose another one.")
+
+
+def _user_field(name, **kwargs):
+    return User._meta.get_field(name).formfield(**kwargs)
+
+
+def _address_field(name, **kwargs):
+    return Address._meta.get_field(name).formfield(**kwargs)
+
+
+def _autocomplete(field, token):
+    field.widget.attrs["autocomplete"] = token
+    return field
+
+
+def _cap_password_length(field):
+    field.max_length = PASSWORD_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+    field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+
+
+def _single_line(value: str) -> str:
+    reject_control_characters(value)
+    return value
+
+
+def normalise_email(value: str) -> str:
+    """The address with its domain in lower case (the local part is the owner's)."""
+    local, _sep, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+class AccountDetailsForm(forms.Form):
+    """An account's own details, shared by registration and the profile edit.
+
+    ``account`` is the account being edited (excluded from the uniqueness check), or
+    ``None`` when a new account is being made.
+    """
+
+    name = _autocomplete(_user_field("name"), "name")
+    email = _autocomplete(_user_field("email"), "email")
+    phone = _autocomplete(_user_field("phone"), "tel")
+    company = _autocomplete(
+        _user_field("company", help_text=_("Only if you buy for a company.")), "organization"
+    )
+    org_nr = _autocomplete(
+        _user_field("org_nr", help_text=_("Required with a company name. Format NNNNNN-NNNN.")),
+        "off",
+    )
+
+    def __init__(self, *args, account: User | None = None, **kwargs):
+        self.account = account
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        return _single_line(self.cleaned_data["name"])
+
+    def clean_company(self):
+        return _single_line(self.cleaned_data["company"])
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data["email"])
+        if selectors.email_taken(email, exclude=self.account):
+            raise ValidationError(EMAIL_TAKEN, code="email_taken")
+        return email
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return normalise_phone(phone) if phone else ""
+
+    def clean_org_nr(self):
+        org_nr = self.cleaned_data["org_nr"]
+        return normalise_org_nr(org_nr) if org_nr else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        company, org_nr = cleaned.get("company"), cleaned.get("org_nr")
+        # Only judge the pair when both fields passed their own checks.
+        if "company" not in self.errors and "org_nr" not in self.errors:
+            if company and not org_nr:
+                self.add_error("org_nr", ValidationError(
+                    _("Enter the company's org.nr."), code="org_nr_required"))
+            elif org_nr and not company:
+                self.add_error("company", ValidationError(
+                    _("Enter the company name that goes with the org.nr."),
+                    code="company_required"))
+        return cleaned
+
+    def account_data(self) -> dict:
+        """The cleaned details, as keyword arguments for the account services."""
+        return {k: self.cleaned_data[k] for k in ("name", "email", "phone", "company", "org_nr")}
+
+
+class RegistrationForm(SetPasswordMixin, AccountDetailsForm):
+    """Create an account: P06's fields, the password twice, nothing more."""
+
+    username = _autocomplete(UsernameField(
+        label=User._meta.get_field("username").verbose_name,
+        max_length=User._meta.get_field("username").max_length,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("What you log in with. Letters, digits and @/./+/-/_ only."),
+    ), "username")
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Password"), label2=_("Password again")
+    )
+
+    field_order = [
+        "name", "email", "phone", "username", "password1", "password2", "company", "org_nr",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, not at import, so the help text is in the visitor's language.
+        help_html = password_validation.password_validators_help_text_html()
+        self.fields["password1"].help_text = help_html
+        for name in ("password1", "password2"):
+            _cap_password_length(self.fields[name])
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if selectors.username_taken(username):
+            raise ValidationError(USERNAME_TAKEN, code="username_taken")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        # The validators compare the password with the person's own details.
+        candidate = User(
+            username=cleaned.get("username", ""), name=cleaned.get("name", ""),
+            email=cleaned.get("email", ""), company=cleaned.get("company", ""),
+        )
+        self.validate_password_for_user(candidate)
+        return cleaned
+
+    def account_data(self) -> dict:
+        return {
+            **super().account_data(),
+            "username": self.cleaned_data["username"],
+            "password": self.cleaned_data["password1"],
+        }
+
+
+class ProfileForm(AccountDetailsForm):
+    """Change the account's details (P30). The user ID stays as it is."""
+
+
+class LoginForm(AuthenticationForm):
+    """Log in with the user ID (any letter case) and password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = User._meta.get_field("username").verbose_name
+        self.fields["username"].max_length = User._meta.get_field("username").max_length
+        _cap_password_length(self.fields["password"])
+
+
+class AddressForm(forms.Form):
+    """One address book entry."""
+
+    name = _autocomplete(_address_field("name"), "name")
+    company = _autocomplete(_address_field("company"), "organization")
+    street = _autocomplete(_address_field("street"), "street-address")
+    postal_code = _autocomplete(_address_field("postal_code"), "postal-code")
+    city = _autocomplete(_address_field("city"), "address-level2")
+    country = _autocomplete(_address_field("country"), "country")
+    phone = _autocomplete(_address_field("phone"), "tel")
+    make_default = forms.BooleanField(label=_("Use as my default address"), required=False)
+
+    def clean_name(self):
+        return _single_line(self.cleaned_data["name"])
+
+    def clean_company(self):
+        return _single_line(self.cleaned_data["company"])
+
+    def clean_street(self):
+        return _single_line(self.cleaned_data["street"])
+
+    def clean_city(self):
+        return _single_line(self.cleaned_data["city"])
+
+    def clean_postal_code(self):
+        return normalise_postal_code(self.cleaned_data["postal_code"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return normalise_phone(phone) if phone else ""
+
+    def address_data(self) -> dict:
+        """The cleaned entry, as keyword arguments for the address services."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "make_default"}

@@ -1,0 +1,44 @@
+"""Account services: a race on a user ID or e-mail is a clear refusal, never a 500."""
+
+import pytest
+from django.urls import reverse
+
+from tillit.accounts import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_account_refuses_a_taken_user_id_that_slipped_past_the_form(account):
+    with pytest.raises(services.AccountTaken) as taken:
+        services.register_account(username="ALVA", password="x", name="A",
+                                  email="annan@example.com")
+    assert taken.value.field == "username"
+
+
+def test_register_account_refuses_a_taken_email_that_slipped_past_the_form(account):
+    with pytest.raises(services.AccountTaken) as taken:
+        services.register_account(username="annan", password="x", name="A",
+                                  email="ALVA@example.com")
+    assert taken.value.field == "email"
+
+
+def test_registration_race_is_a_form_error(client, registration, monkeypatch, make_user):
+    # The form's check sees a free user ID; another request takes it before the save.
+    monkeypatch.setattr("tillit.accounts.selectors.username_taken", lambda _u: False)
+    make_user(username="robin")
+    response = client.post(reverse("accounts:register"), registration())
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_profile_race_on_email_is_a_form_error(account_client, account, monkeypatch,
+                                               make_user):
+    make_user(username="bertil", email="bertil@example.com")
+    monkeypatch.setattr("tillit.accounts.selectors.email_taken", lambda *_a, **_k: False)
+    response = account_client.post(reverse("accounts:profile_edit"), {
+        "name": "Alva", "email": "bertil@example.com", "phone": "", "company": "",
+        "org_nr": ""})
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    account.refresh_from_db()
+    assert account.email == "alva@example.com"
