@@ -36,6 +36,10 @@ def declared() -> list[Cookie]:
         Cookie(settings.CSRF_COOKIE_NAME, NECESSARY,
                _("Protects forms against cross-site request forgery."),
                _("one year")),
+        Cookie(getattr(settings, "MESSAGE_COOKIE_NAME", "messages"), NECESSARY,
+               _("Carries a short notice, such as that a product was added to the cart, to "
+                 "the next page; removed as soon as it is shown."),
+               _("until the notice is shown, at most until you close the browser")),
         Cookie(settings.LANGUAGE_COOKIE_NAME, NECESSARY,
                _("Remembers the language you chose, set only when you choose one."),
                _("until you close the browser")),

@@ -1,0 +1,48 @@
+"""The cookie page is generated from the cookie declarations, and the shop sets no cookie
+that is not declared (P15)."""
+
+import pytest
+from django.utils.html import escape
+from django.utils import translation
+
+from tests.conftest import PASSWORD
+from tillit.cookies.declarations import declared, declared_names
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.promise("P15")
+@pytest.mark.parametrize(("url", "lang"), [("/sidor/cookies", "sv"), ("/en/pages/cookies", "en")])
+def test_cookie_page_lists_every_declared_cookie(client, url, lang):
+    page = client.get(url).content.decode()
+    with translation.override(lang):
+        for cookie in declared():
+            assert f"<code>{cookie.name}</code>" in page
+            assert escape(str(cookie.purpose)) in page
+            assert escape(str(cookie.lifetime)) in page
+
+
+@pytest.mark.promise("P15")
+def test_a_visit_with_cart_login_and_language_sets_only_declared_cookies(
+        client, product, customer):
+    seen = set()
+
+    def visit(response):
+        seen.update(response.cookies.keys())
+        return response
+
+    visit(client.get("/"))
+    visit(client.get(product.get_absolute_url()))
+    visit(client.post("/kundvagn/lagg-till/", {"product": product.pk, "quantity": 1}))
+    visit(client.get("/kundvagn/"))
+    visit(client.get("/kassa/"))
+    visit(client.post("/konto/logga-in/", {"username": customer.username, "password": PASSWORD}))
+    visit(client.get("/konto/"))
+    visit(client.post("/i18n/setlang/", {"language": "en", "next": "/"}))
+    visit(client.get("/en/privacy-policy"))
+    assert seen, "the walk should have set the session cookie at least"
+    assert seen <= declared_names()
+
+
+def test_the_cookie_page_refuses_writes(client):
+    assert client.post("/sidor/cookies").status_code == 405
