@@ -1,5 +1,6 @@
 """The mailbox backend writes one .eml file per message, atomically."""
 
+import datetime as dt
 import email
 from email import policy
 
@@ -66,3 +67,10 @@ def test_message_ids_sort_oldest_to_newest_and_have_the_checked_shape(mailbox):
     assert all(store.is_valid_id(s) for s in stems)
     subjects = [store.get_message(s).subject for s in sorted(stems)]
     assert subjects == [f"Nr {n}" for n in range(5)]
+
+
+def test_message_date_is_a_point_in_time_even_when_sent_as_utc_without_zone(mailbox):
+    send_mail("Ämne", "Text", None, ["a@example.com"])
+    (message,) = store.list_messages()
+    assert message.date is not None and message.date.utcoffset() is not None
+    assert abs((message.date - dt.datetime.now(dt.UTC)).total_seconds()) < 60

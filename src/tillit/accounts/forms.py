@@ -15,6 +15,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin, User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -131,7 +132,7 @@ class RegistrationForm(SetPasswordMixin, AccountDetailsForm):
     """Create an account: P06's fields, the password twice, nothing more."""
 
     username = _autocomplete(UsernameField(
-        label=User._meta.get_field("username").verbose_name,
+        label=capfirst(User._meta.get_field("username").verbose_name),
         max_length=User._meta.get_field("username").max_length,
         validators=[UnicodeUsernameValidator()],
         help_text=_("What you log in with. Letters, digits and @/./+/-/_ only."),
@@ -186,7 +187,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = User._meta.get_field("username").verbose_name
+        self.fields["username"].label = capfirst(User._meta.get_field("username").verbose_name)
         self.fields["username"].max_length = User._meta.get_field("username").max_length
         _cap_password_length(self.fields["password"])
 

@@ -90,9 +90,11 @@ def _header(msg: EmailMessage, name: str) -> str:
 
 def _date(msg: EmailMessage) -> dt.datetime | None:
     try:
-        return parsedate_to_datetime(_header(msg, "Date"))
+        date = parsedate_to_datetime(_header(msg, "Date"))
     except (ValueError, TypeError, IndexError):
         return None
+    # Django writes "-0000" (UTC, zone not stated), which parses as a naive datetime.
+    return date.replace(tzinfo=dt.UTC) if date.tzinfo is None else date
 
 
 def _content(part) -> str | None:

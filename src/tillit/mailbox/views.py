@@ -47,20 +47,20 @@ def index(request):
 @require_safe
 @demo_only
 def message(request, message_id: str):
-    message = _message_or_404(message_id)
-    body = linkify(message.text) if message.text is not None else None
+    mail = _message_or_404(message_id)
+    body = linkify(mail.text) if mail.text is not None else None
     return render(request, "mailbox/message.html",
-                  {"message": message, "body": body, "sandbox": _SANDBOX})
+                  {"message": mail, "body": body, "sandbox": _SANDBOX})
 
 
 @require_safe
 @demo_only
 @xframe_options_sameorigin
 def message_html(request, message_id: str):
-    message = _message_or_404(message_id)
-    if message.html is None:
+    mail = _message_or_404(message_id)
+    if mail.html is None:
         raise Http404
-    response = HttpResponse(message.html, content_type="text/html; charset=utf-8")
+    response = HttpResponse(mail.html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = _HTML_CSP
     response["Referrer-Policy"] = "no-referrer"
     return response
