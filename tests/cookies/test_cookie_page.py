@@ -2,8 +2,8 @@
 that is not declared (P15)."""
 
 import pytest
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 
 from tests.conftest import PASSWORD
 from tillit.cookies.declarations import declared, declared_names
