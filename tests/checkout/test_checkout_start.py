@@ -84,6 +84,19 @@ def test_checkout_start_links_the_privacy_policy_accepted_by_buying(client, prod
     assert f'href="{reverse("privacy:policy")}"' in acceptance
 
 
+@pytest.mark.promise("P05")
+def test_checkout_start_names_the_stored_policy_version_it_shows(client, product, add_to_cart):
+    from tillit.privacy.models import PolicyVersion
+    from tillit.privacy.policy import build
+
+    add_to_cart(client, product, 1)
+    content = client.get(reverse("checkout:start")).content.decode()
+    shown = build("sv").version
+    assert PolicyVersion.objects.filter(digest=shown).exists()
+    acceptance = content.split('class="policy-acceptance">', 1)[1].split("</p>", 1)[0]
+    assert shown in acceptance
+
+
 @pytest.mark.promise("P01")
 def test_checkout_start_shows_totals_incl_vat_and_vat_per_rate(client, make_product,
                                                                add_to_cart):

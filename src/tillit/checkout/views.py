@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from tillit.cart.owner import CartOwner
 from tillit.cart.selectors import cart_summary
+from tillit.privacy.policy import current_version as current_policy_version
 
 
 @require_safe
@@ -23,4 +24,7 @@ def start(request):
         messages.warning(request, _("Some items in your cart are not available in that "
                                     "quantity any more. Please change the cart first."))
         return redirect("cart:detail")
-    return render(request, "checkout/start.html", {"cart": cart})
+    # The policy version shown here is the one the order will be stamped with (P05).
+    _policy, policy_version = current_policy_version()
+    return render(request, "checkout/start.html",
+                  {"cart": cart, "policy_version": policy_version})
