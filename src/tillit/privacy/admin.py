@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PolicyVersion, Processor
+from .models import AuditEvent, Disclosure, PolicyVersion, Processor
 
 
 @admin.register(Processor)
@@ -24,3 +24,32 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _AppendOnlyAdmin(admin.ModelAdmin):
+    """Ledgers are written by code and never edited, not even by the owner."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(_AppendOnlyAdmin):
+    list_display = ("occurred_at", "recipient", "recipient_kind", "purpose", "reference")
+    list_filter = ("recipient_kind", "purpose", "secret")
+    search_fields = ("reference", "recipient")
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(_AppendOnlyAdmin):
+    list_display = ("occurred_at", "action", "actor_label", "target")
+    list_filter = ("action",)
+    search_fields = ("target", "actor_label")
+    date_hierarchy = "occurred_at"

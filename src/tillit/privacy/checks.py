@@ -15,7 +15,7 @@ from django.core import checks
 from django.db import models
 
 from . import taxonomy
-from .datamap import Keep, registry
+from .datamap import Anonymise, Keep, registry
 
 _PERSONAL_WORDS = {
     "email", "mail", "phone", "mobile", "name", "address", "street", "postal", "zip",
@@ -103,6 +103,11 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
     if anchor and anchor.split("__", 1)[0] not in field_names:
         error(f"{label}: the retention rule counts from '{anchor}', which the model lacks.",
               "tillit.privacy.E006")
+    if isinstance(decl.on_erasure, Anonymise):
+        for name in (*decl.on_erasure.clear, *decl.on_erasure.hash):
+            if name not in field_names:
+                error(f"{label}: erasure would clear '{name}', which the model lacks.",
+                      "tillit.privacy.E006")
     if isinstance(decl.on_erasure, Keep) and not anchor:
         error(f"{label}: a record kept on erasure needs a retention rule that ends.",
               "tillit.privacy.E006")

@@ -203,7 +203,11 @@ class Delete:
 
 @dataclass(frozen=True)
 class Anonymise:
-    """Keep the row but clear or pseudonymise the personal fields."""
+    """Keep the row but cut its link to the person: the fields in ``clear`` are emptied
+    (a relation set to NULL), those in ``hash`` replaced by a keyed one-way hash."""
+
+    clear: tuple[str, ...] = ()
+    hash: tuple[str, ...] = ()
 
     def describe(self) -> Text:
         return _("personal details removed; the rest kept without any link to you")
@@ -223,7 +227,6 @@ class Keep:
 
 
 DELETE = Delete()
-ANONYMISE = Anonymise()
 
 
 # The registry ---------------------------------------------------------------------------

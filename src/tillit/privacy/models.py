@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,3 +52,88 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.digest} ({self.published_at:%Y-%m-%d})"
+
+
+class Disclosure(models.Model):
+    """The disclosure ledger (P25, P26, P28): every transfer of personal data to a third
+    party. Append-only: rows are written by ``privacy.ledger.record_disclosure`` and never
+    changed."""
+
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("customer"))
+    email = models.EmailField(_("e-mail of the person"), blank=True, db_index=True)
+    recipient_kind = models.CharField(
+        _("kind of recipient"), max_length=40,
+        choices=[(k, v) for k, v in taxonomy.RECIPIENTS.items()],
+    )
+    recipient = models.CharField(_("recipient"), max_length=200)
+    processor = models.ForeignKey(Processor, null=True, blank=True, on_delete=models.PROTECT,
+                                  verbose_name=_("processor"))
+    categories = models.JSONField(_("data categories"), default=list)
+    purpose = models.CharField(_("purpose"), max_length=60)
+    legal_basis = models.CharField(_("legal basis"), max_length=30)
+    legal_ground = models.CharField(
+        _("legal ground"), max_length=300, blank=True,
+        help_text=_("For authorities: the provision or decision the request rests on."),
+    )
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    secret = models.BooleanField(
+        _("under legal secrecy"), default=False,
+        help_text=_("Kept out of the person's access report while the law forbids telling."),
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("recorded by"))
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosure ledger")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} → {self.recipient} ({self.reference})"
+
+
+class AuditEvent(models.Model):
+    """The audit log of privacy actions and of staff access to personal data (P33).
+
+    It records who did what to whose data, never the personal data itself: ``detail``
+    holds counts and field names, not values.
+    """
+
+    class Action(models.TextChoices):
+        STAFF_VIEW = "staff_view", _("staff viewed personal data")
+        EXPORT = "export", _("access export made")
+        RECTIFICATION = "rectification", _("data rectified")
+        ERASURE = "erasure", _("erasure carried out")
+        HOLD = "hold", _("legal hold set or lifted")
+        DISCLOSURE = "disclosure", _("disclosure recorded")
+        CONSENT = "consent", _("consent recorded")
+        RETENTION = "retention", _("retention sweep")
+
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("done by"))
+    actor_label = models.CharField(_("done by (as recorded)"), max_length=150, blank=True)
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("whose data"))
+    subject_ref = models.CharField(
+        _("whose data (reference)"), max_length=100, blank=True, db_index=True,
+        help_text=_("A keyed hash of the person's e-mail, so the log stays searchable by "
+                    "person after an erasure without keeping the address."),
+    )
+    target = models.CharField(_("what"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.target}"

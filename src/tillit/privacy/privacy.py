@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
 
-from .models import PolicyVersion, Processor
+from .models import AuditEvent, Disclosure, PolicyVersion, Processor
 
 dm.declare(
     Session,
@@ -43,7 +43,7 @@ dm.declare(
     uses=[dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
                  _("to know which staff member changed what, and find mistakes and misuse"))],
     retention=dm.After("action_time", days=365, event=_("the change")),
-    on_erasure=dm.ANONYMISE,
+    on_erasure=dm.Anonymise(clear=("user",)),
     recipients=("hosting",),
 )
 
@@ -54,3 +54,49 @@ dm.no_personal_data(
     Processor, "The processor register: companies that process data for the shop."
 )
 dm.no_personal_data(PolicyVersion, "Published texts of the privacy policy.")
+
+dm.declare(
+    Disclosure,
+    title=_("Record of disclosures to third parties"),
+    subject=dm.Subject(user="user", email="email", kinds=("customer", "guest")),
+    fields={
+        "email": dm.Field("user.contact.email", dm.GENERATED),
+        "recipient": dm.Field("system.operations", dm.GENERATED),
+        "categories": dm.Field("system.operations", dm.GENERATED),
+        "reference": dm.Field("user.unique_id", dm.GENERATED),
+        "legal_ground": dm.Field("system.operations", dm.GENERATED),
+        "occurred_at": dm.Field("system.operations", dm.GENERATED),
+        "recorded_by": dm.Field("system.operations", dm.GENERATED),
+    },
+    uses=[
+        dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
+               _("to account for every disclosure and tell you who received your data")),
+    ],
+    # Kept as long as a claim about the disclosure can be made (preskriptionslagen).
+    retention=dm.After("occurred_at", days=365 * 10, event=_("the disclosure")),
+    on_erasure=dm.Anonymise(clear=("user",), hash=("email",)),
+    recipients=("hosting", "authority"),
+)
+
+dm.declare(
+    AuditEvent,
+    title=_("Audit log of privacy actions"),
+    subject=dm.Subject(user="subject", kinds=("customer", "guest", "staff")),
+    fields={
+        "subject_ref": dm.Field("user.unique_id", dm.GENERATED),
+        "actor_label": dm.Field("system.operations", dm.GENERATED),
+        "target": dm.Field("system.operations", dm.GENERATED),
+        "detail": dm.Field("system.operations", dm.GENERATED),
+        "occurred_at": dm.Field("system.operations", dm.GENERATED),
+        "actor": dm.Field("system.operations", dm.GENERATED),
+    },
+    uses=[
+        dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
+               _("to show that we handle personal data as the law requires (GDPR art. 5.2)")),
+        dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
+               _("to find misuse of staff access")),
+    ],
+    retention=dm.After("occurred_at", days=365 * 3, event=_("the event")),
+    on_erasure=dm.Anonymise(clear=("subject",)),
+    recipients=("hosting", "auditor"),
+)

@@ -1,0 +1,65 @@
+"""Writes to the append-only privacy ledgers: disclosures (P25, P26, P28) and the audit log
+(P33). Callers pass data-map vocabulary (category, purpose and basis keys), which is
+checked here so a ledger row can always be read back against the map."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+
+from . import taxonomy
+from .hashing import keyed_hash
+from .models import AuditEvent, Disclosure, Processor
+
+
+def person_ref(email: str) -> str:
+    """The audit log's handle on a person: a keyed hash of the e-mail address."""
+    return keyed_hash(email, "audit-subject") if email else ""
+
+
+def record_disclosure(*, recipient_kind: str, recipient: str, categories: Iterable[str],
+                      purpose: str, legal_basis: str, user=None, email: str = "",
+                      reference: str = "", legal_ground: str = "", secret: bool = False,
+                      processor: Processor | None = None, recorded_by=None) -> Disclosure:
+    """Record that personal data about a person went to a third party."""
+    categories = sorted(set(categories))
+    unknown = [c for c in categories if c not in taxonomy.CATEGORIES]
+    if unknown or not categories:
+        raise ValueError(f"Unknown or no data categories: {unknown}")
+    if recipient_kind not in taxonomy.RECIPIENTS:
+        raise ValueError(f"Unknown kind of recipient: {recipient_kind}")
+    if purpose not in taxonomy.PURPOSES:
+        raise ValueError(f"Unknown purpose: {purpose}")
+    if legal_basis not in taxonomy.BASES:
+        raise ValueError(f"Unknown legal basis: {legal_basis}")
+    if user is None and not email:
+        raise ValueError("A disclosure must say whose data it was (user or e-mail).")
+    if recipient_kind == "authority" and not legal_ground:
+        raise ValueError("A disclosure to an authority must state its legal ground.")
+    disclosure = Disclosure.objects.create(
+        user=user, email=email or (user.email if user else ""), recipient_kind=recipient_kind,
+        recipient=recipient, processor=processor, categories=categories, purpose=purpose,
+        legal_basis=legal_basis, legal_ground=legal_ground, reference=reference,
+        secret=secret, recorded_by=recorded_by,
+    )
+    if recorded_by is not None:
+        audit(AuditEvent.Action.DISCLOSURE, actor=recorded_by, subject=user,
+              subject_email=disclosure.email, target=f"privacy.Disclosure:{disclosure.pk}",
+              detail={"recipient_kind": recipient_kind, "categories": categories})
+    return disclosure
+
+
+def audit(action: str, *, actor=None, subject=None, subject_email: str = "",
+          target: str = "", detail: dict | None = None) -> AuditEvent:
+    """Append an audit event. ``detail`` must hold no personal values (counts, names of
+    fields and models only)."""
+    user_model = get_user_model()
+    if subject is not None and not isinstance(subject, user_model):
+        raise TypeError("subject is an account; pass guests by subject_email.")
+    email = subject_email or (subject.email if subject is not None else "")
+    return AuditEvent.objects.create(
+        action=action, actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor.get_username() if getattr(actor, "pk", None) else "system",
+        subject=subject, subject_ref=person_ref(email), target=target, detail=detail or {},
+    )
