@@ -74,7 +74,7 @@ def test_a_disclosure_must_name_whose_data_it_was(db):
 def test_audit_events_hold_no_personal_values(customer, make_user):
     staff = make_user(is_staff=True, username="handlaggare")
     event = audit(AuditEvent.Action.STAFF_VIEW, actor=staff, subject=customer,
-                  target="accounts.User:%d" % customer.pk, detail={"page": "admin change"})
+                  target=f"accounts.User:{customer.pk}", detail={"page": "admin change"})
     stored = json.dumps({f.name: str(getattr(event, f.attname))
                          for f in AuditEvent._meta.concrete_fields})
     for value in (customer.email, customer.name, customer.username):
