@@ -14,8 +14,14 @@ urlpatterns += i18n_patterns(
     path("", include("tillit.accounts.urls")),
     path("", include("tillit.cart.urls")),
     path("", include("tillit.checkout.urls")),
+    path("", include("tillit.orders.urls")),
+    path("", include("tillit.shipping.urls")),
+    path("", include("tillit.payments.urls")),
     path("", include("tillit.catalog.urls")),
     prefix_default_language=False,
 )
 if getattr(settings, "TILLIT_DEMO", False):
     urlpatterns.insert(0, path("demo/mailbox/", include("tillit.mailbox.urls")))
+if getattr(settings, "TILLIT_KLARNA_EMULATOR", False):
+    urlpatterns.insert(0, path("klarna-emulator/",
+                               include("tillit.payments.klarna.emulator.urls")))

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "tillit.cart",
     "tillit.checkout",
     "tillit.cookies",
+    "tillit.payments",
+    "tillit.orders",
+    "tillit.shipping",
 ]
 
 MIDDLEWARE = [
@@ -140,3 +143,16 @@ TILLIT_CONTROLLER = {
 TILLIT_HASH_KEY = os.environ.get("TILLIT_HASH_KEY", "")
 
 CATALOG_PAGE_SIZE = 24
+
+# Klarna Checkout v3 / Order Management v1 (P28). Kustom took Klarna Checkout over in
+# 2025-26; the same API paths live on api.kustom.co (live) and api.playground.kustom.co
+# (test). Klarna's own hosts (api.klarna.com, api.playground.klarna.com) served it before.
+TILLIT_CHECKOUT = {
+    "provider_name": os.environ.get("TILLIT_CHECKOUT_PROVIDER", "Kustom"),
+    "base_url": os.environ.get("KLARNA_BASE_URL", "https://api.playground.kustom.co"),
+    "username": os.environ.get("KLARNA_USERNAME", ""),
+    "password": os.environ.get("KLARNA_PASSWORD", ""),
+    "timeout": float(os.environ.get("KLARNA_TIMEOUT", "10")),
+}
+# The public base URL of the shop, for the merchant URLs the provider calls back.
+TILLIT_PUBLIC_URL = os.environ.get("TILLIT_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -10,7 +10,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "demo-only-secret-key-not-for-produ
 TILLIT_HASH_KEY = os.environ.get("TILLIT_HASH_KEY") or "demo-only-hash-key"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tillit.mailbox"]
+INSTALLED_APPS = [*INSTALLED_APPS, "tillit.mailbox", "tillit.payments.klarna.emulator"]
+
+# The demo and the tests run the real Klarna client against the project's own emulator,
+# mounted at /klarna-emulator/ (see TILLIT_CHECKOUT["base_url"], set by `tillit demo`).
+TILLIT_KLARNA_EMULATOR = True
 
 # Sent mail lands in var/mailbox/, one .eml per message, shown at /demo/mailbox/.
 EMAIL_BACKEND = "tillit.mailbox.backend.MailboxBackend"
