@@ -10,6 +10,16 @@ PASSWORD = "Korrekt-Häst-Batteri-9"
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (the policy version is cached)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def category(db):
     return Category.objects.create(name="Mixerbord", slug="mixerbord")

@@ -85,7 +85,9 @@ def test_processor_register_is_shown_on_the_policy_page(client, processors):
     for p in Processor.objects.filter(is_active=True):
         assert p.name in page
         assert p.agreement_date.isoformat() in page
-    Processor.objects.filter(name="Lagerhotellet AB").update(is_active=False)
+    hotel = Processor.objects.get(name="Lagerhotellet AB")
+    hotel.is_active = False
+    hotel.save()
     assert "Lagerhotellet AB" not in _text(client.get("/en/privacy-policy"))
 
 
@@ -140,3 +142,12 @@ def test_art30_record_as_markdown(processors, capsys):
     assert text.startswith("# Record of processing activities (GDPR Art. 30)")
     assert "| Your customer account | `accounts.User` |" in text
     assert "## Technical and organisational security measures" in text
+
+
+def test_a_change_to_the_processor_register_makes_a_new_version_at_once(processors):
+    _policy, before = policy.current_version("sv")
+    assert policy.current_version("sv")[1] == before  # served from the cache
+    Processor.objects.filter(recipient_kind="carrier").update(is_active=False)  # no signal
+    assert policy.current_version("sv")[1] == before
+    Processor.objects.first().save()  # a change through the ORM or the admin
+    assert policy.current_version("sv")[1] != before

@@ -8,7 +8,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the data-map check)
+        from . import checks, signals  # noqa: F401  (registers the check and the signals)
         from .datamap import autodiscover
 
         autodiscover()

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from . import taxonomy
@@ -198,14 +199,35 @@ def digest(policy: Policy) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
+CACHE_SECONDS = 60
+
+
+def _cache_key(language: str) -> str:
+    return f"tillit:privacy-policy:{language}"
+
+
 def current_version(language: str | None = None):
-    """The stored ``PolicyVersion`` of the policy as it reads now (created when new)."""
+    """The policy as it reads now and its stored ``PolicyVersion`` (created when new).
+
+    Cached per language for a minute, so pages that show the version (checkout) cost no
+    queries; a change to the processor register clears the cache at once (signals.py), and
+    a change to the data map or the controller setting comes with a restart.
+    """
     from .models import PolicyVersion
 
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    cached = cache.get(_cache_key(language))
+    if cached is not None:
+        return cached
     policy = build(language)
     version, _ = PolicyVersion.objects.get_or_create(
         digest=policy.version,
         defaults={"language": policy.language,
                   "content": json.dumps(policy.as_dict(), ensure_ascii=False)},
     )
+    cache.set(_cache_key(language), (policy, version), CACHE_SECONDS)
     return policy, version
+
+
+def forget_current_version() -> None:
+    cache.delete_many([_cache_key(code) for code, _name in settings.LANGUAGES])
