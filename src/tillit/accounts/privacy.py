@@ -23,13 +23,16 @@ dm.declare(
         dm.Use("essential.service", dm.CONTRACT,
                _("to run your account and handle your orders")),
         dm.Use("essential.service.authentication", dm.CONTRACT,
-               _("to let you log in")),
+               _("to let you log in"), fields=("username", "password", "last_login")),
         dm.Use("essential.service.notifications", dm.CONTRACT,
-               _("to communicate with you about your account and orders")),
+               _("to communicate with you about your account and orders"),
+               fields=("name", "email", "phone")),
     ],
     retention=dm.WhileAccountExists(),
     on_erasure=dm.DELETE,
-    recipients=("hosting", "email_provider"),
+    recipients={"hosting": None, "email_provider": ("name", "email")},
+    # Roles and flags staff set; they say nothing about the person beyond the account.
+    not_personal=("is_staff", "is_active", "is_superuser", "groups", "user_permissions"),
 )
 
 dm.declare(
@@ -49,4 +52,5 @@ dm.declare(
     retention=dm.WhileAccountExists(),
     on_erasure=dm.DELETE,
     recipients=("hosting",),
+    not_personal=("is_default", "created_at", "updated_at"),
 )

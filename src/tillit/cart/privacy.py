@@ -4,8 +4,6 @@ from tillit.privacy import datamap as dm
 
 from .models import Cart, CartLine
 
-# A guest's cart lives as long as its session can; a customer's is emptied at checkout
-# and otherwise kept a while for the customer's convenience.
 CART_DAYS = 30
 
 dm.declare(
@@ -34,7 +32,9 @@ dm.declare(
         "added_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
     },
     uses=[dm.Use("essential.service", dm.CONTRACT, _("to keep what you put in your cart"))],
-    retention=dm.After("added_at", days=CART_DAYS, event=_("it was put in the cart")),
+    # A line goes with its cart: counted from the cart's last change, not the line's.
+    retention=dm.After("cart__updated_at", days=CART_DAYS,
+                       event=_("the cart was last changed")),
     on_erasure=dm.DELETE,
     recipients=("hosting",),
 )

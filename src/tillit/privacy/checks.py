@@ -1,10 +1,10 @@
 """System checks: a model cannot hold personal data the data map does not declare.
 
-Any concrete model that relates to the user model or to a declared model, or that has a
-field whose name or type suggests personal data, must be declared (``datamap.declare``) or
-marked as holding none (``datamap.no_personal_data``). In a declared model, every field
-that looks personal must be declared, be the link to the person, or be listed as
-``not_personal``. Errors name the model and the field.
+Every concrete model must be declared (``datamap.declare``) or marked as holding none
+(``datamap.no_personal_data``); the error names the fields that look personal (by name,
+type, or a relation to the user or a declared model). In a declared model every column
+must be declared, be the link to the person, or be listed as ``not_personal``, so a new
+column cannot slip past the policy. Errors name the model and the field.
 """
 
 import re
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import checks
 from django.db import models
 
-from . import taxonomy
+from . import hashing, taxonomy
 from .datamap import Anonymise, Keep, registry
 
 _PERSONAL_WORDS = {
@@ -40,20 +40,22 @@ def _user_model():
     return apps.get_model(settings.AUTH_USER_MODEL)
 
 
+def _concrete(model) -> list[models.Field]:
+    return [f for f in model._meta.get_fields()
+            if getattr(f, "concrete", False)
+            and not (getattr(f, "primary_key", False) and f.auto_created)]
+
+
 def _check_undeclared(model, declared_models) -> list[checks.CheckMessage]:
-    errors = []
-    for f in model._meta.get_fields():
-        if not f.concrete:
-            continue
-        if _relates_to(f, declared_models) or looks_personal(f):
-            errors.append(checks.Error(
-                f"{model._meta.label}.{f.name} may hold personal data, but "
-                f"{model._meta.label} is not in the data map.",
-                hint="Declare it in the app's privacy.py with datamap.declare(), or mark "
-                     "the model with datamap.no_personal_data(model, reason).",
-                obj=model, id="tillit.privacy.E001",
-            ))
-    return errors
+    suspects = [f.name for f in _concrete(model)
+                if _relates_to(f, declared_models) or looks_personal(f)]
+    why = (f" Its fields {', '.join(suspects)} look personal." if suspects else "")
+    return [checks.Error(
+        f"{model._meta.label} is not in the data map.{why}",
+        hint="Declare it in the app's privacy.py with datamap.declare(), or mark the model "
+             "with datamap.no_personal_data(model, reason).",
+        obj=model, id="tillit.privacy.E001",
+    )]
 
 
 def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
@@ -63,7 +65,7 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
     def error(msg, eid):
         errors.append(checks.Error(msg, obj=model, id=eid))
 
-    field_names = {f.name for f in model._meta.get_fields() if f.concrete}
+    field_names = {f.name for f in _concrete(model)}
     link = decl.subject.link_fields()
     for name, spec in decl.fields.items():
         if name not in field_names:
@@ -77,14 +79,21 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
     for name in link - field_names:
         error(f"{label}: the subject path starts at '{name}', which the model lacks.",
               "tillit.privacy.E002")
-    for f in model._meta.get_fields():
-        if not f.concrete or f.name in decl.fields or f.name in link:
+    for name in decl.not_personal:
+        if name not in field_names:
+            error(f"{label}: not_personal names '{name}', which the model lacks.",
+                  "tillit.privacy.E002")
+    # Every column is accounted for: declared, the link to the person, or not personal.
+    for f in _concrete(model):
+        if f.name in decl.fields or f.name in link or f.name in decl.not_personal:
             continue
-        if f.name in decl.not_personal:
-            continue
-        if _relates_to(f, declared_models) or looks_personal(f):
-            error(f"{label}.{f.name} may hold personal data but is not declared in the "
-                  f"data map.", "tillit.privacy.E001")
+        error(f"{label}.{f.name} is not declared in the data map (declare it, or list it "
+              f"in not_personal if it holds no personal data).", "tillit.privacy.E001")
+    for name in decl.not_personal:
+        f = model._meta.get_field(name) if name in field_names else None
+        if f is not None and (_relates_to(f, {_user_model()}) or isinstance(f, _PERSONAL_TYPES)):
+            error(f"{label}.{name} is listed as not personal but links to or holds "
+                  f"personal data.", "tillit.privacy.E007")
     if not decl.uses:
         error(f"{label}: the data map names no use (purpose and legal basis).",
               "tillit.privacy.E004")
@@ -93,9 +102,17 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
             error(f"{label}: unknown purpose '{use.purpose}'.", "tillit.privacy.E004")
         if use.basis not in taxonomy.BASES:
             error(f"{label}: unknown legal basis '{use.basis}'.", "tillit.privacy.E004")
-    for recipient in decl.recipients:
+        for name in use.fields:
+            if name not in decl.fields:
+                error(f"{label}: a use names '{name}', which is not a declared field.",
+                      "tillit.privacy.E004")
+    for recipient, names in decl.recipients.items():
         if recipient not in taxonomy.RECIPIENTS:
             error(f"{label}: unknown recipient '{recipient}'.", "tillit.privacy.E005")
+        for name in names or ():
+            if name not in decl.fields:
+                error(f"{label}: recipient '{recipient}' names '{name}', which is not a "
+                      f"declared field.", "tillit.privacy.E005")
     for kind in decl.subject.kinds:
         if kind not in taxonomy.DATA_SUBJECTS:
             error(f"{label}: unknown kind of data subject '{kind}'.", "tillit.privacy.E005")
@@ -108,10 +125,26 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
             if name not in field_names:
                 error(f"{label}: erasure would clear '{name}', which the model lacks.",
                       "tillit.privacy.E006")
+    for name, rule in decl.field_rules():
+        if rule.anchor.split("__", 1)[0] not in field_names:
+            error(f"{label}.{name}: the hash rule counts from '{rule.anchor}', which the "
+                  f"model lacks.", "tillit.privacy.E006")
+        if name in field_names and not _can_hold_hash(model._meta.get_field(name)):
+            error(f"{label}.{name}: a field hashed after a period must be a text field "
+                  f"long enough for a keyed hash ({HASH_LENGTH} characters).",
+                  "tillit.privacy.E008")
     if isinstance(decl.on_erasure, Keep) and not anchor:
         error(f"{label}: a record kept on erasure needs a retention rule that ends.",
               "tillit.privacy.E006")
     return errors
+
+
+HASH_LENGTH = len(hashing.PREFIX) + 64
+
+
+def _can_hold_hash(field: models.Field) -> bool:
+    return (isinstance(field, models.CharField | models.TextField)
+            and (field.max_length is None or field.max_length >= HASH_LENGTH))
 
 
 def check_models(models_to_check, reg=registry) -> list[checks.CheckMessage]:
@@ -125,11 +158,12 @@ def check_models(models_to_check, reg=registry) -> list[checks.CheckMessage]:
         if model in reg.declarations:
             errors += _check_declaration(reg.declarations[model], declared)
         elif model in reg.none:
-            for f in model._meta.get_fields():
-                if _relates_to(f, {user_model}):
+            for f in _concrete(model):
+                if _relates_to(f, declared) or isinstance(f, _PERSONAL_TYPES):
                     errors.append(checks.Error(
                         f"{model._meta.label} is marked as holding no personal data but "
-                        f"{f.name} links it to a person.", obj=model, id="tillit.privacy.E007"))
+                        f"{f.name} links to or holds personal data.", obj=model,
+                        id="tillit.privacy.E007"))
         else:
             errors += _check_undeclared(model, declared)
     return errors

@@ -29,19 +29,28 @@ Text = str | Promise
 
 @dataclass(frozen=True)
 class Field:
-    """One personal field: its fideslang category and where the value comes from."""
+    """One personal field: its fideslang category and where the value comes from.
+
+    ``hash_after``: a :class:`HashAfter` rule when the raw value is kept for a shorter time
+    than the row (an IP address kept raw for 30 days in a log kept for a year).
+    """
 
     category: str
     source: str = GIVEN
+    hash_after: HashAfter | None = None
 
 
 @dataclass(frozen=True)
 class Use:
-    """What a record is used for (a fideslang data use) and the legal basis for it."""
+    """What a record is used for (a fideslang data use) and the legal basis for it.
+
+    ``fields`` limits the use to some of the declared fields; empty means all of them.
+    """
 
     purpose: str
     basis: str
     description: Text = ""
+    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,8 +105,6 @@ class Retention:
 def _period_text(days: int) -> Text:
     if days % 365 == 0:
         return ngettext_lazy("%(n)d year", "%(n)d years", days // 365) % {"n": days // 365}
-    if days % 30 == 0:
-        return ngettext_lazy("%(n)d month", "%(n)d months", days // 30) % {"n": days // 30}
     return ngettext_lazy("%(n)d day", "%(n)d days", days) % {"n": days}
 
 
@@ -190,6 +197,63 @@ class SessionLifetime(Retention):
         return queryset.filter(**{f"{self.anchor}__lt": now or timezone.now()})
 
 
+@dataclass(frozen=True)
+class HashAfter:
+    """A field-level rule: ``days`` after the date in ``anchor`` the field's value is
+    replaced by a keyed one-way hash (``privacy.hashing.keyed_hash``), so the shop can still
+    tell "the same value" apart without being able to read it. The row itself follows the
+    declaration's retention rule. ``purpose`` keeps hashes of different uses unlinkable
+    (default: the field's own name)."""
+
+    anchor: str
+    days: int
+    event: Text = ""
+    purpose: str = ""
+
+    def describe(self) -> Text:
+        return _("replaced by a keyed one-way hash %(period)s after %(event)s") % {
+            "period": _period_text(self.days),
+            "event": self.event or _("it was recorded"),
+        }
+
+    def cutoff(self, now: dt.datetime | None = None) -> dt.datetime:
+        return (now or timezone.now()) - dt.timedelta(days=self.days)
+
+    def due(self, queryset: models.QuerySet, field_name: str,
+            now: dt.datetime | None = None) -> models.QuerySet:
+        """Rows of ``queryset`` whose raw ``field_name`` is past its period and not yet
+        hashed (empty values need nothing)."""
+        from .hashing import PREFIX
+
+        return (queryset.filter(**{f"{self.anchor}__lt": self.cutoff(now)})
+                .exclude(**{field_name: ""})
+                .exclude(**{f"{field_name}__startswith": PREFIX}))
+
+
+def hash_due_fields(declaration: Declaration, now: dt.datetime | None = None,
+                    batch_size: int = 500) -> int:
+    """Apply the declaration's :class:`HashAfter` rules: replace every raw value past its
+    period by its keyed hash. Returns the number of values replaced. The retention sweep
+    calls this for every declaration; it is idempotent."""
+    from .hashing import keyed_hash
+
+    model, replaced = declaration.model, 0
+    for name, spec in declaration.fields.items():
+        rule = spec.hash_after
+        if rule is None:
+            continue
+        purpose = rule.purpose or name
+        while True:
+            rows = list(rule.due(model._default_manager.all(), name, now)
+                        .order_by("pk").values_list("pk", name)[:batch_size])
+            if not rows:
+                break
+            objs = [model(pk=pk, **{name: keyed_hash(value, purpose)}) for pk, value in rows]
+            model._default_manager.bulk_update(objs, [name])
+            replaced += len(objs)
+    return replaced
+
+
 # Actions on erasure ---------------------------------------------------------------------
 
 
@@ -234,6 +298,13 @@ DELETE = Delete()
 
 @dataclass
 class Declaration:
+    """Everything the map says about one model.
+
+    ``recipients`` maps each kind of recipient to the declared fields it may receive
+    (``None``: all of them). ``not_personal`` lists the model's other columns, so that every
+    concrete column is accounted for and a new one cannot slip past the check.
+    """
+
     model: type[models.Model]
     title: Text
     subject: Subject
@@ -241,18 +312,30 @@ class Declaration:
     uses: list[Use]
     retention: Retention
     on_erasure: Delete | Anonymise | Keep
-    recipients: tuple[str, ...] = ()
+    recipients: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
     not_personal: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         return self.model._meta.label
 
-    def categories(self) -> list[str]:
-        return sorted({f.category for f in self.fields.values()})
+    def categories(self, names: Iterable[str] | None = None) -> list[str]:
+        """The categories of the named fields (all declared fields by default)."""
+        chosen = self.fields if names is None else [n for n in names if n in self.fields]
+        return sorted({self.fields[n].category for n in chosen})
+
+    def use_categories(self, use: Use) -> list[str]:
+        return self.categories(use.fields or None)
+
+    def recipient_categories(self, kind: str) -> list[str]:
+        return self.categories(self.recipients.get(kind)) if kind in self.recipients else []
 
     def sources(self) -> set[str]:
         return {f.source for f in self.fields.values()}
+
+    def field_rules(self) -> list[tuple[str, HashAfter]]:
+        """The fields kept raw for less time than the row, with their rule."""
+        return [(name, f.hash_after) for name, f in self.fields.items() if f.hash_after]
 
 
 @dataclass
@@ -264,9 +347,12 @@ class Registry:
                 recipients=(), not_personal=()) -> Declaration:
         if model in self.declarations or model in self.none:
             raise ValueError(f"{model._meta.label} is declared twice in the data map.")
+        if not isinstance(recipients, dict):
+            recipients = dict.fromkeys(recipients)
         declaration = Declaration(
             model=model, title=title, subject=subject, fields=dict(fields), uses=list(uses),
-            retention=retention, on_erasure=on_erasure, recipients=tuple(recipients),
+            retention=retention, on_erasure=on_erasure,
+            recipients={k: tuple(v) if v is not None else None for k, v in recipients.items()},
             not_personal=tuple(not_personal),
         )
         self.declarations[model] = declaration

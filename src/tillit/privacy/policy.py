@@ -48,6 +48,8 @@ class RetentionEntry:
     period: str
     on_erasure: str
     basis_kept: str = ""
+    # Fields kept raw for less time than the row: "Public IP address: replaced by ...".
+    field_rules: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,7 +127,7 @@ def build(language: str | None = None) -> Policy:
                     )
                 if use.description and str(use.description) not in entry.descriptions:
                     entry.descriptions.append(str(use.description))
-                for cat in d.categories():
+                for cat in d.use_categories(use):
                     label = str(taxonomy.CATEGORIES[cat])
                     if label not in entry.categories:
                         entry.categories.append(label)
@@ -145,6 +147,10 @@ def build(language: str | None = None) -> Policy:
                 period=str(d.retention.describe()), on_erasure=str(d.on_erasure.describe()),
                 basis_kept=str(taxonomy.BASES[d.on_erasure.basis][0])
                 if hasattr(d.on_erasure, "basis") else "",
+                field_rules=[
+                    f"{taxonomy.CATEGORIES[d.fields[name].category]}: {rule.describe()}"
+                    for name, rule in d.field_rules()
+                ],
             )
             for d in sorted(decls, key=lambda d: str(d.title))
         ]
@@ -160,7 +166,9 @@ def build(language: str | None = None) -> Policy:
         categories_by_kind: dict[str, set[str]] = defaultdict(set)
         for d in decls:
             for kind in d.recipients:
-                categories_by_kind[kind] |= {str(taxonomy.CATEGORIES[c]) for c in d.categories()}
+                categories_by_kind[kind] |= {
+                    str(taxonomy.CATEGORIES[c]) for c in d.recipient_categories(kind)
+                }
         recipients = [
             RecipientEntry(kind, str(label), sorted(categories_by_kind[kind]),
                            processors_by_kind.get(kind, []))

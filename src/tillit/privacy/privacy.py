@@ -15,15 +15,16 @@ dm.declare(
     Session,
     title=_("Sessions"),
     subject=dm.Subject(session="session_key", kinds=("customer", "guest", "visitor")),
+    # session_data holds the logged-in account's id, the cart's id and item count, and
+    # one-off notices; sessions of an account are found by decoding it.
     fields={
         "session_key": dm.Field("user.device.cookie_id", dm.GENERATED),
-        "session_data": dm.Field("user.behavior.browsing_history", dm.GENERATED),
+        "session_data": dm.Field("user.authorization", dm.GENERATED),
+        "expire_date": dm.Field("user.authorization", dm.GENERATED),
     },
     uses=[
         dm.Use("essential.service", dm.CONTRACT,
                _("to keep you logged in and remember your cart between pages")),
-        dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
-               _("to protect forms against forgery")),
     ],
     retention=dm.SessionLifetime(days=settings.SESSION_COOKIE_AGE // 86400),
     on_erasure=dm.DELETE,
@@ -33,9 +34,10 @@ dm.declare(
 dm.declare(
     LogEntry,
     title=_("Staff change log"),
-    subject=dm.Subject(user="user", kinds=("staff",)),
+    subject=dm.Subject(user="user", kinds=("staff", "customer")),
     fields={
-        "object_repr": dm.Field("system.operations", dm.GENERATED),
+        # The changed object's name as the admin shows it: for an account, its user ID.
+        "object_repr": dm.Field("user.account.username", dm.GENERATED),
         "change_message": dm.Field("system.operations", dm.GENERATED),
         "object_id": dm.Field("system.operations", dm.GENERATED),
         "action_time": dm.Field("system.operations", dm.GENERATED),
@@ -45,6 +47,7 @@ dm.declare(
     retention=dm.After("action_time", days=365, event=_("the change")),
     on_erasure=dm.Anonymise(clear=("user",)),
     recipients=("hosting",),
+    not_personal=("action_flag", "content_type"),
 )
 
 dm.no_personal_data(ContentType, "Django's table of model names.")
@@ -75,7 +78,8 @@ dm.declare(
     # Kept as long as a claim about the disclosure can be made (preskriptionslagen).
     retention=dm.After("occurred_at", days=365 * 10, event=_("the disclosure")),
     on_erasure=dm.Anonymise(clear=("user",), hash=("email",)),
-    recipients=("hosting", "authority"),
+    recipients={"hosting": None},
+    not_personal=("recipient_kind", "processor", "purpose", "legal_basis", "secret"),
 )
 
 dm.declare(
@@ -99,4 +103,5 @@ dm.declare(
     retention=dm.After("occurred_at", days=365 * 3, event=_("the event")),
     on_erasure=dm.Anonymise(clear=("subject",)),
     recipients=("hosting", "auditor"),
+    not_personal=("action",),
 )

@@ -40,7 +40,7 @@ def build(language: str = "en") -> dict:
                 _add(act["legal_bases"], basis)
                 for kind in d.subject.kinds:
                     _add(act["data_subjects"], str(taxonomy.DATA_SUBJECTS[kind]))
-                for cat in d.categories():
+                for cat in d.use_categories(use):
                     _add(act["data_categories"], cat)
                 for kind in d.recipients:
                     _add(act["recipients"], str(taxonomy.RECIPIENTS[kind]))
@@ -50,7 +50,9 @@ def build(language: str = "en") -> dict:
                                  f"{p.name}, {p.location}: {p.safeguard or 'safeguard missing'}")
                 act["records"].append({
                     "model": d.label, "title": str(d.title),
-                    "retention": str(d.retention.describe()),
+                    "retention": "; ".join([str(d.retention.describe()), *(
+                        f"{taxonomy.CATEGORIES[d.fields[n].category]}: {rule.describe()}"
+                        for n, rule in d.field_rules())]),
                     "on_erasure": str(d.on_erasure.describe()),
                     "use": str(use.description),
                 })
