@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 # Swedish pages have no prefix; English pages live under /en/.
 urlpatterns = [
@@ -22,6 +23,9 @@ urlpatterns += i18n_patterns(
 )
 if getattr(settings, "TILLIT_DEMO", False):
     urlpatterns.insert(0, path("demo/mailbox/", include("tillit.mailbox.urls")))
+    # Uploaded product images; in production the web server in front serves MEDIA_ROOT.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve,
+                            {"document_root": settings.MEDIA_ROOT})]
 if getattr(settings, "TILLIT_KLARNA_EMULATOR", False):
     urlpatterns.insert(0, path("klarna-emulator/",
                                include("tillit.payments.klarna.emulator.urls")))

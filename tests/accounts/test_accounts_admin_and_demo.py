@@ -82,11 +82,11 @@ def test_demo_load_creates_the_documented_logins(client):
     assert customer.addresses.filter(is_default=True).count() == 1
 
 
-def test_demo_load_is_idempotent(client):
+def test_demo_load_is_idempotent_and_keeps_changes(client):
     demo.load()
     User.objects.filter(username="kund").update(name="Ändrad")
     demo.load()
     assert User.objects.filter(username__in=["kund", "personal"]).count() == 2
-    assert User.objects.get(username="kund").name == "Kim Kund"
+    assert User.objects.get(username="kund").name == "Ändrad"
     assert Address.objects.filter(user__username="kund").count() == 1
     assert {role for role, _u, _p in demo.DEMO_LOGINS} == {"customer", "staff"}

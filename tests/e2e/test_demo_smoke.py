@@ -15,9 +15,12 @@ def _first_link(html: str, prefix: str) -> str:
 
 
 def test_demo_prints_url_and_logins(demo_server):
+    from tillit.accounts.demo import DEMO_LOGINS
+
     log = demo_server["log"].read_text()
     assert demo_server["url"] in log
-    assert "kund" in log and "personal" in log
+    for _role, username, password in DEMO_LOGINS:
+        assert f"user {username}" in log and f"password {password}" in log
 
 
 def test_demo_serves_shop_cart_and_policies_over_http(demo_server):

@@ -402,18 +402,19 @@ def _kind(top_slug: str) -> str:
 
 @transaction.atomic
 def load() -> None:
-    """Create or update the demo catalogue. Running it again changes nothing."""
+    """Create what is missing of the demo catalogue. Running it again adds nothing and
+    keeps every change staff made in the admin."""
     top_of: dict[str, Category] = {}
     by_slug: dict[str, Category] = {}
     for position, cat in enumerate(CATEGORIES, start=1):
-        top, _ = Category.objects.update_or_create(
+        top, _ = Category.objects.get_or_create(
             slug=cat.slug,
             defaults={"name": cat.name, "description": cat.description, "parent": None,
                       "position": position * 10},
         )
         by_slug[cat.slug] = top_of[cat.slug] = top
         for sub_position, (slug, name) in enumerate(cat.children, start=1):
-            sub, _ = Category.objects.update_or_create(
+            sub, _ = Category.objects.get_or_create(
                 slug=slug, defaults={"name": name, "parent": top, "position": sub_position},
             )
             by_slug[slug] = sub
@@ -422,7 +423,7 @@ def load() -> None:
     for n, item in enumerate(ITEMS):
         category = by_slug[item.category]
         top_slug = top_of[item.category].slug
-        product, _ = Product.objects.update_or_create(
+        product, created = Product.objects.get_or_create(
             sku=item.sku,
             defaults={
                 "category": category, "name": item.name,
@@ -432,7 +433,8 @@ def load() -> None:
                 "is_featured": item.featured, "kind": _kind(top_slug),
             },
         )
-        # created_at is auto_now_add, so it is set here: spread over a year, so that the
-        # "newest" sort order means something, and the same on every run.
-        added = _FIRST_ADDED + dt.timedelta(days=(n * 37) % 365, hours=n % 9)
-        Product.objects.filter(pk=product.pk).update(created_at=added)
+        if created:
+            # created_at is auto_now_add, so it is set here: spread over a year, so that
+            # the "newest" sort order means something, and the same on every run.
+            added = _FIRST_ADDED + dt.timedelta(days=(n * 37) % 365, hours=n % 9)
+            Product.objects.filter(pk=product.pk).update(created_at=added)

@@ -9,9 +9,18 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
 
 
 class Command(BaseCommand):
@@ -30,6 +39,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 0 < options["port"] < 65536:
             raise CommandError("--port must be between 1 and 65535.")
+        if not getattr(settings, "TILLIT_DEMO", False):
+            raise CommandError("`tillit demo` runs only with demo settings "
+                               "(DJANGO_SETTINGS_MODULE=tillit.settings.demo).")
         env = dict(os.environ)
         env.setdefault("DJANGO_SETTINGS_MODULE", "tillit.settings.demo")
         if options["db"] or "DATABASE_URL" not in env:
@@ -70,7 +82,7 @@ class Command(BaseCommand):
             f"  Privacy policy:        {url}integritetspolicy",
             f"  Demo mailbox:          {url}demo/mailbox/",
             f"  Staff admin:           {url}admin/",
-            f"  Database:              {database_url}",
+            f"  Database:              {_without_password(database_url)}",
             "",
             "  Demo logins:",
         ]
