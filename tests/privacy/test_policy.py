@@ -170,3 +170,18 @@ def test_a_use_lists_only_the_fields_it_uses():
     login = next(p for p in built.purposes if p.key == "essential.service.authentication")
     assert "Phone number" not in login.categories
     assert "Password (stored only as a one-way hash)" in login.categories
+
+
+def test_editing_a_sentence_of_the_policy_template_makes_a_new_version(monkeypatch, tmp_path):
+    before = policy.build("en").version
+    source = tmp_path / "policy.html"
+    source.write_text("{% extends 'base.html' %}{# one sentence changed #}")
+
+    class Origin:
+        name = str(source)
+
+    class Template:
+        origin = Origin()
+
+    monkeypatch.setattr(policy, "get_template", lambda name: Template())
+    assert policy.build("en").version != before

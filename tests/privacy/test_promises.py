@@ -86,3 +86,13 @@ def test_the_report_runs_the_marked_tests_for_real(tmp_path):
     assert by_id["P02"].status == by_id["P03"].status == "failing"
     assert by_id["P04"].status == "unproven"
     assert {r["nodeid"].split("::")[1] for r in results} == {"test_kept", "test_broken"}
+
+
+def test_a_broken_test_module_is_an_error_not_unproven_promises(tmp_path):
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_broken.py").write_text(
+        "import pytest\nimport no_such_module\n\n"
+        "@pytest.mark.promise('P01')\ndef test_x():\n    pass\n")
+    with pytest.raises(RuntimeError, match="exit code 2"):
+        run_marked_tests(tests)

@@ -13,9 +13,11 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import get_template
 from django.utils import translation
 
 from . import taxonomy
@@ -199,12 +201,21 @@ def build(language: str | None = None) -> Policy:
     return policy
 
 
+TEMPLATE = "privacy/policy.html"
+
+
 def digest(policy: Policy) -> str:
-    """A short, stable fingerprint of the policy's content."""
+    """A short, stable fingerprint of the policy as a reader sees it: the content from the
+    map, the template's own sentences, and the translations of the policy's language."""
     body = policy.as_dict()
     body.pop("version", None)
-    raw = json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(raw).hexdigest()[:16]
+    sha = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    sha.update(Path(get_template(TEMPLATE).origin.name).read_bytes())
+    for root in settings.LOCALE_PATHS:
+        catalogue = Path(root) / policy.language / "LC_MESSAGES" / "django.mo"
+        if catalogue.exists():
+            sha.update(catalogue.read_bytes())
+    return sha.hexdigest()[:16]
 
 
 CACHE_SECONDS = 60

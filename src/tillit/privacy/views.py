@@ -9,4 +9,4 @@ def policy(request):
     """The privacy policy, generated from the data map (``/integritetspolicy``,
     ``/en/privacy-policy``)."""
     document, version = policy_module.current_version()
-    return render(request, "privacy/policy.html", {"policy": document, "version": version})
+    return render(request, policy_module.TEMPLATE, {"policy": document, "version": version})
