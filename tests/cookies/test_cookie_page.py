@@ -46,3 +46,13 @@ def test_a_visit_with_cart_login_and_language_sets_only_declared_cookies(
 
 def test_the_cookie_page_refuses_writes(client):
     assert client.post("/sidor/cookies").status_code == 405
+
+
+def test_cookie_lifetimes_follow_the_settings_that_decide_them(client, settings):
+    settings.CSRF_COOKIE_AGE = 60 * 60 * 24 * 30
+    settings.SESSION_COOKIE_AGE = 60 * 60 * 24 * 3
+    settings.LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 10
+    page = client.get("/en/pages/cookies").content.decode()
+    assert "30 days" in page
+    assert "3 days after the session last changed" in page
+    assert "10 days" in page

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 NECESSARY = "necessary"
 CATEGORIES = {
@@ -27,22 +28,34 @@ class Cookie:
     party: str | Promise = _("first party (this shop)")
 
 
+def _lifetime(seconds: int | None):
+    """A cookie's lifetime in words, from the setting that decides it."""
+    if seconds is None:
+        return _("until you close the browser")
+    days = seconds // 86400
+    return ngettext_lazy("%(days)d day", "%(days)d days", days) % {"days": days}
+
+
 def declared() -> list[Cookie]:
-    session_days = settings.SESSION_COOKIE_AGE // 86400
+    session_lifetime = (
+        _("until you close the browser") if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+        else _("%(period)s after the session last changed (logging in, the cart)")
+        % {"period": _lifetime(settings.SESSION_COOKIE_AGE)}
+    )
     return [
         Cookie(settings.SESSION_COOKIE_NAME, NECESSARY,
                _("Keeps your session: your cart, and that you are logged in."),
-               _("%(days)d days after your last visit") % {"days": session_days}),
+               session_lifetime),
         Cookie(settings.CSRF_COOKIE_NAME, NECESSARY,
                _("Protects forms against cross-site request forgery."),
-               _("one year")),
+               _lifetime(settings.CSRF_COOKIE_AGE)),
         Cookie(getattr(settings, "MESSAGE_COOKIE_NAME", "messages"), NECESSARY,
                _("Carries a short notice, such as that a product was added to the cart, to "
                  "the next page; removed as soon as it is shown."),
                _("until the notice is shown, at most until you close the browser")),
         Cookie(settings.LANGUAGE_COOKIE_NAME, NECESSARY,
                _("Remembers the language you chose, set only when you choose one."),
-               _("until you close the browser")),
+               _lifetime(settings.LANGUAGE_COOKIE_AGE)),
     ]
 
 
