@@ -96,4 +96,8 @@ class Address(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Not the address itself: this text lands in logs such as the admin's change log.
+        return f"Address #{self.pk}"
+
+    def one_line(self) -> str:
         return f"{self.name}, {self.street}, {self.postal_code} {self.city}"
