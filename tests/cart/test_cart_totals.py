@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tillit.core.money import format_sek
 
@@ -53,3 +55,9 @@ def test_cart_shows_unit_prices_incl_vat_with_their_rate(client, make_product, a
 
     assert format_sek(4900) in content
     assert "12\u00a0%" in content
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", content)
+    with translation.override("sv"):
+        # Both money columns, unit price and line total, say they include VAT.
+        assert gettext("Unit price incl. VAT") in headers
+        assert gettext("Total incl. VAT") in headers
+        assert f'{gettext("incl. VAT")} 12\u00a0%' in content
