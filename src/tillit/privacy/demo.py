@@ -1,28 +1,31 @@
-"""The demo shop's processor register: the companies a real Teknikboden would name."""
+"""The demo shop's processor register: the companies a real Teknikboden would name.
+
+Staff type the register in the shop's own language, Swedish.
+"""
 
 import datetime as dt
 
 from .models import Processor
 
 PROCESSORS = [
-    {"name": "Kustom (formerly Klarna Checkout)", "service": "Checkout and payments",
+    {"name": "Kustom (formerly Klarna Checkout)", "service": "Kassa och betalning",
      "recipient_kind": "payment_provider",
-     "data_description": "Contact details, delivery address, order contents and amounts",
-     "location": "Sweden (EU)", "agreement_date": dt.date(2025, 9, 1)},
-    {"name": "Nordisk Drift AB", "service": "Hosting of the webshop and its database",
-     "recipient_kind": "hosting", "data_description": "All data the shop holds",
-     "location": "Sweden (EU)", "agreement_date": dt.date(2024, 3, 15)},
-    {"name": "Postverket Mail AB", "service": "Delivery of order and account e-mail",
+     "data_description": "Kontaktuppgifter, leveransadress, orderinnehåll och belopp",
+     "location": "Sverige (EU)", "agreement_date": dt.date(2025, 9, 1)},
+    {"name": "Nordisk Drift AB", "service": "Drift av webbshoppen och dess databas",
+     "recipient_kind": "hosting", "data_description": "Alla uppgifter butiken har",
+     "location": "Sverige (EU)", "agreement_date": dt.date(2024, 3, 15)},
+    {"name": "Postverket Mail AB", "service": "Utskick av order- och konto-e-post",
      "recipient_kind": "email_provider",
-     "data_description": "Name, e-mail address, the content of the e-mails",
-     "location": "Germany (EU)", "agreement_date": dt.date(2024, 3, 15)},
-    {"name": "PostNord Sverige AB", "service": "Parcel delivery", "recipient_kind": "carrier",
-     "data_description": "Name, delivery address, phone number, e-mail for notices",
-     "location": "Sweden (EU)", "agreement_date": dt.date(2024, 5, 1)},
-    {"name": "DHL Freight (Sweden) AB", "service": "Parcel and freight delivery",
+     "data_description": "Namn, e-postadress och e-postens innehåll",
+     "location": "Tyskland (EU)", "agreement_date": dt.date(2024, 3, 15)},
+    {"name": "PostNord Sverige AB", "service": "Paketleverans", "recipient_kind": "carrier",
+     "data_description": "Namn, leveransadress, telefonnummer, e-post för avisering",
+     "location": "Sverige (EU)", "agreement_date": dt.date(2024, 5, 1)},
+    {"name": "DHL Freight (Sweden) AB", "service": "Paket- och godsleverans",
      "recipient_kind": "carrier",
-     "data_description": "Name, delivery address, phone number, e-mail for notices",
-     "location": "Sweden (EU)", "agreement_date": dt.date(2024, 5, 1)},
+     "data_description": "Namn, leveransadress, telefonnummer, e-post för avisering",
+     "location": "Sverige (EU)", "agreement_date": dt.date(2024, 5, 1)},
 ]
 
 
