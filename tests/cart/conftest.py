@@ -6,10 +6,11 @@ from django.urls import reverse
 
 from tillit.cart.models import Cart, CartLine
 from tillit.cart.owner import CartOwner
+from tillit.privacy.hashing import keyed_hash
 
 
 def _all_carts() -> tuple[list, list]:
-    carts = sorted(Cart.objects.values_list("id", "user_id", "session_key"))
+    carts = sorted(Cart.objects.values_list("id", "user_id", "session_ref"))
     lines = sorted(CartLine.objects.values_list("id", "cart_id", "product_id", "quantity"))
     return carts, lines
 
@@ -20,7 +21,8 @@ def _lines_of(client) -> dict[int, int]:
     if user_id is not None:
         lines = CartLine.objects.filter(cart__user_id=user_id)
     else:
-        lines = CartLine.objects.filter(cart__session_key=session.session_key)
+        lines = CartLine.objects.filter(
+            cart__session_ref=keyed_hash(session.session_key, "cart-session"))
     return dict(lines.values_list("product_id", "quantity"))
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tillit.cart.models import Cart, CartLine
+from tillit.privacy.hashing import keyed_hash
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def guest_cart(make_product, add_to_cart):
 
     guest = Client()
     add_to_cart(guest, make_product(name="Gitarrkabel 3 m"), 2)
-    return Cart.objects.get(session_key=guest.session.session_key)
+    return Cart.objects.get(session_ref=keyed_hash(guest.session.session_key, "cart-session"))
 
 
 def test_staff_see_the_cart_list_and_a_carts_lines(staff_client, guest_cart):
@@ -34,8 +35,8 @@ def test_admin_never_shows_the_session_key(staff_client, guest_cart):
     listing = staff_client.get(reverse("admin:cart_cart_changelist"))
     page = staff_client.get(reverse("admin:cart_cart_change", args=[guest_cart.pk]))
 
-    assert guest_cart.session_key not in listing.content.decode()
-    assert guest_cart.session_key not in page.content.decode()
+    assert guest_cart.session_ref not in listing.content.decode()
+    assert guest_cart.session_ref not in page.content.decode()
 
 
 def test_admin_cannot_change_add_or_delete_carts(staff_client, guest_cart):

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from tillit.cart import services
 from tillit.cart.models import Cart, CartLine
 from tillit.cart.owner import CartOwner
+from tillit.privacy.hashing import keyed_hash
 
 HOSTILE = settings(max_examples=40, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -43,7 +44,8 @@ def shop(make_product, customer, add_to_cart):
     theirs = services.add(CartOwner(session=Client().session, user=customer), buyable.pk, 1)
     return {
         "guest": guest, "buyable": buyable, "withdrawn": withdrawn, "sold_out": sold_out,
-        "own_line": CartLine.objects.get(cart__session_key=guest.session.session_key),
+        "own_line": CartLine.objects.get(
+            cart__session_ref=keyed_hash(guest.session.session_key, "cart-session")),
         "their_line": theirs,
     }
 

@@ -7,6 +7,7 @@ from tests.conftest import PASSWORD
 from tillit.cart import services
 from tillit.cart.models import Cart, CartLine
 from tillit.cart.owner import CartOwner
+from tillit.privacy.hashing import keyed_hash
 
 
 def _customer_cart_has(customer, items: dict) -> None:
@@ -25,7 +26,7 @@ def test_login_moves_the_guest_cart_to_the_customer_and_deletes_it(
     assert client.session.session_key != guest_key  # Django cycled the key
     assert lines_of(client) == {product.pk: 2}
     assert Cart.objects.get().user == customer
-    assert not Cart.objects.filter(session_key=guest_key).exists()
+    assert not Cart.objects.filter(session_ref=keyed_hash(guest_key, "cart-session")).exists()
     assert client.session["cart_count"] == 2
 
 
@@ -91,7 +92,7 @@ def test_logged_in_customer_adds_to_the_account_cart(client, customer, product, 
     add_to_cart(client, product, 1)
 
     assert CartLine.objects.get().cart.user == customer
-    assert Cart.objects.get().session_key is None
+    assert Cart.objects.get().session_ref is None
 
 
 def test_guest_cart_of_another_session_is_not_taken_at_login(

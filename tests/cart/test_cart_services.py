@@ -14,7 +14,8 @@ def test_add_creates_a_guest_cart_keyed_by_a_new_session(guest_owner, product):
 
     cart = line.cart
     assert guest_owner.session.session_key is not None
-    assert cart.session_key == guest_owner.session.session_key
+    assert cart.session_ref == guest_owner.session_ref
+    assert guest_owner.session.session_key not in cart.session_ref  # never the live key
     assert cart.user is None
     assert guest_owner.session["cart_id"] == cart.pk
     assert guest_owner.session["cart_count"] == 2
@@ -24,7 +25,7 @@ def test_add_to_a_customer_cart_keys_it_by_the_account_not_the_session(customer_
     line = services.add(customer_owner, product.pk, 1)
 
     assert line.cart.user == customer_owner.user
-    assert line.cart.session_key is None
+    assert line.cart.session_ref is None
     assert customer_owner.session.session_key is None
 
 

@@ -18,7 +18,8 @@ class Cart(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.CASCADE, related_name="cart",
                                 verbose_name=_("customer"))
-    session_key = models.CharField(_("session"), max_length=40, null=True, blank=True,
+    # A keyed hash of the guest's session key (CartOwner.session_ref), never the key.
+    session_ref = models.CharField(_("session"), max_length=80, null=True, blank=True,
                                    unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
@@ -28,17 +29,13 @@ class Cart(models.Model):
         verbose_name_plural = _("carts")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(user__isnull=False) | models.Q(session_key__isnull=False),
+                condition=models.Q(user__isnull=False) | models.Q(session_ref__isnull=False),
                 name="cart_has_owner",
             )
         ]
 
     def __str__(self) -> str:
         return f"Cart {self.pk}"
-
-    @property
-    def is_guest_cart(self) -> bool:
-        return self.user_id is None
 
 
 class CartLine(models.Model):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.contrib.sessions.backends.base import SessionBase
 
+from tillit.privacy.hashing import keyed_hash
+
 # The session remembers the guest cart's id, because Django gives the session a new key at
 # login (against session fixation) and the login merge must still find the guest cart.
 GUEST_CART_SESSION_KEY = "cart_id"
@@ -26,5 +28,8 @@ class CartOwner:
         return cls(session=request.session, user=user)
 
     @property
-    def is_guest(self) -> bool:
-        return self.user is None
+    def session_ref(self) -> str | None:
+        """How a guest's cart row names its session: a keyed hash of the session key, so
+        the table never holds the live credential that the session cookie is."""
+        key = self.session.session_key
+        return keyed_hash(key, "cart-session") if key else None

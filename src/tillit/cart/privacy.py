@@ -9,9 +9,9 @@ CART_DAYS = 30
 dm.declare(
     Cart,
     title=_("Carts"),
-    subject=dm.Subject(user="user", session="session_key", kinds=("customer", "visitor")),
+    subject=dm.Subject(user="user", session="session_ref", kinds=("customer", "visitor")),
     fields={
-        "session_key": dm.Field("user.device.cookie_id", dm.GENERATED),
+        "session_ref": dm.Field("user.device.cookie_id", dm.GENERATED),
         "created_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
         "updated_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
     },
@@ -24,7 +24,7 @@ dm.declare(
 dm.declare(
     CartLine,
     title=_("Cart contents"),
-    subject=dm.Subject(user="cart__user", session="cart__session_key",
+    subject=dm.Subject(user="cart__user", session="cart__session_ref",
                        kinds=("customer", "visitor")),
     fields={
         "product": dm.Field("user.behavior.purchase_history", dm.GENERATED),

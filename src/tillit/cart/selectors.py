@@ -16,10 +16,10 @@ def find_cart(owner: CartOwner) -> Cart | None:
     """The owner's cart, or None if there is none yet (reading never creates one)."""
     if owner.user is not None:
         return Cart.objects.filter(user=owner.user).first()
-    key = owner.session.session_key
-    if key is None:
+    ref = owner.session_ref
+    if ref is None:
         return None
-    return Cart.objects.filter(session_key=key, user__isnull=True).first()
+    return Cart.objects.filter(session_ref=ref, user__isnull=True).first()
 
 
 def cart_lines(owner: CartOwner) -> QuerySet[CartLine]:
@@ -31,10 +31,10 @@ def cart_lines(owner: CartOwner) -> QuerySet[CartLine]:
     lines = CartLine.objects.select_related("product")
     if owner.user is not None:
         return lines.filter(cart__user=owner.user)
-    key = owner.session.session_key
-    if key is None:
+    ref = owner.session_ref
+    if ref is None:
         return lines.none()
-    return lines.filter(cart__session_key=key, cart__user__isnull=True)
+    return lines.filter(cart__session_ref=ref, cart__user__isnull=True)
 
 
 @dataclass(frozen=True)

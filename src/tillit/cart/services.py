@@ -75,17 +75,16 @@ def _locked_cart(owner: CartOwner, *, create: bool) -> Cart | None:
         else:
             cart = Cart.objects.filter(user=owner.user).first()
     else:
-        key = owner.session.session_key
-        if key is None and create:
+        if owner.session.session_key is None and create:
             owner.session.save()  # gives the session its key
-            key = owner.session.session_key
-        if key is None:
+        ref = owner.session_ref
+        if ref is None:
             return None
         if create:
-            cart, _created = Cart.objects.get_or_create(session_key=key, user=None)
+            cart, _created = Cart.objects.get_or_create(session_ref=ref, user=None)
             owner.session[GUEST_CART_SESSION_KEY] = cart.pk
         else:
-            cart = Cart.objects.filter(session_key=key, user__isnull=True).first()
+            cart = Cart.objects.filter(session_ref=ref, user__isnull=True).first()
     if cart is None:
         return None
     # Serialises changes to one cart, so "already in the cart + added ≤ stock" holds when
