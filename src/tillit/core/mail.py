@@ -20,7 +20,8 @@ class MissingControllerIdentity(RuntimeError):
 
 
 def send(prefix: str, context: dict, to: list[str], *, language: str | None = None,
-         headers: dict | None = None) -> EmailMultiAlternatives:
+         headers: dict | None = None,
+         attachments: list[tuple[str, str, str]] | None = None) -> EmailMultiAlternatives:
     controller = settings.TILLIT_CONTROLLER
     context = {**context, "controller": controller}
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
@@ -37,5 +38,7 @@ def send(prefix: str, context: dict, to: list[str], *, language: str | None = No
                                      headers=headers or {})
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     message.send()
     return message
