@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
-
 app_name = "shipping"
+# Shipping has no public pages: tracking links point at the carriers' own pages, and
+# staff work in the admin.
 urlpatterns: list = []

@@ -1,0 +1,236 @@
+"""Orders, receipts, credit notes and returns in the data map.
+
+Retention, decided:
+
+* Receipts and credit notes are verifikationer under Bokföringslagen: kept 7 years after
+  the end of the calendar year in which the financial year ended (7 kap. 2 §), and kept
+  through an erasure request, locked to bookkeeping (P23, P32). They hold only what the
+  VAT act requires of an invoice: the buyer's name and address, not phone or e-mail
+  (the stored e-mail is only the link that lets the buyer's access request find them).
+* The order, its lines and returns underlie those documents (what was sold, delivered and
+  returned), so they are accounting material with the same period. On erasure the order
+  keeps its amounts and lines but loses every contact and delivery detail; the receipt
+  keeps what the law requires.
+* The buyer's IP address at checkout is kept raw for a short time, to look into fraud and
+  payment disputes, then replaced by a keyed hash (P10, P35).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from tillit.privacy import datamap as dm
+
+from .models import (
+    CreditNote,
+    NumberSeries,
+    Order,
+    OrderLine,
+    Receipt,
+    ReturnLine,
+    ReturnRequest,
+)
+
+# Payment disputes and fraud reports reach the shop within weeks of a purchase.
+BUYER_IP_DAYS = 90
+
+BOOKKEEPING = _("bookkeeping (the Swedish Bookkeeping Act, 7 ch. 2 §)")
+PURCHASE = "user.behavior.purchase_history"
+SUBJECT_KINDS = ("customer", "guest")
+
+_BILLING = {
+    "billing_name": dm.Field("user.name"),
+    "billing_company": dm.Field("user.workplace"),
+    "billing_org_nr": dm.Field("user.government_id"),
+    "billing_street": dm.Field("user.contact.address.street"),
+    "billing_street2": dm.Field("user.contact.address.street"),
+    "billing_postal_code": dm.Field("user.contact.address.postal_code"),
+    "billing_city": dm.Field("user.contact.address.city"),
+    "billing_country": dm.Field("user.contact.address.country"),
+    "billing_phone": dm.Field("user.contact.phone_number"),
+}
+_DELIVERY = {
+    "shipping_name": dm.Field("user.name"),
+    "shipping_company": dm.Field("user.workplace"),
+    "shipping_street": dm.Field("user.contact.address.street"),
+    "shipping_street2": dm.Field("user.contact.address.street"),
+    "shipping_postal_code": dm.Field("user.contact.address.postal_code"),
+    "shipping_city": dm.Field("user.contact.address.city"),
+    "shipping_country": dm.Field("user.contact.address.country"),
+    "shipping_phone": dm.Field("user.contact.phone_number"),
+}
+# What the carrier export sends (tillit.shipping.export); the phone falls back to billing.
+CARRIER_FIELDS = (*_DELIVERY, "billing_phone", "email", "number")
+
+dm.declare(
+    Order,
+    title=_("Your orders"),
+    subject=dm.Subject(user="user", email="email", kinds=SUBJECT_KINDS),
+    fields={
+        "email": dm.Field("user.contact.email"),
+        **_BILLING, **_DELIVERY,
+        "number": dm.Field(PURCHASE, dm.GENERATED),
+        "status": dm.Field(PURCHASE, dm.GENERATED),
+        "total_ore": dm.Field(PURCHASE, dm.GENERATED),
+        "refunded_ore": dm.Field(PURCHASE, dm.GENERATED),
+        "placed_at": dm.Field(PURCHASE, dm.GENERATED),
+        "packed_at": dm.Field(PURCHASE, dm.GENERATED),
+        "exported_at": dm.Field(PURCHASE, dm.GENERATED),
+        "shipped_at": dm.Field(PURCHASE, dm.GENERATED),
+        "delivered_at": dm.Field(PURCHASE, dm.GENERATED),
+        "cancelled_at": dm.Field(PURCHASE, dm.GENERATED),
+        "carrier": dm.Field(PURCHASE, dm.GENERATED),
+        "tracking_number": dm.Field(PURCHASE, dm.THIRD_PARTY),
+        "klarna_order_id": dm.Field("user.financial", dm.THIRD_PARTY),
+        "klarna_capture_id": dm.Field("user.financial", dm.THIRD_PARTY),
+        "payment_method": dm.Field("user.financial", dm.THIRD_PARTY),
+        "language": dm.Field("user.account.settings"),
+        "buyer_ip": dm.Field("user.device.ip_address", dm.GENERATED, hash_after=dm.HashAfter(
+            "placed_at", days=BUYER_IP_DAYS, event=_("the order was placed"), purpose="ip")),
+    },
+    uses=[
+        dm.Use("essential.service", dm.CONTRACT,
+               _("to deliver your order and handle returns and complaints")),
+        dm.Use("essential.service.payment_processing", dm.CONTRACT,
+               _("to take and refund payment through the checkout provider"),
+               fields=("number", "total_ore", "refunded_ore", "klarna_order_id",
+                       "klarna_capture_id", "payment_method", "carrier", "tracking_number")),
+        dm.Use("essential.service.notifications", dm.CONTRACT,
+               _("to send you the order confirmation with your receipt, the shipping notice "
+                 "with the tracking link, and refund notices"),
+               fields=("email", "billing_name", "number", "status", "tracking_number",
+                       "carrier", "language")),
+        dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
+               _("the order underlies the receipt in our books"),
+               fields=("number", "total_ore", "refunded_ore", "placed_at", "shipped_at",
+                       "delivered_at", "cancelled_at", "klarna_order_id", "payment_method")),
+        dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
+               _("to look into fraudulent orders and payment disputes"),
+               fields=("buyer_ip",)),
+    ],
+    retention=dm.AccountingPeriod("placed_at"),
+    on_erasure=dm.Anonymise(clear=(
+        "user", "tracking_number", "buyer_ip",
+        *(f for f in (*_BILLING, *_DELIVERY) if not f.endswith("country")),
+    )),
+    recipients={
+        "payment_provider": ("klarna_order_id", "total_ore", "refunded_ore", "carrier",
+                             "tracking_number"),
+        "carrier": CARRIER_FIELDS,
+        "email_provider": ("email", "billing_name", "number", "tracking_number"),
+        "hosting": None,
+        "auditor": None,
+    },
+    not_personal=("total_vat_ore", "currency", "policy_version", "capture_idempotency_key",
+                  "confirmation_sent_at", "updated_at"),
+)
+
+dm.declare(
+    OrderLine,
+    title=_("What you ordered"),
+    subject=dm.Subject(user="order__user", email="order__email", kinds=SUBJECT_KINDS),
+    fields={
+        "product": dm.Field(PURCHASE),
+        "sku": dm.Field(PURCHASE),
+        "name": dm.Field(PURCHASE),
+        "quantity": dm.Field(PURCHASE),
+        "unit_price_ore": dm.Field(PURCHASE, dm.GENERATED),
+        "total_ore": dm.Field(PURCHASE, dm.GENERATED),
+    },
+    uses=[
+        dm.Use("essential.service", dm.CONTRACT, _("to deliver what you ordered")),
+        dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
+               _("the lines of the sale in our books")),
+    ],
+    retention=dm.AccountingPeriod("order__placed_at"),
+    on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING),
+    recipients={"payment_provider": ("sku", "name", "quantity", "unit_price_ore",
+                                     "total_ore"),
+                "hosting": None, "auditor": None},
+    not_personal=("kind", "vat_rate", "vat_ore"),
+)
+
+_DOCUMENT_FIELDS = {
+    "number": dm.Field("user.financial", dm.GENERATED),
+    "issued_at": dm.Field("user.financial", dm.GENERATED),
+    "buyer_name": dm.Field("user.name"),
+    "buyer_email": dm.Field("user.contact.email"),
+    "total_ore": dm.Field("user.financial", dm.GENERATED),
+    "html": dm.Field("user.financial", dm.GENERATED),
+    "data": dm.Field("user.financial", dm.GENERATED),
+}
+_DOCUMENT_USES = [
+    dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
+           _("the verification of the sale that bookkeeping and VAT law require us to keep")),
+    dm.Use("essential.service.notifications", dm.CONTRACT,
+           _("to give you your receipt or credit note"),
+           fields=("number", "buyer_email", "html")),
+]
+_DOCUMENT_RECIPIENTS = {"hosting": None, "auditor": None, "authority": None,
+                        "email_provider": ("buyer_email", "html")}
+
+dm.declare(
+    Receipt,
+    title=_("Receipts"),
+    subject=dm.Subject(user="order__user", email="buyer_email", kinds=SUBJECT_KINDS),
+    fields=_DOCUMENT_FIELDS,
+    uses=_DOCUMENT_USES,
+    retention=dm.AccountingPeriod("issued_at"),
+    on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING),
+    recipients=_DOCUMENT_RECIPIENTS,
+)
+
+dm.declare(
+    CreditNote,
+    title=_("Credit notes"),
+    subject=dm.Subject(user="receipt__order__user", email="buyer_email", kinds=SUBJECT_KINDS),
+    fields={**_DOCUMENT_FIELDS, "return_request": dm.Field(PURCHASE, dm.GENERATED)},
+    uses=_DOCUMENT_USES,
+    retention=dm.AccountingPeriod("issued_at"),
+    on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING),
+    recipients=_DOCUMENT_RECIPIENTS,
+)
+
+dm.declare(
+    ReturnRequest,
+    title=_("Returns"),
+    subject=dm.Subject(user="order__user", email="order__email", kinds=SUBJECT_KINDS),
+    fields={
+        "reason": dm.Field("user.content.private"),
+        "status": dm.Field(PURCHASE, dm.GENERATED),
+        "created_at": dm.Field(PURCHASE, dm.GENERATED),
+        "received_at": dm.Field(PURCHASE, dm.GENERATED),
+        "refunded_at": dm.Field(PURCHASE, dm.GENERATED),
+        "refund_ore": dm.Field("user.financial", dm.GENERATED),
+        "klarna_refund_id": dm.Field("user.financial", dm.THIRD_PARTY),
+    },
+    uses=[
+        dm.Use("essential.service", dm.CONTRACT,
+               _("to handle your return under the 14-day right of withdrawal")),
+        dm.Use("essential.service.payment_processing", dm.CONTRACT,
+               _("to refund you through the checkout provider"),
+               fields=("refund_ore", "klarna_refund_id")),
+        dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
+               _("the return underlies the credit note in our books"),
+               fields=("status", "created_at", "received_at", "refunded_at", "refund_ore")),
+    ],
+    retention=dm.AccountingPeriod("created_at"),
+    on_erasure=dm.Anonymise(clear=("reason",)),
+    recipients={"payment_provider": ("refund_ore",), "hosting": None, "auditor": None},
+    not_personal=("refund_idempotency_key",),
+)
+
+dm.declare(
+    ReturnLine,
+    title=_("Returned items"),
+    subject=dm.Subject(user="return_request__order__user",
+                       email="return_request__order__email", kinds=SUBJECT_KINDS),
+    fields={
+        "order_line": dm.Field(PURCHASE),
+        "quantity": dm.Field(PURCHASE),
+    },
+    uses=[dm.Use("essential.service", dm.CONTRACT, _("to handle your return"))],
+    retention=dm.AccountingPeriod("return_request__created_at"),
+    on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING),
+    recipients={"payment_provider": None, "hosting": None, "auditor": None},
+)
+
+dm.no_personal_data(NumberSeries, "Counters of the order, receipt and credit-note numbers.")

@@ -1,0 +1,67 @@
+"""Reads about orders, for their buyers' pages.
+
+A customer reaches only their own orders (another customer's order number is a 404); a
+guest reaches one order through its signed link (a changed token is a 404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from . import links, services
+from .models import CreditNote, Order, OrderLine, ReturnRequest
+
+
+def orders_of(user):
+    return (Order.objects.filter(user=user).select_related("carrier")
+            .order_by("-placed_at", "-number"))
+
+
+def order_of(user, number: int) -> Order:
+    return get_object_or_404(Order.objects.select_related("carrier", "receipt"),
+                             user=user, number=number)
+
+
+def order_for_token(token: str) -> Order:
+    order = links.order_for_token(token)
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+def credit_note_of(order: Order, number: int) -> CreditNote:
+    return get_object_or_404(CreditNote, receipt__order=order, number=number)
+
+
+@dataclass
+class ReturnableLine:
+    line: OrderLine
+    left: int
+
+
+def returnable_lines(order: Order) -> list[ReturnableLine]:
+    """The order's goods with how many of each may still be returned."""
+    done = services.returned_quantities(order)
+    rows = [ReturnableLine(line, line.quantity - done.get(line.pk, 0))
+            for line in order.lines.all() if line.is_goods]
+    return [row for row in rows if row.left > 0]
+
+
+@dataclass
+class OrderPage:
+    order: Order
+    lines: list[OrderLine]
+    returns: list[ReturnRequest]
+    credit_notes: list[CreditNote]
+    can_return: bool
+
+
+def order_page(order: Order, now=None) -> OrderPage:
+    returns = list(order.returns.prefetch_related("lines__order_line"))
+    notes = list(CreditNote.objects.filter(receipt__order=order).order_by("number"))
+    can_return = services.return_window_open(order, now) and bool(returnable_lines(order))
+    return OrderPage(order=order, lines=list(order.lines.all()), returns=returns,
+                     credit_notes=notes, can_return=can_return)

@@ -1,0 +1,1 @@
+from tests.orders.orders_fixtures import *  # noqa: F403
