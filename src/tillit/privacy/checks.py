@@ -133,6 +133,15 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
             error(f"{label}.{name}: a field hashed after a period must be a text field "
                   f"long enough for a keyed hash ({HASH_LENGTH} characters).",
                   "tillit.privacy.E008")
+    if isinstance(decl.on_erasure, Keep):
+        link = decl.subject.user
+        if link and "__" not in link and link in field_names \
+                and not model._meta.get_field(link).null:
+            error(f"{label}.{link} must be nullable: erasure detaches kept records from "
+                  f"the account.", "tillit.privacy.E006")
+        lock = decl.on_erasure.lock_field
+        if lock and lock not in field_names:
+            error(f"{label}: the lock field '{lock}' is missing.", "tillit.privacy.E006")
     if isinstance(decl.on_erasure, Keep) and not anchor:
         error(f"{label}: a record kept on erasure needs a retention rule that ends.",
               "tillit.privacy.E006")

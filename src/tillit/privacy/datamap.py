@@ -10,7 +10,7 @@ nothing else, so a fact is stated once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -54,12 +54,29 @@ class Use:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Whose data a right is exercised for: an account, or a guest known by e-mail."""
+
+    user: models.Model | None = None
+    email: str = ""
+
+    @classmethod
+    def of(cls, who) -> Person:
+        if isinstance(who, Person):
+            return who
+        if isinstance(who, str):
+            return cls(email=who.strip())
+        return cls(user=who, email=who.email)
+
+
+@dataclass(frozen=True)
 class Subject:
     """How a row finds its person.
 
     ``person=True``: the row is the person (the account). ``user``: a ``__`` path to the
     account. ``email``: a field holding the person's e-mail (guest orders, sign-ups).
     ``session``: a field holding a session key (guest carts). Several may be given.
+    ``finder(model, person) -> QuerySet``: for rows no field path reaches (sessions).
     """
 
     person: bool = False
@@ -67,21 +84,27 @@ class Subject:
     email: str = ""
     session: str = ""
     kinds: tuple[str, ...] = ("customer",)
+    finder: Callable | None = field(default=None, compare=False)
 
     def link_fields(self) -> set[str]:
         """The model's own fields that are the link to the person (first path segment)."""
         return {p.split("__", 1)[0] for p in (self.user, self.email, self.session) if p}
 
-    def rows_for(self, model: type[models.Model], user) -> models.QuerySet:
-        """Rows of ``model`` that belong to ``user`` (an account)."""
-        if self.person:
-            return model._default_manager.filter(pk=user.pk)
+    def rows_for(self, model: type[models.Model], who) -> models.QuerySet:
+        """Rows of ``model`` that belong to ``who`` (an account, a Person, or an e-mail)."""
+        person = Person.of(who)
+        manager = model._default_manager
         q = models.Q(pk__in=[])
-        if self.user:
-            q |= models.Q(**{self.user: user})
-        if self.email and user.email:
-            q |= models.Q(**{f"{self.email}__iexact": user.email})
-        return model._default_manager.filter(q)
+        if self.person and person.user is not None:
+            q |= models.Q(pk=person.user.pk)
+        if self.user and person.user is not None:
+            q |= models.Q(**{self.user: person.user})
+        if self.email and person.email:
+            q |= models.Q(**{f"{self.email}__iexact": person.email})
+        rows = manager.filter(q)
+        if self.finder is not None:
+            rows = rows | self.finder(model, person)
+        return rows
 
 
 # Retention rules ------------------------------------------------------------------------
@@ -279,10 +302,16 @@ class Anonymise:
 
 @dataclass(frozen=True)
 class Keep:
-    """Keep under a legal obligation until the retention rule ends, locked to that use."""
+    """Keep under a legal obligation until the retention rule ends, locked to that use.
+
+    On erasure the row is detached from the account (its direct link to the user is set
+    to NULL) and, if ``lock_field`` names a date-time field, stamped there, so that the
+    app's own code can keep it out of every use but ``reason``.
+    """
 
     basis: str = LEGAL_OBLIGATION
     reason: Text = ""
+    lock_field: str = ""
 
     def describe(self) -> Text:
         return _("kept, locked to %(reason)s, until its retention period ends") % {
@@ -314,6 +343,9 @@ class Declaration:
     on_erasure: Delete | Anonymise | Keep
     recipients: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
     not_personal: tuple[str, ...] = ()
+    # Rows kept out of the person's access export while the law forbids telling (a
+    # disclosure to an authority under secrecy, GDPR art. 23); a Q object, or None.
+    withhold: models.Q | None = None
 
     @property
     def label(self) -> str:
@@ -344,7 +376,7 @@ class Registry:
     none: dict[type[models.Model], str] = field(default_factory=dict)
 
     def declare(self, model, *, title, subject, fields, uses, retention, on_erasure,
-                recipients=(), not_personal=()) -> Declaration:
+                recipients=(), not_personal=(), withhold=None) -> Declaration:
         if model in self.declarations or model in self.none:
             raise ValueError(f"{model._meta.label} is declared twice in the data map.")
         if not isinstance(recipients, dict):
@@ -353,7 +385,7 @@ class Registry:
             model=model, title=title, subject=subject, fields=dict(fields), uses=list(uses),
             retention=retention, on_erasure=on_erasure,
             recipients={k: tuple(v) if v is not None else None for k, v in recipients.items()},
-            not_personal=tuple(not_personal),
+            not_personal=tuple(not_personal), withhold=withhold,
         )
         self.declarations[model] = declaration
         return declaration

@@ -137,3 +137,61 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+class LegalHold(models.Model):
+    """A legal hold (P18, P32): while active, erasure and the retention sweep leave the
+    person's data alone, and the erasure preview says why."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("customer"))
+    email = models.EmailField(_("e-mail of the person"), blank=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    until = models.DateField(_("until"), null=True, blank=True,
+                             help_text=_("Empty: until lifted."))
+    created_at = models.DateTimeField(_("set"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("set by"))
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+
+    def __str__(self) -> str:
+        return f"Hold #{self.pk}: {self.reason}"
+
+
+class RecipientNotice(models.Model):
+    """A task on the privacy desk (GDPR Art. 19): tell a recipient who received a person's
+    data that it was rectified or erased. Made from the disclosure ledger."""
+
+    class Reason(models.TextChoices):
+        ERASURE = "erasure", _("erasure")
+        RECTIFICATION = "rectification", _("rectification")
+
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    recipient = models.CharField(_("recipient"), max_length=200)
+    recipient_kind = models.CharField(_("kind of recipient"), max_length=40)
+    references = models.JSONField(
+        _("their references"), default=list,
+        help_text=_("The recipient's own references (e.g. its order ids), so it can find "
+                    "the data without us sending any more of it."),
+    )
+    fields = models.JSONField(_("what changed"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("done by"))
+
+    class Meta:
+        ordering = ["done_at", "created_at"]
+        verbose_name = _("recipient notice (Art. 19)")
+        verbose_name_plural = _("recipient notices (Art. 19)")
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} → {self.recipient}"

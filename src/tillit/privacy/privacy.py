@@ -5,16 +5,37 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
 
-from .models import AuditEvent, Disclosure, PolicyVersion, Processor
+from .models import (
+    AuditEvent,
+    Disclosure,
+    LegalHold,
+    PolicyVersion,
+    Processor,
+    RecipientNotice,
+)
+
+
+def sessions_of(model, person):
+    """The live sessions an account is logged in with (found by decoding them: a session
+    names its account only inside its data)."""
+    if person.user is None:
+        return model.objects.none()
+    keys = [s.session_key for s in model.objects.filter(expire_date__gt=timezone.now())
+            .iterator() if s.get_decoded().get("_auth_user_id") == str(person.user.pk)]
+    return model.objects.filter(session_key__in=keys)
+
 
 dm.declare(
     Session,
     title=_("Sessions"),
-    subject=dm.Subject(session="session_key", kinds=("customer", "guest", "visitor")),
+    subject=dm.Subject(session="session_key", kinds=("customer", "guest", "visitor"),
+                       finder=sessions_of),
     # session_data holds the logged-in account's id, the cart's id and item count, and
     # one-off notices; sessions of an account are found by decoding it.
     fields={
@@ -80,6 +101,7 @@ dm.declare(
     on_erasure=dm.Anonymise(clear=("user",), hash=("email",)),
     recipients={"hosting": None},
     not_personal=("recipient_kind", "processor", "purpose", "legal_basis", "secret"),
+    withhold=Q(secret=True),
 )
 
 dm.declare(
@@ -104,4 +126,43 @@ dm.declare(
     on_erasure=dm.Anonymise(clear=("subject",)),
     recipients=("hosting", "auditor"),
     not_personal=("action",),
+)
+
+dm.declare(
+    LegalHold,
+    title=_("Legal holds"),
+    subject=dm.Subject(user="user", email="email", kinds=("customer", "guest")),
+    fields={
+        "email": dm.Field("user.contact.email", dm.GENERATED),
+        "reason": dm.Field("system.operations", dm.GENERATED),
+        "until": dm.Field("system.operations", dm.GENERATED),
+        "created_at": dm.Field("system.operations", dm.GENERATED),
+        "lifted_at": dm.Field("system.operations", dm.GENERATED),
+        "created_by": dm.Field("system.operations", dm.GENERATED),
+    },
+    uses=[dm.Use("essential.legal_claims", dm.LEGITIMATE_INTEREST,
+                 _("to keep data that a legal claim or an authority needs"))],
+    # Kept while it matters, then as long as a claim about it can be made.
+    retention=dm.After("created_at", days=365 * 10, event=_("the hold was set")),
+    on_erasure=dm.Keep(basis=dm.LEGITIMATE_INTEREST, reason=_("the legal claim")),
+    recipients=("hosting",),
+)
+
+dm.declare(
+    RecipientNotice,
+    title=_("Notices to recipients about corrections and erasures"),
+    # The row names no person: only the recipient's own references to its records.
+    subject=dm.Subject(kinds=("customer", "guest")),
+    fields={
+        "references": dm.Field("user.unique_id", dm.GENERATED),
+        "fields": dm.Field("system.operations", dm.GENERATED),
+        "done_by": dm.Field("system.operations", dm.GENERATED),
+    },
+    not_personal=("reason", "recipient", "recipient_kind", "created_at", "done_at"),
+    uses=[dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
+                 _("to tell those who received your data that it was corrected or erased "
+                   "(GDPR art. 19)"))],
+    retention=dm.After("created_at", days=365 * 3, event=_("the notice was made")),
+    on_erasure=dm.Keep(reason=_("showing that recipients were told")),
+    recipients=("hosting",),
 )

@@ -1,0 +1,256 @@
+"""Access, erasure and retention, each driven by the data map (P29, P31, P32, P23)."""
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+
+from tillit.accounts.models import Address
+from tillit.cart.models import Cart, CartLine
+from tillit.privacy import erasure, export, retention
+from tillit.privacy.datamap import Person, registry
+from tillit.privacy.ledger import record_disclosure
+from tillit.privacy.models import AuditEvent, Disclosure, LegalHold, RecipientNotice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(make_user, product):
+    """An account with addresses, a cart, a live session and a disclosure."""
+    user = make_user(username="maja", email="maja@example.com", name="Maja Mätare",
+                     phone="070-111 22 33", company="Mätbolaget AB", org_nr="556677-8899")
+    Address.objects.create(user=user, name="Maja Mätare", street="Hemvägen 2",
+                           postal_code="123 45", city="Hemby", is_default=True)
+    Address.objects.create(user=user, name="Maja på jobbet", street="Jobbgatan 9",
+                           postal_code="123 46", city="Jobbstad")
+    cart = Cart.objects.create(user=user)
+    CartLine.objects.create(cart=cart, product=product, quantity=2)
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session.create()
+    record_disclosure(user=user, recipient_kind="payment_provider", recipient="Kustom",
+                      categories=["user.name", "user.contact.email"],
+                      purpose="essential.service.payment_processing", legal_basis="contract",
+                      reference="kco-maja-1")
+    return user
+
+
+@pytest.fixture
+def stranger(make_user, product):
+    other = make_user(username="olle", email="olle@example.com", name="Olle Okänd",
+                      phone="070-999 88 77")
+    Address.objects.create(user=other, name="Olle Okänd", street="Bortagatan 5",
+                           postal_code="999 99", city="Bortby")
+    CartLine.objects.create(cart=Cart.objects.create(user=other), product=product, quantity=1)
+    record_disclosure(user=other, recipient_kind="carrier", recipient="PostNord",
+                      categories=["user.name"], purpose="essential.service",
+                      legal_basis="contract", reference="olle-1")
+    return other
+
+
+@pytest.mark.promise("P29")
+def test_export_holds_every_declared_field_of_every_row_of_the_person(person, stranger):
+    data = export.collect(person, language="en")
+    exported = {r["model"]: r for r in data["records"]}
+    covered = 0
+    for decl in registry:
+        rows = decl.subject.rows_for(decl.model, person)
+        if decl.withhold is not None:
+            rows = rows.exclude(decl.withhold)
+        mine = {str(pk) for pk in rows.values_list("pk", flat=True)}
+        if not mine:
+            assert decl.label not in exported
+            continue
+        record = exported[decl.label]
+        assert {row["id"] for row in record["rows"]} == mine, decl.label
+        for row in record["rows"]:
+            assert set(row["values"]) == set(decl.fields), decl.label
+        assert record["uses"] and record["retention"]
+        assert all(f["source_text"] for f in record["fields"].values())
+        covered += 1
+    assert covered >= 6  # account, addresses, cart, cart lines, session, disclosure
+    assert data["schema"] == "tillit-access-export/1"
+
+
+@pytest.mark.promise("P29")
+def test_export_holds_nobody_elses_data(person, stranger):
+    text = json.dumps(export.collect(person), ensure_ascii=False)
+    for value in ("olle@example.com", "Olle Okänd", "Bortagatan", "070-999 88 77", "olle-1",
+                  "PostNord"):
+        assert value not in text
+    for value in ("maja@example.com", "Maja Mätare", "Hemvägen 2", "Jobbgatan 9",
+                  "070-111 22 33", "kco-maja-1", "556677-8899"):
+        assert value in text
+
+
+@pytest.mark.promise("P29")
+def test_export_never_hands_out_the_password_hash(person):
+    text = json.dumps(export.collect(person), ensure_ascii=False)
+    assert person.password not in text and "argon2" not in text
+
+
+@pytest.mark.promise("P26")
+def test_disclosures_appear_in_the_export_unless_under_legal_secrecy(person, make_user):
+    staff = make_user(is_staff=True)
+    record_disclosure(user=person, recipient_kind="authority", recipient="Polismyndigheten",
+                      categories=["user.name"], purpose="essential.legal_obligation",
+                      legal_basis="legal_obligation", legal_ground="RB 27:1",
+                      recorded_by=staff, secret=True, reference="secret-1")
+    record_disclosure(user=person, recipient_kind="authority", recipient="Skatteverket",
+                      categories=["user.name"], purpose="essential.legal_obligation",
+                      legal_basis="legal_obligation", legal_ground="SFL 37:9",
+                      recorded_by=staff, reference="open-1")
+    data = export.collect(person, language="en")
+    recipients = [d["recipient"] for d in data["disclosures"]]
+    assert recipients == ["Kustom", "Skatteverket"]
+    assert "secret-1" not in json.dumps(data)
+
+
+@pytest.mark.promise("P29")
+def test_archive_has_data_json_and_a_readable_report(person):
+    blob, data = export.build_archive(person, language="sv")
+    archive = zipfile.ZipFile(io.BytesIO(blob))
+    assert sorted(archive.namelist()) == ["data.json", "rapport.html"]
+    assert json.loads(archive.read("data.json"))["person"]["account"] == "maja"
+    report = archive.read("rapport.html").decode()
+    assert "Maja Mätare" in report and "Hemvägen 2" in report and "Kustom" in report
+    assert 'lang="sv"' in report and "<script" not in report
+
+
+def test_a_guest_is_found_by_e_mail(db):
+    record_disclosure(email="gast@example.com", recipient_kind="carrier", recipient="Bring",
+                      categories=["user.name"], purpose="essential.service",
+                      legal_basis="contract", reference="g-1")
+    data = export.collect("GAST@example.com")
+    assert data["person"] == {"account": None, "email": "GAST@example.com"}
+    assert [d["reference"] for d in data["disclosures"]] == ["g-1"]
+
+
+# Erasure -------------------------------------------------------------------------------
+
+
+@pytest.mark.promise("P31")
+def test_preview_says_what_goes_what_stays_and_why(person):
+    plan = erasure.preview(person)
+    deleted = {s.model for s in plan.deleted}
+    assert {"accounts.User", "accounts.Address", "cart.Cart", "cart.CartLine",
+            "sessions.Session"} <= deleted
+    assert {s.model for s in plan.anonymised} == {"privacy.Disclosure"}
+    assert not plan.holds and not plan.blockers
+
+
+@pytest.mark.promise("P31")
+def test_erasure_removes_the_person_and_leaves_others(person, stranger):
+    user_model = get_user_model()
+    plan = erasure.execute(person)
+    assert not user_model.objects.filter(username="maja").exists()
+    assert not Address.objects.filter(city__in=["Hemby", "Jobbstad"]).exists()
+    assert not CartLine.objects.filter(cart__user__username="maja").exists()
+    assert not Disclosure.objects.filter(email="maja@example.com").exists()
+    kept = Disclosure.objects.get(reference="kco-maja-1")  # the ledger row stays, unlinked
+    assert kept.user is None and kept.email.startswith("hmac-sha256:")
+    assert json.dumps(export.collect(Person(email="maja@example.com")))
+    assert not export.collect(Person(email="maja@example.com"))["records"]
+    # The stranger is untouched.
+    assert user_model.objects.filter(username="olle").exists()
+    assert Address.objects.filter(city="Bortby").exists()
+    assert plan.counts["accounts.Address"] == 2
+    # The e-mail is free to register again.
+    user_model.objects.create_user(username="maja2", email="maja@example.com", name="Ny")
+
+
+@pytest.mark.promise("P31")
+def test_erasure_is_logged_without_the_erased_values_and_recipients_get_a_notice(person):
+    erasure.execute(person)
+    event = AuditEvent.objects.get(action="erasure")
+    stored = json.dumps(event.detail) + event.target + event.actor_label
+    assert "maja" not in stored.lower() and "Hemvägen" not in stored
+    assert event.detail["deleted"]["accounts.Address"] == 2
+    notice = RecipientNotice.objects.get()
+    assert (notice.recipient, notice.references) == ("Kustom", ["kco-maja-1"])
+
+
+@pytest.mark.promise("P31")
+def test_erasure_is_all_or_nothing(person):
+    def fail(plan):
+        raise RuntimeError("mail server down")
+
+    with pytest.raises(RuntimeError):
+        erasure.execute(person, before_commit=fail)
+    assert get_user_model().objects.filter(username="maja").exists()
+    assert Address.objects.filter(user=person).count() == 2
+    assert Disclosure.objects.get(reference="kco-maja-1").email == "maja@example.com"
+    assert not AuditEvent.objects.filter(action="erasure").exists()
+
+
+def test_erasure_twice_is_harmless(person):
+    erasure.execute(person)
+    second = erasure.execute(Person(user=person, email="maja@example.com"))
+    assert not second.deleted
+
+
+@pytest.mark.promise("P18")
+def test_a_legal_hold_pauses_erasure_and_the_preview_says_why(person):
+    LegalHold.objects.create(user=person, reason="Tvist om faktura 1042")
+    plan = erasure.preview(person)
+    assert plan.holds == ["Tvist om faktura 1042"]
+    with pytest.raises(erasure.ErasureRefused, match="Tvist om faktura 1042"):
+        erasure.execute(person)
+    assert get_user_model().objects.filter(pk=person.pk).exists()
+
+
+def test_an_ended_or_lifted_hold_no_longer_applies(person):
+    LegalHold.objects.create(user=person, reason="old", until=dt.date(2020, 1, 1))
+    LegalHold.objects.create(user=person, reason="lifted", lifted_at=timezone.now())
+    assert erasure.preview(person).holds == []
+
+
+def test_a_blocker_makes_erasure_wait_unless_staff_override(person, monkeypatch):
+    monkeypatch.setattr(erasure, "_blockers", [lambda p: ["Order 100001 is not delivered"]])
+    assert erasure.preview(person).blockers == ["Order 100001 is not delivered"]
+    with pytest.raises(erasure.ErasureRefused):
+        erasure.execute(person)
+    erasure.execute(person, override_reason="Customer insists; order cancelled by phone")
+    assert AuditEvent.objects.get(action="erasure").detail["override"] is True
+
+
+# Retention -----------------------------------------------------------------------------
+
+
+@pytest.mark.promise("P23")
+def test_the_sweep_deletes_expired_rows_only_and_reports_per_model(person, stranger):
+    later = timezone.now() + dt.timedelta(days=31)
+    Cart.objects.filter(user=stranger).update(updated_at=later)  # still fresh then
+    dry = retention.run(dry_run=True, now=later)
+    assert {x.model: x.found for x in dry.lines}["cart.Cart"] == 1
+    assert Cart.objects.count() == 2  # a dry run changes nothing
+    report = retention.run(now=later)
+    line = {x.model: x for x in report.lines}["cart.Cart"]
+    assert (line.found, line.acted, line.held) == (1, 1, 0)
+    assert list(Cart.objects.values_list("user__username", flat=True)) == ["olle"]
+    assert AuditEvent.objects.filter(action="retention").count() == 1
+
+
+@pytest.mark.promise("P23")
+def test_the_sweep_skips_people_under_a_legal_hold(person):
+    LegalHold.objects.create(user=person, reason="Claim pending")
+    later = timezone.now() + dt.timedelta(days=31)
+    line = {x.model: x for x in retention.run(now=later).lines}["cart.Cart"]
+    assert (line.found, line.acted, line.held) == (1, 0, 1)
+    assert Cart.objects.filter(user=person).exists()
+
+
+@pytest.mark.promise("P23")
+def test_every_declaration_has_a_rule_the_sweep_can_evaluate():
+    from tillit.privacy.datamap import Retention
+
+    for decl in registry:
+        assert isinstance(decl.retention, Retention)
+        decl.retention.expired(decl.model._default_manager.all(), timezone.now()).count()
+        assert str(decl.retention.describe())
