@@ -169,7 +169,7 @@ def test_a_model_marked_without_personal_data_cannot_link_to_a_person():
 @isolate_apps("tillit.core")
 def test_unknown_categories_purposes_bases_and_fields_are_errors():
     class Thing(models.Model):
-        user = models.ForeignKey(get_user_model(), on_delete=models.CASCADE)
+        user = models.ForeignKey(get_user_model(), null=True, on_delete=models.SET_NULL)
 
         class Meta:
             app_label = "core"
@@ -202,3 +202,21 @@ def test_every_concrete_model_of_the_project_is_in_the_data_map_or_marked():
     missing = [m._meta.label for m in apps.get_models()
                if m not in registry.declarations and m not in registry.none]
     assert missing == []
+
+
+@isolate_apps("tillit.core")
+def test_a_kept_record_must_be_detachable_from_the_account():
+    class Ledger(models.Model):
+        user = models.ForeignKey(get_user_model(), on_delete=models.CASCADE)
+        booked = models.DateTimeField()
+
+        class Meta:
+            app_label = "core"
+
+    reg = dm.Registry()
+    reg.declare(Ledger, title="Ledger", subject=dm.Subject(user="user"),
+                fields={"booked": dm.Field("user.financial", dm.GENERATED)},
+                uses=[dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION)],
+                retention=dm.AccountingPeriod("booked"), on_erasure=dm.Keep())
+    assert _messages(check_models([Ledger], reg)) == [
+        "core.Ledger.user must be nullable: erasure detaches kept records from the account."]
