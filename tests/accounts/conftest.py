@@ -35,3 +35,11 @@ def account(make_user, password):
 def account_client(client, account):
     client.force_login(account)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _roomy_rate_limits(settings):
+    """These tests post the account forms many times from one address (the hostile-input
+    tests above all); the rate limits themselves are proven in tests/security."""
+    settings.TILLIT_RATE_LIMITS = {action: (10_000, 3600) for action in
+                                   ("register", "password_reset", "privacy_request")}

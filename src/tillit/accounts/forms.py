@@ -18,6 +18,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tillit.security.forms import ThrottledLoginMixin
+
 from . import selectors
 from .models import Address, User
 from .validators import (
@@ -182,8 +184,9 @@ class ProfileForm(AccountDetailsForm):
     """Change the account's details (P30). The user ID stays as it is."""
 
 
-class LoginForm(AuthenticationForm):
-    """Log in with the user ID (any letter case) and password."""
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    """Log in with the user ID (any letter case) and password. Throttled by the security
+    layer (P13): a cooled-down (user ID, address) pair is refused before any hashing."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

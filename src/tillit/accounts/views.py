@@ -16,6 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from tillit.security import selectors as security_selectors
+from tillit.security.ratelimit import rate_limited
+
 from . import selectors, services
 from .forms import AddressForm, LoginForm, ProfileForm, RegistrationForm
 
@@ -34,6 +37,7 @@ def _next_url(request) -> str | None:
     return None
 
 
+@rate_limited("register")
 def register(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
@@ -75,7 +79,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {"controller": settings.TILLIT_CONTROLLER}
 
 
-password_reset = PasswordResetView.as_view()
+password_reset = rate_limited("password_reset")(PasswordResetView.as_view())
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html",
 )
@@ -105,6 +109,9 @@ def profile(request):
     return render(request, "accounts/profile.html", {
         "account": request.user,
         "addresses": selectors.addresses_for(request.user),
+        # "Was this you?" (P11, P13)
+        "logins": security_selectors.recent_logins(request.user),
+        "failed_logins": security_selectors.recent_failures(request.user),
     })
 
 

@@ -36,16 +36,21 @@ INSTALLED_APPS = [
     "tillit.payments",
     "tillit.orders",
     "tillit.shipping",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "tillit.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tillit.security.middleware.IPBlockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tillit.security.middleware.StaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -156,3 +161,9 @@ TILLIT_CHECKOUT = {
 }
 # The public base URL of the shop, for the merchant URLs the provider calls back.
 TILLIT_PUBLIC_URL = os.environ.get("TILLIT_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# The security layer (tillit.security; README "Security" lists every setting and default).
+# "0" only to measure what the layer costs (bench/security_overhead.py).
+TILLIT_SECURITY_MIDDLEWARE = os.environ.get("TILLIT_SECURITY_MIDDLEWARE", "1") != "0"
+TILLIT_STAFF_OTP_REQUIRED = True
+OTP_TOTP_ISSUER = TILLIT_CONTROLLER["shop_name"]

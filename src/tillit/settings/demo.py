@@ -20,3 +20,5 @@ TILLIT_KLARNA_EMULATOR = True
 EMAIL_BACKEND = "tillit.mailbox.backend.MailboxBackend"
 TILLIT_MAILBOX_DIR = VAR_DIR / "mailbox"
 TILLIT_DEMO = True
+# Staff pages ask for no TOTP code in the demo (`tillit demo` says so); production does.
+TILLIT_STAFF_OTP_REQUIRED = False

@@ -1,13 +1,18 @@
 """Production: everything from the environment, HTTPS only (P34).
 
-Refuses to start half-configured.
+Refuses to start half-configured: ``SECRET_KEY``, ``TILLIT_HASH_KEY``, ``ALLOWED_HOSTS`` and
+``DATABASE_URL`` must be set. ``tillit check --deploy`` with these settings reports nothing
+(tests/security/test_production_settings.py). README "Security" lists every variable.
 """
 
 import os
+from urllib.parse import urlsplit
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS, MIDDLEWARE, TILLIT_CHECKOUT
 
 
 def _required(name: str) -> str:
@@ -17,23 +22,86 @@ def _required(name: str) -> str:
     return value
 
 
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _flag(name: str, default: bool = True) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes")
+
+
 SECRET_KEY = _required("SECRET_KEY")
 TILLIT_HASH_KEY = _required("TILLIT_HASH_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
-_required("DATABASE_URL")
-CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS]
-
+_required("DATABASE_URL")  # read by base.DATABASES
 DEBUG = False
+
+# The address customers use; links in e-mail and the checkout provider's callbacks.
+TILLIT_PUBLIC_URL = os.environ.get("TILLIT_PUBLIC_URL") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS") or [
+    f"https://*{h}" if h.startswith(".") else f"https://{h}" for h in ALLOWED_HOSTS
+]
+
+# Behind a reverse proxy (the usual case): the proxy's addresses, so that the client IP
+# and the HTTPS flag are read from its headers and from nobody else's (tillit.security).
+TILLIT_TRUSTED_PROXIES = _list("TILLIT_TRUSTED_PROXIES")
+TILLIT_CLIENT_IP_HEADER = os.environ.get("TILLIT_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+if TILLIT_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HTTPS only: redirect, HSTS with values hstspreload.org accepts, secure cookies.
 SECURE_SSL_REDIRECT = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = 63072000  # two years, as hstspreload.org asks
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+SECURE_HSTS_SECONDS = int(os.environ.get("TILLIT_HSTS_SECONDS", 63072000))  # two years
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("TILLIT_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _flag("TILLIT_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
-CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): our own files only. The shop has no inline script
+# or style (its CSS is a file); the checkout provider's snippet runs in the provider's
+# iframe, so its host is allowed as a frame source; a script the snippet brings inline
+# gets the per-request nonce ({{ request.csp_nonce }}).
+_checkout_host = urlsplit(TILLIT_CHECKOUT["base_url"]).netloc
+_checkout_origins = [f"https://{_checkout_host}"] if _checkout_host else []
+_checkout_origins += _list("TILLIT_CSP_CHECKOUT_ORIGINS")
+INSTALLED_APPS = [*INSTALLED_APPS, "csp"]
+MIDDLEWARE = [MIDDLEWARE[0], "csp.middleware.CSPMiddleware", *MIDDLEWARE[1:]]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *_checkout_origins],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *_checkout_origins],
+        "child-src": [SELF, *_checkout_origins],
+        "form-action": [SELF, *_checkout_origins],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "upgrade-insecure-requests": True,
+    },
+}
+
+# Staff pages require a TOTP second factor (django-otp) in production, always.
+TILLIT_STAFF_OTP_REQUIRED = True
+TILLIT_SECURITY_MIDDLEWARE = True
+
+# A cache shared by all processes (Redis) makes rate limits and blocklist changes exact
+# across workers; without it each process keeps its own (LocMem) and re-reads the
+# blocklist every TILLIT_BLOCKLIST_REFRESH_SECONDS. Redis needs `pip install redis`.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

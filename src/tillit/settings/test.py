@@ -10,3 +10,5 @@ STORAGES = {
 # No collectstatic in tests: serve from the apps' static folders.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# The test database starts empty and every blocklist change goes through this process.
+TILLIT_BLOCKLIST_REFRESH_SECONDS = None

@@ -82,6 +82,7 @@ class Command(BaseCommand):
             f"  Privacy policy:        {url}integritetspolicy",
             f"  Demo mailbox:          {url}demo/mailbox/",
             f"  Staff admin:           {url}admin/",
+            "  Staff two-factor:      off in the demo (no TOTP code); production requires it",
             f"  Database:              {_without_password(database_url)}",
             "",
             "  Demo logins:",

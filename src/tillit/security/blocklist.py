@@ -1,0 +1,113 @@
+"""The IP blocklist as the middleware sees it: an in-process snapshot, no query per request.
+
+The database (``IPBlock``) is the record. Each process keeps a snapshot of the active
+entries and re-reads it when
+
+- this process changed the list (:func:`changed`, called on every save and delete),
+- another process changed it: a change also writes a new token to the shared cache, and a
+  snapshot with another token is stale (with Redis as the cache this is immediate; a lost
+  token, after a cache flush, also means "re-read once"),
+- the snapshot is older than ``TILLIT_BLOCKLIST_REFRESH_SECONDS`` (30 s by default; this
+  bounds the delay where the cache is per process, as Django's LocMem cache is),
+- or the caller asks for a fresh answer (login POSTs, which may query anyway).
+
+An ordinary page view costs one cache read and a set lookup. ``None`` as the refresh
+interval means "never by age, and an empty list until this process changes it": meant for
+the tests, whose database starts empty and whose every change goes through this process.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from . import conf
+from .clientip import parse_ip
+
+TOKEN_KEY = "tillit:security:blocklist-token"
+
+
+@dataclass
+class Snapshot:
+    token: str | None = None
+    loaded_at: float = field(default_factory=time.monotonic)
+    # address -> expiry (epoch seconds); CIDR ranges checked one by one (there are few).
+    addresses: dict = field(default_factory=dict)
+    networks: list = field(default_factory=list)
+
+    def blocks(self, ip: str, now: float | None = None) -> bool:
+        if not (self.addresses or self.networks) or not ip:
+            return False
+        address = parse_ip(ip)
+        if address is None:
+            return False
+        now = time.time() if now is None else now
+        expiry = self.addresses.get(address)
+        if expiry is not None and expiry > now:
+            return True
+        return any(address in net and expiry > now for net, expiry in self.networks)
+
+
+_snapshot: Snapshot | None = None
+
+
+def _load(token: str | None) -> Snapshot:
+    from .models import IPBlock
+
+    snapshot = Snapshot(token=token)
+    for network, expires_at in IPBlock.objects.active().values_list("network", "expires_at"):
+        try:
+            net = ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            continue
+        expiry = expires_at.timestamp()
+        if net.num_addresses == 1:
+            address = net.network_address
+            snapshot.addresses[address] = max(expiry, snapshot.addresses.get(address, 0))
+        else:
+            snapshot.networks.append((net, expiry))
+    return snapshot
+
+
+def current(*, fresh: bool = False) -> Snapshot:
+    """The blocklist snapshot, re-read from the database only when stale (see above)."""
+    global _snapshot
+    snapshot, token = _snapshot, cache.get(TOKEN_KEY)
+    refresh = conf.blocklist_refresh_seconds()
+    if snapshot is None and refresh is None and not fresh:
+        snapshot = _snapshot = Snapshot(token=token)
+    stale = (
+        fresh or snapshot is None
+        or token != snapshot.token
+        or (refresh is not None and time.monotonic() - snapshot.loaded_at > refresh)
+    )
+    if stale:
+        snapshot = _snapshot = _load(token)
+    return snapshot
+
+
+def is_blocked(ip: str, *, fresh: bool = False) -> bool:
+    return current(fresh=fresh).blocks(ip)
+
+
+def changed() -> None:
+    """The list changed: tell the other processes (new token) and re-read it here."""
+    global _snapshot
+    token = uuid.uuid4().hex
+    cache.set(TOKEN_KEY, token, None)
+    _snapshot = _load(token)
+
+
+def reset(*, empty: bool = False) -> None:
+    """Forget this process's snapshot; ``empty=True``: know the list to be empty (tests,
+    after a test's changes were rolled back)."""
+    global _snapshot
+    if empty:
+        cache.delete(TOKEN_KEY)
+        _snapshot = Snapshot(token=None)
+    else:
+        _snapshot = None

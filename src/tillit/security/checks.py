@@ -1,0 +1,21 @@
+"""Deployment checks of the security layer (``tillit check --deploy``)."""
+
+from django.core import checks
+
+from . import conf
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_security_layer(app_configs=None, **kwargs):
+    errors = []
+    if not conf.enabled():
+        errors.append(checks.Error(
+            "TILLIT_SECURITY_MIDDLEWARE is off: no IP blocklist, no staff two-factor.",
+            hint="Switch it off only to measure its cost (bench/security_overhead.py).",
+            id="tillit.security.E001"))
+    if not conf.staff_otp_required():
+        errors.append(checks.Warning(
+            "Staff pages do not require two-factor authentication (TOTP).",
+            hint="Set TILLIT_STAFF_OTP_REQUIRED = True (the production settings do).",
+            id="tillit.security.W001"))
+    return errors

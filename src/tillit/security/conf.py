@@ -1,0 +1,82 @@
+"""The security settings and their defaults, in one place.
+
+Every value can be overridden in the settings module (production reads most of them from
+the environment). Read them through these functions, not at import, so that tests and
+``override_settings`` take effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """After ``failures`` failed logins for one user name from one IP address within
+    ``window_minutes``, that pair waits ``cooldown_minutes`` (and the account holder is
+    told by e-mail)."""
+
+    failures: int = 5
+    window_minutes: int = 15
+    cooldown_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class IPAbuse:
+    """Credential stuffing: an IP address with ``failures`` failed logins over at least
+    ``accounts`` different user names within ``window_minutes`` is blocked for
+    ``block_hours``."""
+
+    failures: int = 20
+    accounts: int = 3
+    window_minutes: int = 15
+    block_hours: int = 24
+
+
+# action -> (requests, seconds): at most so many POSTs per client IP address per period.
+RATE_LIMITS = {
+    "register": (5, 3600),
+    "password_reset": (5, 3600),
+    "privacy_request": (5, 3600),
+    "staff_otp": (10, 600),
+}
+
+
+def enabled() -> bool:
+    """The security middleware runs (it is switched off only to measure its cost)."""
+    return getattr(settings, "TILLIT_SECURITY_MIDDLEWARE", True)
+
+
+def login_throttle() -> LoginThrottle:
+    return LoginThrottle(**getattr(settings, "TILLIT_LOGIN_THROTTLE", {}))
+
+
+def ip_abuse() -> IPAbuse:
+    return IPAbuse(**getattr(settings, "TILLIT_IP_ABUSE", {}))
+
+
+def rate_limit(action: str) -> tuple[int, int]:
+    return {**RATE_LIMITS, **getattr(settings, "TILLIT_RATE_LIMITS", {})}[action]
+
+
+def trusted_proxies() -> tuple[str, ...]:
+    return tuple(getattr(settings, "TILLIT_TRUSTED_PROXIES", ()))
+
+
+def client_ip_header() -> str:
+    return getattr(settings, "TILLIT_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+
+
+def blocklist_refresh_seconds() -> float | None:
+    return getattr(settings, "TILLIT_BLOCKLIST_REFRESH_SECONDS", 30)
+
+
+def staff_otp_required() -> bool:
+    return getattr(settings, "TILLIT_STAFF_OTP_REQUIRED", True)
+
+
+def staff_otp_paths() -> tuple[str, ...]:
+    """Path prefixes (without a language prefix) where staff must have passed TOTP."""
+    return tuple(getattr(settings, "TILLIT_STAFF_OTP_PATHS", ("/admin/",)))

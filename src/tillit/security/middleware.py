@@ -1,0 +1,100 @@
+"""The security layer's two middlewares.
+
+``IPBlockMiddleware`` (early, after static files): refuses requests from blocked IP
+addresses with a 403 page that says how to reach the shop. An ordinary page view costs no
+query (see ``blocklist``); a login POST reads the list fresh and is logged even when
+refused.
+
+``StaffMiddleware`` (after authentication): django-otp's ``OTPMiddleware`` (it gives
+``request.user.is_verified()``), plus two duties on staff pages: where
+``TILLIT_STAFF_OTP_REQUIRED`` is on, staff who have not passed a TOTP check this session
+are sent to it; and every staff view of a page that shows a customer's personal data is
+written to the audit log (``audit.py``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_otp.middleware import OTPMiddleware
+
+from . import audit, blocklist, conf, services
+from .clientip import client_ip
+
+
+@lru_cache(maxsize=1)
+def login_paths() -> frozenset[str]:
+    """The paths of every login form (the shop's, in each language, and the admin's)."""
+    paths = {reverse("admin:login")}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths.add(reverse("accounts:login"))
+    return frozenset(paths)
+
+
+def blocked_response(request):
+    """The 403 page for a blocked address: plain, with the shop's contact details."""
+    from django.http import HttpResponseForbidden
+
+    language = translation.get_language_from_request(request, check_path=True)
+    with translation.override(language):
+        body = render_to_string("security/blocked.html", {
+            "controller": settings.TILLIT_CONTROLLER, "ip": client_ip(request),
+        }, request=None)
+    return HttpResponseForbidden(body)
+
+
+class IPBlockMiddleware:
+    def __init__(self, get_response):
+        if not conf.enabled():
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        ip = client_ip(request)
+        login_post = request.method == "POST" and request.path_info in login_paths()
+        if blocklist.is_blocked(ip, fresh=login_post):
+            if login_post:
+                services.record_blocked_login(request)
+            return blocked_response(request)
+        return self.get_response(request)
+
+
+class StaffMiddleware(OTPMiddleware):
+    def __init__(self, get_response):
+        if not conf.enabled():
+            raise MiddlewareNotUsed
+        super().__init__(get_response)
+
+    def __call__(self, request):
+        self._install_lazy_accessors(request)
+        refusal = self._require_otp(request)
+        if refusal is not None:
+            return refusal
+        response = self.get_response(request)
+        audit.record_staff_page_view(request, response)
+        return response
+
+    @staticmethod
+    def _require_otp(request):
+        if not conf.staff_otp_required():
+            return None
+        path = request.path_info
+        if not path.startswith(conf.staff_otp_paths()) or path.startswith(_otp_prefix()):
+            return None
+        user = request.user
+        if not (user.is_authenticated and user.is_staff) or user.is_verified():
+            return None
+        return redirect(f"{reverse('security:otp')}?{urlencode({'next': request.get_full_path()})}")
+
+
+@lru_cache(maxsize=1)
+def _otp_prefix() -> str:
+    return reverse("security:otp")

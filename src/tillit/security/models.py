@@ -1,0 +1,126 @@
+"""The login log (P11), the failed-login log (P13) and the IP blocklist (P10, P18).
+
+IP addresses are stored raw for 30 days and then replaced by a keyed one-way hash
+(see ``privacy.py`` and :func:`tillit.security.services.hash_expired_ips`), so the columns
+hold either an address or ``hmac-sha256:...``; 80 characters fit both.
+"""
+
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+IP_LENGTH = 80
+USER_AGENT_LENGTH = 300
+
+
+class LoginRecord(models.Model):
+    """One successful login: when, which account, from which address and browser."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("account"))
+    ip = models.CharField(_("IP address"), max_length=IP_LENGTH, blank=True)
+    user_agent = models.CharField(_("browser (user agent)"), max_length=USER_AGENT_LENGTH,
+                                  blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("login")
+        verbose_name_plural = _("login log")
+        indexes = [models.Index(fields=["user", "-created_at"], name="security_login_user")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id}"
+
+
+class FailedLogin(models.Model):
+    """One refused login attempt: wrong credentials, a cooled-down pair, or a blocked IP.
+
+    ``username`` is what was typed (in lower case), whether or not an account has it;
+    ``user`` is the account when it matched one.
+    """
+
+    class Reason(models.TextChoices):
+        CREDENTIALS = "credentials", _("wrong user ID or password")
+        THROTTLED = "throttled", _("refused: too many failed attempts (cooldown)")
+        BLOCKED = "blocked", _("refused: the IP address is blocked")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    username = models.CharField(_("user ID tried"), max_length=150, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("account"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices,
+                              default=Reason.CREDENTIALS)
+    ip = models.CharField(_("IP address"), max_length=IP_LENGTH, blank=True)
+    user_agent = models.CharField(_("browser (user agent)"), max_length=USER_AGENT_LENGTH,
+                                  blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [
+            models.Index(fields=["ip", "created_at"], name="security_failed_ip"),
+            models.Index(fields=["username", "ip", "created_at"], name="security_failed_pair"),
+            models.Index(fields=["user", "-created_at"], name="security_failed_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_reason_display()}"
+
+
+def normalise_network(value: str) -> str:
+    """A single address or a CIDR range in canonical form (``203.0.113.0/24``; a single
+    address gets no prefix length). Raises ``ValidationError`` for anything else."""
+    try:
+        network = ipaddress.ip_network(value.strip(), strict=True)
+    except ValueError as exc:
+        raise ValidationError(
+            _("Enter an IP address (203.0.113.7) or a range in CIDR form (203.0.113.0/24) "
+              "with no host bits set."), code="network") from exc
+    if network.num_addresses == 1:
+        return str(network.network_address)
+    return str(network)
+
+
+class IPBlockQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class IPBlock(models.Model):
+    """An entry of the IP blocklist: requests from ``network`` get a 403 page until
+    ``expires_at``. Staff add and remove entries in the admin; credential stuffing adds
+    them automatically (``automatic``)."""
+
+    network = models.CharField(
+        _("IP address or range"), max_length=50,
+        help_text=_("A single address (203.0.113.7) or a CIDR range (203.0.113.0/24)."),
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    expires_at = models.DateTimeField(_("blocked until"))
+    automatic = models.BooleanField(_("added automatically"), default=False)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("added by"))
+
+    objects = IPBlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("IP block")
+        verbose_name_plural = _("IP blocklist")
+        indexes = [models.Index(fields=["expires_at"], name="security_block_expiry")]
+
+    def __str__(self) -> str:
+        return self.network
+
+    def clean(self):
+        if self.network:
+            self.network = normalise_network(self.network)
