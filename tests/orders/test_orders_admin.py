@@ -1,0 +1,118 @@
+"""Staff's order desk in the admin: ship with carrier and tracking number, pack, deliver,
+refund returns, read documents; opening personal data is audited (P33)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from django.utils import timezone
+
+from tillit.orders import services
+from tillit.orders.models import CreditNote, Order, ReturnRequest
+from tillit.privacy.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client, make_user):
+    user = make_user(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def test_the_order_pages_render_for_staff(client, staff, customer_order, guest_order):
+    assert client.get(reverse("admin:orders_order_changelist")).status_code == 200
+    page = client.get(reverse("admin:orders_order_change", args=[customer_order.pk]))
+    assert page.status_code == 200 and "Mixer" in page.content.decode()
+    for name in ("receipt", "creditnote", "returnrequest"):
+        assert client.get(reverse(f"admin:orders_{name}_changelist")).status_code == 200
+
+
+@pytest.mark.promise("P02")
+def test_staff_ship_an_order_from_its_ship_page(client, staff, customer_order, carriers,
+                                                fake_klarna, mailoutbox):
+    url = reverse("admin:orders_order_ship", args=[customer_order.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"carrier": carriers["dhl"].pk,
+                                 "tracking_number": "JD014600001234"})
+    assert response.status_code == 302
+    customer_order.refresh_from_db()
+    assert customer_order.status == Order.Status.SHIPPED
+    assert customer_order.tracking_url.endswith("tracking-id=JD014600001234")
+    assert len(fake_klarna.of("capture")) == 1 and len(mailoutbox) == 1
+
+
+def test_a_refused_capture_is_shown_on_the_ship_page(client, staff, customer_order, carriers,
+                                                     fake_klarna):
+    from tests.orders.orders_fixtures import unavailable
+
+    fake_klarna.fail["capture"] = [unavailable()]
+    response = client.post(reverse("admin:orders_order_ship", args=[customer_order.pk]),
+                           {"carrier": carriers["dhl"].pk, "tracking_number": "JD0146000"})
+    assert response.status_code == 200
+    assert "did not accept the capture" in response.content.decode()
+    customer_order.refresh_from_db()
+    assert customer_order.status == Order.Status.PLACED
+
+
+def test_staff_without_order_rights_cannot_ship(client, make_user, customer_order, carriers,
+                                                fake_klarna):
+    from django.contrib.auth.models import Permission
+
+    clerk = make_user(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_order"))
+    client.force_login(clerk)
+    response = client.post(reverse("admin:orders_order_ship", args=[customer_order.pk]),
+                           {"carrier": carriers["dhl"].pk, "tracking_number": "JD0146000"})
+    assert response.status_code == 403 and fake_klarna.calls == []
+
+
+def test_the_pack_action_asks_for_the_carrier_then_packs(client, staff, customer_order,
+                                                         carriers):
+    url = reverse("admin:orders_order_changelist")
+    ask = client.post(url, {"action": "pack", ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    assert ask.status_code == 200 and "Bring" in ask.content.decode()
+    client.post(url, {"action": "pack", "apply": "1", "carrier": carriers["bring"].pk,
+                      ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    customer_order.refresh_from_db()
+    assert customer_order.status == Order.Status.PACKED
+    assert customer_order.carrier == carriers["bring"]
+
+
+def test_the_deliver_action_and_the_refund_actions(client, staff, customer_order, carriers,
+                                                   fake_klarna, mailoutbox):
+    services.ship_order(customer_order, carrier=carriers["postnord"], tracking_number="AB1234SE")
+    url = reverse("admin:orders_order_changelist")
+    client.post(url, {"action": "deliver", ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    customer_order.refresh_from_db()
+    assert customer_order.status == Order.Status.DELIVERED
+    assert timezone.now() - customer_order.delivered_at < dt.timedelta(minutes=1)
+    ret = services.start_return(customer_order, {customer_order.lines.first().pk: 1})
+    returns = reverse("admin:orders_returnrequest_changelist")
+    client.post(returns, {"action": "refund", ACTION_CHECKBOX_NAME: [ret.pk]})
+    assert fake_klarna.of("refund") == []  # not received yet: refused with a message
+    client.post(returns, {"action": "receive", ACTION_CHECKBOX_NAME: [ret.pk]})
+    client.post(returns, {"action": "refund", ACTION_CHECKBOX_NAME: [ret.pk]})
+    ret.refresh_from_db()
+    assert ret.status == ReturnRequest.Status.REFUNDED and len(fake_klarna.of("refund")) == 1
+    note = CreditNote.objects.get()
+    page = client.get(reverse("admin:orders_creditnote_document", args=[note.pk]))
+    assert page.content.decode() == note.html
+
+
+@pytest.mark.promise("P33")
+def test_staff_reading_a_receipt_is_audited_without_copying_it(client, staff, customer_order):
+    receipt = customer_order.receipt
+    page = client.get(reverse("admin:orders_receipt_document", args=[receipt.pk]))
+    assert page.status_code == 200 and page.content.decode() == receipt.html
+    event = AuditEvent.objects.get(target=f"orders.Receipt:{receipt.pk}")
+    assert event.actor == staff and event.action == AuditEvent.Action.STAFF_VIEW
+    assert receipt.buyer_name not in str(event.detail) and event.subject_ref
+
+
+def test_orders_cannot_be_added_or_deleted_in_the_admin(client, staff, customer_order):
+    assert client.get(reverse("admin:orders_order_add")).status_code == 403
+    assert client.get(reverse("admin:orders_order_delete",
+                              args=[customer_order.pk])).status_code == 403

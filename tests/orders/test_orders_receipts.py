@@ -1,0 +1,151 @@
+"""Receipts and credit notes as accounting records: the content of a full invoice under
+mervärdesskattelag (2023:200) 17 kap. (P01, P03), gapless numbers, and never changed."""
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.orders.orders_fixtures import address
+from tillit.core.money import format_sek
+from tillit.orders import numbering
+from tillit.orders.models import ImmutableDocument, NumberSeries, Receipt
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.promise("P01", "P03")
+def test_the_receipt_holds_every_field_of_a_full_invoice(customer_order):
+    receipt = customer_order.receipt
+    doc = receipt.data
+    controller = settings.TILLIT_CONTROLLER
+    # Issue date and a sequential number.
+    assert doc["issue_date"] == timezone.localdate(receipt.issued_at).isoformat()
+    assert doc["number"] == receipt.number and doc["display_number"] == f"R-{receipt.number}"
+    # The seller: name, address, org.nr, VAT number.
+    for key in ("name", "street", "postal_code", "city", "org_nr", "vat_number"):
+        assert doc["seller"][key] == controller[key]
+    # The buyer's name and address.
+    assert doc["buyer"]["name"] == "Kim Kund"
+    assert doc["buyer"]["street"] == "Exempelgatan 1" and doc["buyer"]["city"] == "Mullsjö"
+    # Quantity and kind of goods.
+    assert [(li["name"], li["quantity"]) for li in doc["lines"]] == [("Mixer", 1),
+                                                                     ("Ljudboken", 2)]
+    # The date of supply.
+    assert doc["supply_date"] == doc["order_date"]
+    # Taxable amount, rate and VAT per rate, and the total (P01).
+    assert doc["vat"] == [
+        {"rate_bp": 2500, "gross_ore": 129900, "vat_ore": 25980, "net_ore": 103920},
+        {"rate_bp": 600, "gross_ore": 69800, "vat_ore": 3951, "net_ore": 65849},
+    ]
+    assert doc["total_ore"] == 199700 == customer_order.total_ore
+    assert doc["total_vat_ore"] == 25980 + 3951
+    # How it was paid.
+    assert doc["payment_method"]
+    # And the stored HTML shows the same.
+    html = receipt.html
+    for text in (controller["name"], controller["org_nr"], controller["vat_number"],
+                 controller["street"], "Kim Kund", "Exempelgatan 1", "Mixer", "Ljudboken",
+                 doc["issue_date"], f"R-{receipt.number}", doc["payment_method"],
+                 format_sek(25980), format_sek(3951), format_sek(199700), format_sek(103920)):
+        assert text in html, text
+    assert 'data-vat-rate="600"' in html and 'data-vat-rate="2500"' in html
+
+
+def test_a_company_buyers_receipt_carries_its_org_nr(place, product, make_user):
+    buyer = make_user(company="Ljudfirman AB", org_nr="556677-8899")
+    order = place([(product, 1)], user=buyer,
+                  billing=address(organization_name="Ljudfirman AB"))
+    assert order.receipt.data["buyer"]["org_nr"] == "556677-8899"
+    assert "556677-8899" in order.receipt.html and "Ljudfirman AB" in order.receipt.html
+
+
+def test_the_receipt_keeps_the_seller_as_it_was_when_issued(customer_order):
+    street = settings.TILLIT_CONTROLLER["street"]
+    changed = {**settings.TILLIT_CONTROLLER, "street": "Nya gatan 2"}
+    with override_settings(TILLIT_CONTROLLER=changed):
+        receipt = Receipt.objects.get(pk=customer_order.receipt.pk)
+        assert receipt.data["seller"]["street"] == street
+        assert street in receipt.html and "Nya gatan 2" not in receipt.html
+
+
+def test_an_issued_receipt_cannot_be_saved_again(customer_order):
+    receipt = customer_order.receipt
+    receipt.buyer_name = "Someone Else"
+    with pytest.raises(ImmutableDocument):
+        receipt.save()
+    with pytest.raises(ImmutableDocument):
+        Receipt.objects.filter(pk=receipt.pk).update(total_ore=1)
+    receipt.refresh_from_db()
+    assert receipt.buyer_name == "Kim Kund"
+
+
+def test_the_database_refuses_an_update_that_goes_around_the_model(customer_order):
+    receipt = customer_order.receipt
+    with pytest.raises(DatabaseError, match="never changed"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE orders_receipt SET total_ore = 1 WHERE id = %s", [receipt.pk])
+    receipt.refresh_from_db()
+    assert receipt.total_ore == 199700
+
+
+def test_receipt_numbers_run_without_gaps(place, make_product):
+    product = make_product(stock=50)
+    numbers = [place([(product, 1)]).receipt.number for _ in range(5)]
+    assert numbers == list(range(numbers[0], numbers[0] + 5))
+
+
+def test_a_rolled_back_transaction_gives_its_number_back(db):
+    with transaction.atomic():
+        first = numbering.next_number(numbering.RECEIPT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        numbering.next_number(numbering.RECEIPT)
+        raise IntegrityError("the receipt could not be written")
+    with transaction.atomic():
+        assert numbering.next_number(numbering.RECEIPT) == first + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbers_are_taken_only_inside_a_transaction():
+    with pytest.raises(RuntimeError):
+        numbering.next_number(numbering.RECEIPT)
+
+
+def test_orders_start_at_100001(db):
+    with transaction.atomic():
+        assert numbering.next_number(numbering.ORDER) == 100001
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite serialises writers and cannot show row locking")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issues_get_distinct_numbers_without_gaps():
+    start = threading.Barrier(8)
+    taken, errors = [], []
+
+    def take(fail: bool):
+        try:
+            start.wait()
+            with transaction.atomic():
+                number = numbering.next_number(numbering.RECEIPT)
+                if fail:
+                    raise IntegrityError("rolled back")
+                taken.append(number)
+        except IntegrityError:
+            pass
+        except Exception as exc:  # asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(i % 3 == 0,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert sorted(taken) == list(range(1, len(taken) + 1))  # no gap, no duplicate
+    assert NumberSeries.objects.get(key=numbering.RECEIPT).last_number == len(taken)
