@@ -1,5 +1,11 @@
+import re
+
 import pytest
 from django.urls import reverse
+
+from tests.payments.klarna_helpers import BUYER, RecordingTransport, iframe_src
+from tillit.payments.klarna.emulator import faults
+from tillit.payments.klarna.emulator.transport import InProcessTransport
 
 
 @pytest.fixture
@@ -10,3 +16,65 @@ def add_to_cart():
         return client.post(reverse("cart:add"), {"product": product.pk, "quantity": quantity})
 
     return add
+
+
+@pytest.fixture(autouse=True)
+def _fresh_faults_and_language():
+    """No failure rule and no active language left over from another test (a request to an
+    /en/ page leaves English active in the thread, and reverse() would follow it)."""
+    from django.utils import translation
+
+    faults.reset()
+    translation.deactivate()
+    yield
+    faults.reset()
+    translation.deactivate()
+
+
+@pytest.fixture
+def provider(settings):
+    """Everything the shop sends the provider (the emulator, in-process), recorded."""
+    transport = RecordingTransport()
+    settings.TILLIT_CHECKOUT = {**settings.TILLIT_CHECKOUT, "transport": transport}
+    return transport
+
+
+@pytest.fixture
+def push_inline(settings):
+    """The emulator pushes to the shop at once, in-process, when the buyer confirms."""
+    settings.TILLIT_KLARNA_EMULATOR_PUSH = {"mode": "inline",
+                                            "transport": InProcessTransport()}
+
+
+@pytest.fixture
+def no_push(settings):
+    settings.TILLIT_KLARNA_EMULATOR_PUSH = {"mode": "off"}
+
+
+def emulator_path(url: str) -> str:
+    """The path of an absolute URL (the emulator and merchant URLs carry the public host)."""
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+@pytest.fixture
+def pay():
+    """``pay(client, checkout_response, **buyer)``: the buyer fills in the provider's
+    checkout framed by the page and confirms; returns the emulator's answer (a 303 to the
+    shop's confirmation page when all is well)."""
+
+    def do(client, checkout_response, **buyer):
+        page = emulator_path(iframe_src(checkout_response.content.decode()))
+        assert client.get(page).status_code == 200
+        return client.post(page, {**BUYER, **buyer})
+
+    return do
+
+
+@pytest.fixture(autouse=True)
+def backoff_pauses(monkeypatch):
+    """The client's retry pauses, recorded instead of slept (tests never wait)."""
+    from tillit.payments.klarna import client
+
+    pauses = []
+    monkeypatch.setattr(client, "sleep", pauses.append)
+    return pauses

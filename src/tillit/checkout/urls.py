@@ -5,4 +5,6 @@ from . import views
 app_name = "checkout"
 urlpatterns = [
     path("kassa/", views.start, name="start"),
+    path("kassa/bekraftelse/", views.confirmation, name="confirmation"),
+    path("kassa/push/<str:order_id>/", views.push, name="push"),
 ]

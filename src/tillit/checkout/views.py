@@ -1,22 +1,67 @@
-"""The checkout start: the cart summary before payment. Open to guests (P05).
+"""The checkout: the cart summary with the payment provider's checkout embedded, the
+confirmation page the buyer returns to, and the provider's push. Open to guests (P05).
 
-It asks for nothing and records nothing: the personal details an order needs are given in
-the payment provider's checkout, which is the next step.
+The shop asks for no personal details itself: the buyer gives them in the provider's
+checkout. The provider's order is created when the checkout page loads (P28, see
+``services.open_checkout``). Provider failures give the buyer a page with a clear message
+and a retry (502/503), never a server error.
 """
 
+import ipaddress
+import logging
+
 from django.contrib import messages
+from django.db import DatabaseError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from tillit.cart.owner import CartOwner
 from tillit.cart.selectors import cart_summary
+from tillit.cart.services import note_item_count
+from tillit.payments.klarna.client import (
+    KlarnaError,
+    KlarnaUnavailable,
+    is_valid_order_id,
+    provider_name,
+)
 from tillit.privacy.policy import current_version as current_policy_version
+
+from . import selectors, services
+
+log = logging.getLogger("tillit.payments")
+
+
+def _buyer_ip(request) -> str | None:
+    try:
+        from tillit.security.clientip import client_ip
+    except ImportError:  # without the security app, the TCP peer is the client
+        value = request.META.get("REMOTE_ADDR", "")
+    else:
+        value = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def _provider_failed(request, exc: KlarnaError, *, retry_url: str, cart=None):
+    status = 503 if isinstance(exc, KlarnaUnavailable) else 502
+    return render(request, "checkout/provider_error.html", {
+        "message": exc.user_message, "retry_url": retry_url, "cart": cart,
+        "provider": provider_name(),
+    }, status=status)
 
 
 @require_safe
+@never_cache
 def start(request):
-    cart = cart_summary(CartOwner.of(request))
+    owner = CartOwner.of(request)
+    cart = cart_summary(owner)
     if cart.is_empty:
         messages.info(request, _("Your cart is empty; put something in it before checkout."))
         return redirect("cart:detail")
@@ -26,5 +71,92 @@ def start(request):
         return redirect("cart:detail")
     # The policy version shown here is the one the order will be stamped with (P05).
     _policy, policy_version = current_policy_version()
-    return render(request, "checkout/start.html",
-                  {"cart": cart, "policy_version": policy_version})
+    try:
+        opened = services.open_checkout(owner=owner, cart=cart, policy_version=policy_version,
+                                        buyer_ip=_buyer_ip(request), language=get_language())
+    except KlarnaError as exc:
+        return _provider_failed(request, exc, retry_url=request.get_full_path(), cart=cart)
+    return render(request, "checkout/start.html", {
+        "cart": cart, "policy_version": policy_version, "provider": provider_name(),
+        "html_snippet": opened.html_snippet,
+    })
+
+
+def _bad_request(request, status: int = 400):
+    return render(request, "checkout/bad_request.html", status=status)
+
+
+@require_safe
+@never_cache
+def confirmation(request):
+    """Where the provider sends the buyer after paying (``?order_id=``): place the order,
+    acknowledge it, and say thank you. Reloading it is harmless."""
+    from tillit.orders import links
+    from tillit.orders.services import OrderError
+
+    order_id = request.GET.get("order_id", "")
+    if not is_valid_order_id(order_id):
+        return _bad_request(request)
+    session = selectors.checkout_for_provider_order(order_id)
+    if session is None:
+        raise Http404("No such checkout.")
+    try:
+        order = services.complete_checkout(session, source="confirmation")
+    except services.CheckoutNotComplete:
+        messages.info(request, _("Your payment is not finished yet; please complete it "
+                                 "below."))
+        return redirect("checkout:start")
+    except KlarnaError as exc:
+        return _provider_failed(request, exc, retry_url=request.get_full_path())
+    except OrderError as exc:
+        return render(request, "checkout/not_placed.html",
+                      {"message": exc.message}, status=409)
+    except DatabaseError:
+        log.exception("Placing the order for provider order %s failed", order_id)
+        return render(request, "checkout/provider_error.html", {
+            "message": _("We could not save your order just now. Nothing more will be "
+                         "charged. Please try again in a moment."),
+            "retry_url": request.get_full_path(), "provider": provider_name(),
+        }, status=503)
+    owner = CartOwner.of(request)
+    mine = session.belongs_to(owner)
+    if mine:
+        # The header's cart count: placement emptied the cart.
+        note_item_count(request.session, 0)
+    return render(request, "checkout/confirmation.html", {
+        "order": order, "mine": mine, "provider": provider_name(),
+        "order_url": links.order_path(order) if mine else "",
+    })
+
+
+@csrf_exempt  # the provider's server calls it; it changes nothing the provider did not
+@require_POST
+def push(request, order_id):
+    """The provider's notice that ``order_id`` was paid (an empty POST). Places the order
+    if the confirmation page has not, and acknowledges it. 204 when done (also the second
+    time); 404 for an unknown order; 409 when the provider does not call it paid or it
+    cannot become an order; 503 when the provider or our database failed, so the provider
+    pushes again later."""
+    from tillit.orders.services import OrderError, OutOfStock
+
+    session = selectors.checkout_for_provider_order(order_id)
+    if session is None:
+        return HttpResponse(status=404)
+    try:
+        services.complete_checkout(session, source="push")
+    except services.CheckoutNotComplete:
+        return HttpResponse(status=409)
+    except KlarnaError as exc:
+        log.warning("Push for provider order %s: provider failed (%s)", order_id, exc.code)
+        return HttpResponse(status=503)
+    except OutOfStock:
+        # The orders app cancelled the provider's order: nothing left to do.
+        return HttpResponse(status=204)
+    except OrderError as exc:
+        log.error("Push for provider order %s could not become an order: %s", order_id,
+                  exc)
+        return HttpResponse(status=409)
+    except DatabaseError:
+        log.exception("Push for provider order %s: database error", order_id)
+        return HttpResponse(status=503)
+    return HttpResponse(status=204)

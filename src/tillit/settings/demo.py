@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, VAR_DIR
+from .base import INSTALLED_APPS, TILLIT_CHECKOUT, TILLIT_PUBLIC_URL, VAR_DIR
 
 DEBUG = os.environ.get("TILLIT_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY") or "demo-only-secret-key-not-for-production-0123456789"
@@ -13,8 +13,21 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 INSTALLED_APPS = [*INSTALLED_APPS, "tillit.mailbox", "tillit.payments.klarna.emulator"]
 
 # The demo and the tests run the real Klarna client against the project's own emulator,
-# mounted at /klarna-emulator/ (see TILLIT_CHECKOUT["base_url"], set by `tillit demo`).
+# mounted at /klarna-emulator/ of the shop itself (`tillit demo` sets TILLIT_PUBLIC_URL to
+# the address it serves on). KLARNA_BASE_URL & co. still point the demo elsewhere.
 TILLIT_KLARNA_EMULATOR = True
+TILLIT_KLARNA_EMULATOR_USERNAME = "demo-merchant"
+TILLIT_KLARNA_EMULATOR_PASSWORD = "demo-only-emulator-secret"
+# Failures on demand, e.g. KLARNA_EMULATOR_FAULT="503@/checkout/v3*1" (see emulator/faults.py).
+TILLIT_KLARNA_EMULATOR_FAULT = os.environ.get("KLARNA_EMULATOR_FAULT", "")
+TILLIT_KLARNA_EMULATOR_PUSH = {"mode": "background"}
+TILLIT_CHECKOUT = {
+    **TILLIT_CHECKOUT,
+    "base_url": os.environ.get("KLARNA_BASE_URL")
+    or TILLIT_PUBLIC_URL.rstrip("/") + "/klarna-emulator",
+    "username": os.environ.get("KLARNA_USERNAME") or TILLIT_KLARNA_EMULATOR_USERNAME,
+    "password": os.environ.get("KLARNA_PASSWORD") or TILLIT_KLARNA_EMULATOR_PASSWORD,
+}
 
 # Sent mail lands in var/mailbox/, one .eml per message, shown at /demo/mailbox/.
 EMAIL_BACKEND = "tillit.mailbox.backend.MailboxBackend"

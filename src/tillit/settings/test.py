@@ -1,6 +1,9 @@
 """Test settings: the demo's wiring, an in-memory mail outbox, plain static storage."""
 
+from tillit.payments.klarna.emulator.transport import InProcessTransport
+
 from .demo import *  # noqa: F403
+from .demo import TILLIT_CHECKOUT
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
@@ -12,3 +15,8 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 # The test database starts empty and every blocklist change goes through this process.
 TILLIT_BLOCKLIST_REFRESH_SECONDS = None
+
+# The shop's Klarna client reaches the emulator in-process (no socket, nothing outside);
+# the emulator's push is off unless a test turns it on.
+TILLIT_CHECKOUT = {**TILLIT_CHECKOUT, "transport": InProcessTransport()}
+TILLIT_KLARNA_EMULATOR_PUSH = {"mode": "off"}

@@ -1,0 +1,270 @@
+"""Writes of the checkout: open the provider's checkout when the checkout page loads (P28),
+and complete it when the provider says the buyer has paid.
+
+Opening. The provider's order is created (or brought up to date, if the cart changed) when
+the checkout page is rendered, and at no earlier step: that request is the moment the
+order's contents go to the provider. A :class:`CheckoutSession` row is written only after
+the provider has answered, so a failed call leaves nothing behind on our side.
+
+Disclosure ledger (P25, P28). What the shop sends is the order's contents; the buyer types
+name, e-mail, address and phone into the provider's own checkout, so those go straight
+from the buyer to the provider and are not a disclosure by the shop (nothing is prefilled,
+P05). The ledger must say whose data went where:
+
+- a logged-in customer is known when the page loads, so the entry is written then, once
+  per provider order (a later update of the same order is the same disclosure);
+- a guest is not known to anyone until the purchase is confirmed: the ledger cannot name a
+  person for a checkout that is never finished, and there is nobody to report it to. The
+  entry is written when the provider reports the purchase complete, with the e-mail the
+  buyer gave there and the provider's order id as reference; the checkout session's
+  ``created_at`` keeps the moment the contents were sent. An unfinished guest checkout
+  leaves only the pseudonymous checkout session (session key, order id), which expires.
+
+Completing (:func:`complete_checkout`, from the confirmation page and the push): read the
+provider's order, let ``tillit.orders.services.place_order_from_klarna`` make our order
+(idempotent), write the guest's ledger entry once, and acknowledge the order to the
+provider once. Safe to run twice, or at the same time from the push and the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from tillit.payments.klarna import payload as klarna_payload
+from tillit.payments.klarna.client import (
+    KlarnaClient,
+    KlarnaError,
+    KlarnaUnavailable,
+    get_client,
+    is_valid_order_id,
+    provider_name,
+)
+from tillit.privacy.ledger import record_disclosure
+
+from .models import CheckoutSession
+
+log = logging.getLogger("tillit.payments")
+
+# What the shop itself sends the provider when the checkout loads: the order's contents.
+DISCLOSED_CATEGORIES = ("user.behavior.purchase_history",)
+DISCLOSURE_PURPOSE = "essential.service.payment_processing"
+DISCLOSURE_BASIS = "contract"
+# The provider lets an unfinished order expire after 48 hours; start a new one a little
+# before that rather than hand the buyer an order about to die.
+REUSE_FOR = timedelta(hours=47)
+PLACEHOLDER_SEGMENT = "0rder-id-placeholder"
+
+
+class CheckoutNotComplete(Exception):
+    """The provider says the buyer has not finished paying for this order."""
+
+
+@dataclass(frozen=True)
+class OpenedCheckout:
+    session: CheckoutSession
+    html_snippet: str
+    created: bool
+
+
+def provider_locale(language: str | None = None) -> str:
+    language = (language or translation.get_language() or "sv").split("-")[0]
+    return klarna_payload.LOCALES.get(language, klarna_payload.LOCALES["sv"])
+
+
+def merchant_urls(language: str | None = None) -> dict[str, str]:
+    """The four URLs the provider calls or sends the buyer to, absolute under
+    ``TILLIT_PUBLIC_URL``; confirmation and push carry Klarna's order-id placeholder."""
+    base = settings.TILLIT_PUBLIC_URL.rstrip("/")
+    with translation.override(language or translation.get_language()):
+        confirmation = reverse("checkout:confirmation")
+        push = reverse("checkout:push", args=[PLACEHOLDER_SEGMENT])
+        return {
+            "terms": base + reverse("privacy:policy"),
+            "checkout": base + reverse("checkout:start"),
+            "confirmation": f"{base}{confirmation}?order_id="
+                            f"{klarna_payload.ORDER_ID_PLACEHOLDER}",
+            "push": base + push.replace(PLACEHOLDER_SEGMENT,
+                                        klarna_payload.ORDER_ID_PLACEHOLDER),
+        }
+
+
+def payload_digest(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"))
+                          .encode()).hexdigest()
+
+
+def _open_session(owner, cart_id: int) -> CheckoutSession | None:
+    sessions = CheckoutSession.objects.filter(
+        status=CheckoutSession.Status.OPEN, cart_id=cart_id,
+        created_at__gt=timezone.now() - REUSE_FOR)
+    if owner.user is not None:
+        sessions = sessions.filter(user=owner.user)
+    else:
+        sessions = sessions.filter(user__isnull=True, session_ref=owner.session_ref)
+    return sessions.order_by("-created_at", "-id").first()
+
+
+def _snippet(order: dict) -> str:
+    snippet = order.get("html_snippet")
+    if not isinstance(snippet, str) or not snippet:
+        raise KlarnaUnavailable("The provider's order had no html_snippet.",
+                                code="malformed_response")
+    return snippet
+
+
+def open_checkout(*, owner, cart, policy_version, buyer_ip: str | None,
+                  language: str | None = None,
+                  client: KlarnaClient | None = None) -> OpenedCheckout:
+    """Make sure the provider has an unfinished order for ``cart`` (a ``CartSummary`` of
+    ``owner``'s cart) and return its snippet.
+
+    Reuses this owner's open order for the same cart: read it if nothing changed, update it
+    if the cart did; creates a new one when there is none, it expired or was finished. A
+    new order writes its :class:`CheckoutSession` and, for a customer, the disclosure
+    ledger entry, in one transaction. Raises :class:`KlarnaError` if the provider fails.
+    """
+    client = client or get_client()
+    locale = provider_locale(language)
+    body = klarna_payload.checkout_payload(cart, merchant_urls=merchant_urls(language),
+                                           locale=locale)
+    digest = payload_digest(body)
+    cart_id = cart.lines[0].cart_id
+    session = _open_session(owner, cart_id)
+    if session is not None:
+        opened = _reuse(session, body, digest, locale, client)
+        if opened is not None:
+            return opened
+    order = client.create_order(body)
+    order_id = order.get("order_id")
+    snippet = _snippet(order)
+    if not is_valid_order_id(order_id):
+        raise KlarnaUnavailable("The provider's order had no usable order_id.",
+                                code="malformed_response")
+    session = CheckoutSession(
+        cart_id=cart_id, user=owner.user,
+        session_ref="" if owner.user is not None else owner.session_ref,
+        klarna_order_id=order_id, payload_digest=digest, policy_version=policy_version,
+        buyer_ip=buyer_ip or None, locale=locale)
+    if owner.user is None:
+        session.save()
+    else:
+        with transaction.atomic():
+            session.disclosure = _record_disclosure(session, user=owner.user)
+            session.save()
+    return OpenedCheckout(session=session, html_snippet=snippet, created=True)
+
+
+def _reuse(session: CheckoutSession, body: dict, digest: str, locale: str,
+           client: KlarnaClient) -> OpenedCheckout | None:
+    """The open provider order brought up to date, or None if a new one is needed."""
+    try:
+        if session.payload_digest == digest:
+            order = client.read_order(session.klarna_order_id)
+        else:
+            order = client.update_order(session.klarna_order_id, body)
+    except KlarnaUnavailable:
+        raise
+    except KlarnaError as exc:
+        # Expired (404) or already finished (read-only): start afresh.
+        log.info("Provider order %s cannot be reused (%s); opening a new one",
+                 session.klarna_order_id, exc.code)
+        order = None
+    if order is None or order.get("status") != "checkout_incomplete":
+        CheckoutSession.objects.filter(pk=session.pk, status=CheckoutSession.Status.OPEN) \
+            .update(status=CheckoutSession.Status.REPLACED, updated_at=timezone.now())
+        return None
+    snippet = _snippet(order)
+    if session.payload_digest != digest or session.locale != locale:
+        CheckoutSession.objects.filter(pk=session.pk).update(
+            payload_digest=digest, locale=locale, updated_at=timezone.now())
+        session.payload_digest, session.locale = digest, locale
+    return OpenedCheckout(session=session, html_snippet=snippet, created=False)
+
+
+def _record_disclosure(session: CheckoutSession, *, user=None, email: str = ""):
+    return record_disclosure(
+        recipient_kind="payment_provider", recipient=provider_name(),
+        categories=DISCLOSED_CATEGORIES, purpose=DISCLOSURE_PURPOSE,
+        legal_basis=DISCLOSURE_BASIS, user=user, email=email,
+        reference=session.klarna_order_id)
+
+
+class _AlreadyRecorded(Exception):
+    pass
+
+
+def _record_guest_disclosure_once(session: CheckoutSession, email: str) -> None:
+    """The guest's ledger entry, written once however many times placement runs: the
+    conditional update decides, inside the transaction that writes the entry."""
+    if session.disclosure_id is not None or not email:
+        return
+    try:
+        with transaction.atomic():
+            disclosure = _record_disclosure(session, email=email)
+            if not CheckoutSession.objects.filter(pk=session.pk, disclosure__isnull=True) \
+                    .update(disclosure=disclosure):
+                raise _AlreadyRecorded
+    except _AlreadyRecorded:
+        return
+    session.disclosure = disclosure
+
+
+def complete_checkout(session: CheckoutSession, *, source: str = "confirmation",
+                      client: KlarnaClient | None = None):
+    """Place our order for the provider's completed ``session`` and acknowledge it.
+
+    ``source`` "confirmation" reads the checkout API (the buyer's browser came back),
+    "push" the order management API (the provider's server-to-server notice), as Klarna
+    advises. Returns the order. Raises :class:`CheckoutNotComplete` if the buyer has not
+    finished, :class:`KlarnaError` if the provider fails before the order is placed, and
+    the orders app's ``OrderError`` if the order cannot be made (e.g. out of stock, in
+    which case the orders app has cancelled the provider's order). A failed acknowledgement
+    after placement is logged and re-raised only for the push (so the provider pushes
+    again); the buyer's confirmation page still shows the order.
+    """
+    from tillit.orders.services import place_order_from_klarna
+
+    client = client or get_client()
+    if source == "push":
+        try:
+            klarna_order = client.read_placed_order(session.klarna_order_id)
+        except KlarnaError as exc:
+            if exc.status != 404:
+                raise
+            # Order management knows only placed orders: this one is not (yet).
+            raise CheckoutNotComplete(session.klarna_order_id) from exc
+        finished = klarna_order.get("status") not in (None, "", "CANCELLED")
+    else:
+        klarna_order = client.read_order(session.klarna_order_id)
+        finished = klarna_order.get("status") == "checkout_complete"
+    if not finished:
+        raise CheckoutNotComplete(session.klarna_order_id)
+    order = place_order_from_klarna(klarna_order, checkout=session)
+    now = timezone.now()
+    CheckoutSession.objects.filter(pk=session.pk, completed_at__isnull=True).update(
+        status=CheckoutSession.Status.PLACED, completed_at=now, updated_at=now)
+    if session.user_id is None:
+        _record_guest_disclosure_once(session, order.email)
+    session.refresh_from_db(fields=["acknowledged_at", "status", "completed_at",
+                                    "disclosure"])
+    if session.acknowledged_at is None:
+        try:
+            client.acknowledge(session.klarna_order_id)
+        except KlarnaError:
+            log.warning("Order %s placed but not yet acknowledged to the provider",
+                        session.klarna_order_id)
+            if source == "push":
+                raise
+        else:
+            CheckoutSession.objects.filter(pk=session.pk, acknowledged_at__isnull=True) \
+                .update(acknowledged_at=timezone.now())
+    return order

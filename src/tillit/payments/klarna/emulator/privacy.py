@@ -1,0 +1,99 @@
+"""The emulator's rows in the data map (demo and tests only; production never installs it).
+
+The emulated checkout collects what the real provider collects: the buyer's e-mail, name,
+address and phone. It keeps them briefly: an unfinished checkout until 48 hours after it
+was opened (when it expires, as Klarna's do), a placed order until 30 days after its last
+change (long enough for a demo order to be shipped and returned).
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tillit.privacy import datamap as dm
+
+from .models import EmulatedCapture, EmulatedOrder, EmulatedRefund
+
+
+@dataclass(frozen=True)
+class UntilForgetAt(dm.Retention):
+    """Kept until the moment in ``anchor``, which the emulator sets per state."""
+
+    anchor: str = "forget_at"
+
+    def describe(self):
+        return _("48 hours after an unfinished checkout was opened; 30 days after the last "
+                 "change of a placed order")
+
+    def expired(self, queryset, now=None):
+        return queryset.filter(**{f"{self.anchor}__lt": now or timezone.now()})
+
+
+PAYMENT = dm.Use("essential.service.payment_processing", dm.CONTRACT,
+                 _("to emulate the payment provider's checkout in the demo shop"))
+
+dm.declare(
+    EmulatedOrder,
+    title=_("Demo payment provider: checkout orders"),
+    subject=dm.Subject(email="email", kinds=("customer", "guest")),
+    fields={
+        "email": dm.Field("user.contact.email"),
+        "given_name": dm.Field("user.name"),
+        "family_name": dm.Field("user.name"),
+        "street_address": dm.Field("user.contact.address.street"),
+        "postal_code": dm.Field("user.contact.address.postal_code"),
+        "city": dm.Field("user.contact.address.city"),
+        "country": dm.Field("user.contact.address.country"),
+        "phone": dm.Field("user.contact.phone_number"),
+        "payment_method": dm.Field("user.financial"),
+        "fraud_status": dm.Field("user.financial", dm.GENERATED),
+        "captured_amount": dm.Field("user.financial", dm.GENERATED),
+        "refunded_amount": dm.Field("user.financial", dm.GENERATED),
+        "order_id": dm.Field("user.unique_id", dm.GENERATED),
+        "merchant_reference1": dm.Field("user.unique_id", dm.GENERATED),
+        "merchant_reference2": dm.Field("user.unique_id", dm.GENERATED),
+        "order_lines": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "order_amount": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "order_tax_amount": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "status": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "placed_status": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "locale": dm.Field("user.account.settings", dm.GENERATED),
+        "created_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "updated_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "completed_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "acknowledged_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "expires_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "forget_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+    },
+    uses=[PAYMENT],
+    retention=UntilForgetAt(),
+    on_erasure=dm.DELETE,
+    recipients={"hosting": None},
+    not_personal=("purchase_country", "purchase_currency", "merchant_urls", "merchant_host"),
+)
+
+for model, amount, when, key in (
+    (EmulatedCapture, "captured_amount", "captured_at", "capture_id"),
+    (EmulatedRefund, "refunded_amount", "refunded_at", "refund_id"),
+):
+    dm.declare(
+        model,
+        title=(_("Demo payment provider: captures") if model is EmulatedCapture
+               else _("Demo payment provider: refunds")),
+        subject=dm.Subject(email="order__email", kinds=("customer", "guest")),
+        fields={
+            amount: dm.Field("user.financial", dm.GENERATED),
+            key: dm.Field("user.unique_id", dm.GENERATED),
+            "order_lines": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+            "description": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+            when: dm.Field("user.behavior.purchase_history", dm.GENERATED),
+            **({"shipping_info": dm.Field("user.behavior.purchase_history", dm.GENERATED)}
+               if model is EmulatedCapture else {}),
+        },
+        uses=[PAYMENT],
+        retention=UntilForgetAt(anchor="order__forget_at"),
+        on_erasure=dm.DELETE,
+        recipients={"hosting": None},
+        not_personal=("idempotency_key",),
+    )

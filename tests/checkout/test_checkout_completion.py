@@ -1,0 +1,301 @@
+"""From the provider's checkout to our order: the confirmation page and the push each place
+the order once and acknowledge it; hostile or forged requests get a 4xx, never a 500."""
+
+import string
+import uuid
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.checkout.conftest import emulator_path
+from tests.payments.klarna_helpers import BUYER
+from tillit.checkout.models import CheckoutSession
+from tillit.orders.models import Order
+from tillit.payments.klarna.emulator.models import EmulatedOrder
+from tillit.privacy.models import Disclosure
+
+HYPOTHESIS = settings(max_examples=40, deadline=None,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture
+def checkout_page(client, product, add_to_cart):
+    add_to_cart(client, product, 2)
+    response = client.get(reverse("checkout:start"))
+    assert response.status_code == 200
+    return response
+
+
+@pytest.fixture
+def paid(client, checkout_page, pay, no_push):
+    """The buyer has confirmed in the provider's checkout; no push has come yet. Returns
+    the shop's confirmation URL (path and query) the provider sent the browser to."""
+    answer = pay(client, checkout_page)
+    assert answer.status_code == 303
+    return emulator_path(answer["Location"])
+
+
+def order_id_of(url: str) -> str:
+    return url.split("order_id=", 1)[1]
+
+
+def push(client, order_id):
+    return client.post(reverse("checkout:push", args=[order_id]), content_type="",
+                       data=b"")
+
+
+# The whole purchase -----------------------------------------------------------------------
+
+
+@pytest.mark.promise("P28")
+@pytest.mark.promise("P17")
+@pytest.mark.promise("P05")
+def test_a_guest_buys_through_the_providers_checkout(client, product, checkout_page, pay,
+                                                     push_inline, mailoutbox):
+    answer = pay(client, checkout_page)
+    assert answer.status_code == 303
+    order_id = order_id_of(answer["Location"])
+
+    # The push (inline here) has already placed the order; the page shows it.
+    page = client.get(emulator_path(answer["Location"]))
+
+    assert page.status_code == 200
+    order = Order.objects.get()
+    assert order.klarna_order_id == order_id
+    assert order.email == BUYER["email"]
+    assert order.user is None
+    assert f"data-order-number>{order.number}<" in page.content.decode()
+    checkout = CheckoutSession.objects.get()
+    assert order.policy_version == checkout.policy_version
+    assert checkout.status == CheckoutSession.Status.PLACED
+    assert checkout.acknowledged_at is not None
+    assert EmulatedOrder.objects.get().acknowledged_at is not None
+    product.refresh_from_db()
+    assert product.stock == 10 - 2
+    assert [m.to for m in mailoutbox] == [[BUYER["email"]]]
+    assert client.session["cart_count"] == 0
+
+
+@pytest.mark.promise("P25")
+@pytest.mark.promise("P28")
+def test_a_guests_disclosure_is_recorded_with_the_email_the_purchase_revealed(
+        client, checkout_page, paid, settings):
+    order_id = order_id_of(paid)
+    assert not Disclosure.objects.exists()  # nobody to name before the purchase
+
+    client.get(paid)
+    push(client, order_id)
+    client.get(paid)
+
+    [entry] = Disclosure.objects.all()
+    assert entry.email == BUYER["email"]
+    assert entry.user is None
+    assert entry.reference == order_id
+    assert entry.recipient == settings.TILLIT_CHECKOUT["provider_name"]
+    assert entry.categories == ["user.behavior.purchase_history"]
+    assert CheckoutSession.objects.get().disclosure == entry
+
+
+@pytest.mark.promise("P25")
+def test_a_customers_purchase_adds_no_second_disclosure(client, customer, product,
+                                                        add_to_cart, pay, no_push):
+    client.force_login(customer)
+    add_to_cart(client, product, 1)
+    answer = pay(client, client.get(reverse("checkout:start")))
+
+    client.get(emulator_path(answer["Location"]))
+
+    assert Order.objects.get().user == customer
+    [entry] = Disclosure.objects.all()
+    assert entry.user == customer
+
+
+def test_the_buyer_sees_the_order_details_and_a_link_to_follow_it(client, paid):
+    content = client.get(paid).content.decode()
+
+    order = Order.objects.get()
+    assert "data-order-link" in content
+    assert order.email in content
+    assert order.lines.get().name in content
+
+
+def test_someone_else_with_the_link_sees_no_details(client, paid):
+    from django.test import Client
+
+    content = Client().get(paid).content.decode()
+
+    order = Order.objects.get()
+    assert f"data-order-number>{order.number}<" in content
+    assert order.email not in content
+    assert "data-order-link" not in content
+
+
+def test_reloading_the_confirmation_places_one_order_and_acknowledges_once(client, paid,
+                                                                           provider):
+    client.get(paid)
+    client.get(paid)
+
+    assert Order.objects.count() == 1
+    acks = [p for p in provider.paths() if p.endswith("/acknowledge")]
+    assert len(acks) == 1
+
+
+def test_coming_back_before_paying_returns_to_the_checkout(client, checkout_page):
+    order_id = CheckoutSession.objects.get().klarna_order_id
+
+    response = client.get(reverse("checkout:confirmation") + f"?order_id={order_id}")
+
+    assert response.status_code == 302
+    assert response.url == reverse("checkout:start")
+    assert not Order.objects.exists()
+
+
+def test_sold_out_while_paying_places_nothing_and_cancels_the_payment(client, product, paid):
+    product.stock = 1
+    product.save()
+
+    response = client.get(paid)
+
+    assert response.status_code == 409
+    assert not Order.objects.exists()
+    assert EmulatedOrder.objects.get().placed_status == "CANCELLED"
+    assert product.name in response.content.decode()
+
+
+def test_the_provider_failing_at_confirmation_gives_a_retry_page(client, paid, settings):
+    settings.TILLIT_KLARNA_EMULATOR_FAULT = "503@/checkout/v3/orders/"
+
+    response = client.get(paid)
+
+    assert response.status_code == 503
+    assert "data-retry" in response.content.decode()
+    assert not Order.objects.exists()
+
+    settings.TILLIT_KLARNA_EMULATOR_FAULT = ""
+    assert client.get(paid).status_code == 200
+    assert Order.objects.count() == 1
+
+
+def test_a_failed_acknowledgement_still_confirms_and_the_push_acknowledges_later(
+        client, paid, settings):
+    settings.TILLIT_KLARNA_EMULATOR_FAULT = "503@/acknowledge*1"
+
+    assert client.get(paid).status_code == 200
+    assert CheckoutSession.objects.get().acknowledged_at is None
+
+    assert push(client, order_id_of(paid)).status_code == 204
+    assert CheckoutSession.objects.get().acknowledged_at is not None
+    assert Order.objects.count() == 1
+
+
+# The push -------------------------------------------------------------------------------
+
+
+def test_the_push_places_the_order_and_acknowledges_it(client, paid):
+    response = push(client, order_id_of(paid))
+
+    assert response.status_code == 204
+    assert Order.objects.count() == 1
+    assert CheckoutSession.objects.get().acknowledged_at is not None
+    assert EmulatedOrder.objects.get().acknowledged_at is not None
+
+
+def test_a_duplicate_push_makes_no_second_order(client, paid, provider):
+    order_id = order_id_of(paid)
+
+    assert push(client, order_id).status_code == 204
+    assert push(client, order_id).status_code == 204
+    client.get(paid)
+
+    assert Order.objects.count() == 1
+    assert sum(p.endswith("/acknowledge") for p in provider.paths()) == 1
+
+
+def test_a_push_for_an_unfinished_checkout_is_409_and_places_nothing(client, checkout_page):
+    order_id = CheckoutSession.objects.get().klarna_order_id
+
+    assert push(client, order_id).status_code == 409
+    assert not Order.objects.exists()
+
+
+def test_a_push_while_the_provider_is_down_is_503_so_it_comes_again(client, paid, settings):
+    settings.TILLIT_KLARNA_EMULATOR_FAULT = "500@/ordermanagement"
+
+    assert push(client, order_id_of(paid)).status_code == 503
+    assert not Order.objects.exists()
+
+    settings.TILLIT_KLARNA_EMULATOR_FAULT = ""
+    assert push(client, order_id_of(paid)).status_code == 204
+
+
+def test_a_push_for_a_sold_out_order_is_answered_and_cancels_the_payment(client, product,
+                                                                         paid):
+    product.stock = 0
+    product.save()
+
+    assert push(client, order_id_of(paid)).status_code == 204
+    assert not Order.objects.exists()
+    assert EmulatedOrder.objects.get().placed_status == "CANCELLED"
+
+
+def test_a_push_for_an_unknown_order_is_404(client, db):
+    assert push(client, str(uuid.uuid4())).status_code == 404
+
+
+def test_get_on_the_push_url_is_405(client, paid):
+    response = client.get(reverse("checkout:push", args=[order_id_of(paid)]))
+
+    assert response.status_code == 405
+    assert not Order.objects.exists()
+
+
+def test_the_push_needs_no_csrf_token(paid):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+
+    assert strict.post(reverse("checkout:push", args=[order_id_of(paid)])).status_code == 204
+
+
+# Hostile input ----------------------------------------------------------------------------
+
+
+ids = st.one_of(
+    st.text(min_size=1, max_size=200),
+    st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=1, max_size=100),
+    st.just("x" * 10_000),
+)
+
+
+@HYPOTHESIS
+@given(order_id=ids)
+def test_forged_ids_on_the_confirmation_page_are_4xx(client, paid, order_id):
+    response = client.get(reverse("checkout:confirmation"), {"order_id": order_id})
+
+    assert response.status_code in (400, 404)
+    assert not Order.objects.exists()
+
+
+@HYPOTHESIS
+@given(order_id=ids.filter(lambda s: "/" not in s and s.strip() == s))
+def test_forged_ids_on_the_push_are_404(client, paid, order_id):
+    from urllib.parse import quote
+
+    response = client.post(f"/kassa/push/{quote(order_id, safe='')}/")
+
+    assert response.status_code == 404
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["", "?order_id=", "?order_id=../../admin",
+                                   "?order_id=" + "a" * 5000, "?order_id=%00"])
+def test_a_confirmation_without_a_usable_id_is_400(client, db, query):
+    response = client.get(reverse("checkout:confirmation") + query)
+
+    assert response.status_code == 400
+
+
+def test_the_confirmation_refuses_post(client, paid):
+    assert client.post(paid).status_code == 405

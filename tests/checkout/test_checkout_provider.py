@@ -1,0 +1,239 @@
+"""The provider's checkout is opened when the checkout page loads, and not before (P28);
+what goes to the provider is the order's contents only (P05), and the transfer is in the
+disclosure ledger (P25)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.checkout.conftest import emulator_path
+from tests.payments.klarna_helpers import iframe_src
+from tillit.checkout.models import CheckoutSession
+from tillit.payments.klarna.emulator import clock
+from tillit.payments.klarna.emulator.models import EmulatedOrder
+from tillit.privacy.models import Disclosure
+
+
+@pytest.mark.promise("P28")
+def test_nothing_goes_to_the_provider_before_the_checkout_page_loads(client, product,
+                                                                     add_to_cart, provider):
+    client.get(reverse("catalog:home"))
+    client.get(product.get_absolute_url())
+    add_to_cart(client, product, 2)
+    client.get(reverse("cart:detail"))
+
+    assert provider.requests == []
+    assert not EmulatedOrder.objects.exists()
+    assert not CheckoutSession.objects.exists()
+    assert not Disclosure.objects.exists()
+
+
+@pytest.mark.promise("P28")
+def test_loading_the_checkout_page_creates_the_providers_order_and_embeds_it(
+        client, product, add_to_cart, provider):
+    add_to_cart(client, product, 2)
+
+    response = client.get(reverse("checkout:start"))
+
+    assert response.status_code == 200
+    assert provider.paths() == ["POST /klarna-emulator/checkout/v3/orders"]
+    checkout = CheckoutSession.objects.get()
+    order = EmulatedOrder.objects.get()
+    assert checkout.klarna_order_id == order.order_id
+    assert order.order_amount == 2 * product.price_ore
+    assert emulator_path(iframe_src(response.content.decode())) == (
+        f"/klarna-emulator/checkout/{order.order_id}/")
+
+
+@pytest.mark.promise("P05")
+def test_the_provider_receives_the_order_contents_and_nothing_about_the_buyer(
+        client, customer, product, add_to_cart, provider):
+    client.force_login(customer)
+    add_to_cart(client, product, 1)
+
+    client.get(reverse("checkout:start"))
+
+    [sent] = provider.bodies("/checkout/v3/orders")
+    assert set(sent) == {"purchase_country", "purchase_currency", "locale", "order_amount",
+                         "order_tax_amount", "order_lines", "merchant_urls"}
+    text = str(sent)
+    for detail in (customer.email, customer.name, customer.username):
+        assert detail not in text
+    assert [line["reference"] for line in sent["order_lines"]] == [product.sku]
+
+
+def test_the_merchant_urls_point_back_at_this_shop(client, product, add_to_cart, provider,
+                                                   settings):
+    settings.TILLIT_PUBLIC_URL = "https://butik.example"
+    add_to_cart(client, product, 1)
+
+    client.get(reverse("checkout:start"))
+
+    [sent] = provider.bodies("/checkout/v3/orders")
+    assert sent["merchant_urls"] == {
+        "terms": "https://butik.example" + reverse("privacy:policy"),
+        "checkout": "https://butik.example/kassa/",
+        "confirmation": "https://butik.example/kassa/bekraftelse/?order_id="
+                        "{checkout.order.id}",
+        "push": "https://butik.example/kassa/push/{checkout.order.id}/",
+    }
+
+
+def test_an_english_buyer_gets_the_english_checkout(client, product, add_to_cart, provider):
+    add_to_cart(client, product, 1)
+
+    client.get("/en/kassa/")
+
+    [sent] = provider.bodies("/checkout/v3/orders")
+    assert sent["locale"] == "en-SE"
+    assert sent["merchant_urls"]["confirmation"].split("?")[0].endswith(
+        "/en/kassa/bekraftelse/")
+    assert CheckoutSession.objects.get().locale == "en-SE"
+
+
+@pytest.mark.promise("P25")
+@pytest.mark.promise("P28")
+def test_a_customers_checkout_load_is_in_the_disclosure_ledger_once_per_provider_order(
+        client, customer, product, make_product, add_to_cart, provider, settings):
+    client.force_login(customer)
+    add_to_cart(client, product, 1)
+
+    client.get(reverse("checkout:start"))
+    client.get(reverse("checkout:start"))          # reload: same order, read again
+    add_to_cart(client, make_product(), 1)
+    client.get(reverse("checkout:start"))          # cart changed: same order, updated
+
+    checkout = CheckoutSession.objects.get()
+    [entry] = Disclosure.objects.all()
+    assert entry.user == customer
+    assert entry.email == customer.email
+    assert entry.recipient_kind == "payment_provider"
+    assert entry.recipient == settings.TILLIT_CHECKOUT["provider_name"]
+    assert entry.categories == ["user.behavior.purchase_history"]
+    assert (entry.purpose, entry.legal_basis) == ("essential.service.payment_processing",
+                                                  "contract")
+    assert entry.reference == checkout.klarna_order_id
+    assert checkout.disclosure == entry
+    assert provider.paths() == [
+        "POST /klarna-emulator/checkout/v3/orders",
+        f"GET /klarna-emulator/checkout/v3/orders/{checkout.klarna_order_id}",
+        f"POST /klarna-emulator/checkout/v3/orders/{checkout.klarna_order_id}",
+    ]
+
+
+@pytest.mark.promise("P05")
+def test_the_checkout_records_the_policy_version_ip_and_whose_cart_it_is(client, product,
+                                                                         add_to_cart):
+    from tillit.privacy.hashing import keyed_hash
+    from tillit.privacy.policy import current_version
+
+    add_to_cart(client, product, 1)
+
+    client.get(reverse("checkout:start"), REMOTE_ADDR="203.0.113.9")
+
+    checkout = CheckoutSession.objects.get()
+    assert checkout.policy_version == current_version()[1]
+    assert checkout.buyer_ip == "203.0.113.9"
+    assert checkout.session_ref == keyed_hash(client.session.session_key, "cart-session")
+    assert client.session.session_key not in checkout.session_ref
+    assert checkout.user is None
+    assert checkout.cart_id is not None
+
+
+def test_a_changed_cart_updates_the_providers_order(client, product, add_to_cart, provider):
+    add_to_cart(client, product, 1)
+    client.get(reverse("checkout:start"))
+    add_to_cart(client, product, 2)
+
+    client.get(reverse("checkout:start"))
+
+    order = EmulatedOrder.objects.get()
+    assert order.order_amount == 3 * product.price_ore
+    assert order.order_lines[0]["quantity"] == 3
+    assert CheckoutSession.objects.count() == 1
+
+
+def test_an_expired_provider_order_is_replaced_by_a_new_one(client, customer, product,
+                                                            add_to_cart, monkeypatch):
+    client.force_login(customer)
+    add_to_cart(client, product, 1)
+    client.get(reverse("checkout:start"))
+    first = CheckoutSession.objects.get()
+    monkeypatch.setattr(clock, "now", lambda: first.created_at + dt.timedelta(hours=48))
+
+    response = client.get(reverse("checkout:start"))
+
+    assert response.status_code == 200
+    first.refresh_from_db()
+    second = CheckoutSession.objects.exclude(pk=first.pk).get()
+    assert first.status == CheckoutSession.Status.REPLACED
+    assert second.klarna_order_id != first.klarna_order_id
+    assert Disclosure.objects.filter(reference=second.klarna_order_id).count() == 1
+
+
+def test_two_guests_get_their_own_provider_orders(client, product, add_to_cart):
+    from django.test import Client
+
+    other = Client()
+    add_to_cart(client, product, 1)
+    add_to_cart(other, product, 1)
+
+    client.get(reverse("checkout:start"))
+    other.get(reverse("checkout:start"))
+
+    assert CheckoutSession.objects.count() == EmulatedOrder.objects.count() == 2
+
+
+# When the provider fails ------------------------------------------------------------------
+
+
+FAULTS = {"forced_500": ("500", 503), "forced_503": ("503", 503),
+          "malformed_json": ("malformed", 503), "refused_400": ("400", 502),
+          "bad_credentials_401": ("401", 502)}
+
+
+@pytest.mark.promise("P28")
+@pytest.mark.parametrize(("fault", "status"), FAULTS.values(), ids=FAULTS.keys())
+def test_a_failing_provider_gives_a_retry_page_and_leaves_nothing_half_made(
+        client, customer, product, add_to_cart, settings, fault, status):
+    client.force_login(customer)
+    add_to_cart(client, product, 1)
+    settings.TILLIT_KLARNA_EMULATOR_FAULT = fault
+
+    response = client.get(reverse("checkout:start"))
+
+    assert response.status_code == status
+    content = response.content.decode()
+    assert "data-retry" in content
+    assert 'href="/kassa/"' in content
+    assert settings.TILLIT_CHECKOUT["provider_name"] in content
+    assert not CheckoutSession.objects.exists()
+    assert not Disclosure.objects.exists()
+
+    settings.TILLIT_KLARNA_EMULATOR_FAULT = ""
+    assert client.get(reverse("checkout:start")).status_code == 200
+    assert Disclosure.objects.count() == 1
+
+
+def test_a_provider_gateway_timeout_gives_the_retry_page(client, product, add_to_cart,
+                                                         settings):
+    # (A real socket timeout is proven against the live server in tests/payments.)
+    settings.TILLIT_KLARNA_EMULATOR_FAULT = "stall:0"
+    add_to_cart(client, product, 1)
+
+    response = client.get(reverse("checkout:start"))
+
+    assert response.status_code == 503
+    assert not CheckoutSession.objects.exists()
+
+
+def test_a_provider_failure_is_logged(client, product, add_to_cart, settings, caplog):
+    settings.TILLIT_KLARNA_EMULATOR_FAULT = "503"
+    add_to_cart(client, product, 1)
+
+    with caplog.at_level("WARNING", logger="tillit.payments"):
+        client.get(reverse("checkout:start"))
+
+    assert "POST /checkout/v3/orders" in caplog.text
+    assert "503" in caplog.text
