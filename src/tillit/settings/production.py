@@ -8,8 +8,9 @@ Refuses to start half-configured: ``SECRET_KEY``, ``TILLIT_HASH_KEY``, ``ALLOWED
 import os
 from urllib.parse import urlsplit
 
-from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from tillit.security.csp import directives as csp_directives
 
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, MIDDLEWARE, TILLIT_CHECKOUT
@@ -65,32 +66,14 @@ LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (django-csp 4): our own files only. The shop has no inline script
-# or style (its CSS is a file); the checkout provider's snippet runs in the provider's
-# iframe, so its host is allowed as a frame source; a script the snippet brings inline
-# gets the per-request nonce ({{ request.csp_nonce }}).
+# Content-Security-Policy (django-csp 4): see tillit.security.csp. The checkout provider's
+# host (TILLIT_CHECKOUT["base_url"]) and any TILLIT_CSP_CHECKOUT_ORIGINS may be framed.
 _checkout_host = urlsplit(TILLIT_CHECKOUT["base_url"]).netloc
 _checkout_origins = [f"https://{_checkout_host}"] if _checkout_host else []
 _checkout_origins += _list("TILLIT_CSP_CHECKOUT_ORIGINS")
 INSTALLED_APPS = [*INSTALLED_APPS, "csp"]
 MIDDLEWARE = [MIDDLEWARE[0], "csp.middleware.CSPMiddleware", *MIDDLEWARE[1:]]
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE, *_checkout_origins],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "frame-src": [SELF, *_checkout_origins],
-        "child-src": [SELF, *_checkout_origins],
-        "form-action": [SELF, *_checkout_origins],
-        "frame-ancestors": [NONE],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "upgrade-insecure-requests": True,
-    },
-}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives(_checkout_origins)}
 
 # Staff pages require a TOTP second factor (django-otp) in production, always.
 TILLIT_STAFF_OTP_REQUIRED = True

@@ -1,0 +1,79 @@
+"""Login, registration and password reset answer the same way, in about the same time, for
+known and unknown accounts. Timings use Argon2 (the real hasher), a few runs each, and
+compare medians loosely (within 3x): enough to catch a path that skips the hash."""
+
+import statistics
+import time
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+RUNS = 3
+
+
+def _median_seconds(send):
+    times = []
+    for i in range(RUNS):
+        start = time.perf_counter()
+        send(i)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _within_3x(a, b):
+    assert max(a, b) / min(a, b) < 3, (a, b)
+
+
+@pytest.mark.promise("P35")
+def test_login_known_and_unknown_accounts_answer_alike(client, customer):
+    from django.contrib.auth.hashers import get_hasher
+
+    assert get_hasher().algorithm == "argon2"
+    url = reverse("accounts:login")
+
+    def post(username, i):
+        # A fresh address per try, so the throttle stays out of the measurement.
+        return client.post(url, {"username": username, "password": f"wrong-{i}"},
+                           REMOTE_ADDR=f"198.51.100.{10 + i}")
+
+    known, unknown = post("anna", 0), post("nobody", 0)
+    assert known.status_code == unknown.status_code == 200
+    assert known.context["form"].errors == unknown.context["form"].errors
+    _within_3x(_median_seconds(lambda i: post("anna", i + 1)),
+               _median_seconds(lambda i: post("nobody", i + 1)))
+
+
+def test_password_reset_known_and_unknown_addresses_answer_alike(client, customer):
+    url = reverse("accounts:password_reset")
+
+    def post(email, i):
+        return client.post(url, {"email": email}, REMOTE_ADDR=f"198.51.100.{40 + i}")
+
+    known, unknown = post("anna@example.com", 0), post("nobody@example.com", 0)
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert len(mail.outbox) == 1
+    _within_3x(_median_seconds(lambda i: post("anna@example.com", i + 1)),
+               _median_seconds(lambda i: post("nobody@example.com", i + 1)))
+
+
+def test_registration_refuses_a_taken_address_neutrally_and_as_fast_as_any_refusal(client,
+                                                                                  customer):
+    url = reverse("accounts:register")
+
+    def post(email, i, password2=PASSWORD):
+        return client.post(url, {
+            "name": "Nils Ny", "email": email, "phone": "", "username": f"nils{i}",
+            "password1": PASSWORD, "password2": password2, "company": "", "org_nr": "",
+        }, REMOTE_ADDR=f"198.51.100.{70 + i}")
+
+    taken = post("anna@example.com", 0)
+    text = taken.content.decode()
+    assert taken.status_code == 200 and "anna@example.com" in text
+    # The message suggests, it does not confirm: no "already registered".
+    assert "already registered" not in text.lower() and "finns redan" not in text.lower()
+    _within_3x(_median_seconds(lambda i: post("anna@example.com", i + 1)),
+               _median_seconds(lambda i: post("new@example.com", i + 1, password2="other")))

@@ -1,0 +1,114 @@
+"""Production settings (P34): refuse to start half-configured, `check --deploy` is clean,
+and the shop answers over HTTPS only, with HSTS, secure cookies and a strict CSP."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REQUIRED = ("SECRET_KEY", "TILLIT_HASH_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+
+# Runs in a fresh interpreter with the production settings: the deploy check, then a few
+# requests through Django's test client against a migrated throw-away SQLite database.
+SCRIPT = r"""
+import json, django
+from django.core.management import call_command
+django.setup()
+call_command("check", "--deploy", "--fail-level", "WARNING", verbosity=0)
+call_command("migrate", verbosity=0)
+call_command("collectstatic", "--noinput", verbosity=0)
+from django.test import Client
+c = Client()
+plain = c.get("/", HTTP_HOST="shop.example")
+secure = c.get("/", HTTP_HOST="shop.example", secure=True)
+login = c.get("/konto/logga-in/", HTTP_HOST="shop.example", secure=True)
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "secure_status": secure.status_code,
+    "headers": {k: v for k, v in secure.headers.items()},
+    "cookies": {k: {"secure": bool(m["secure"]), "httponly": bool(m["httponly"])}
+                for k, m in login.cookies.items()},
+}))
+"""
+
+
+def _env(tmp_path, **overrides):
+    env = {k: v for k, v in os.environ.items() if k not in REQUIRED}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tillit.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64), TILLIT_HASH_KEY=secrets.token_urlsafe(32),
+        ALLOWED_HOSTS="shop.example", DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        TILLIT_VAR_DIR=str(tmp_path),
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("production")
+    result = subprocess.run([sys.executable, "-c", SCRIPT], env=_env(tmp_path),
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.promise("P34")
+def test_check_deploy_reports_nothing(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tillit", "check", "--deploy",
+                             "--fail-level", "WARNING"],
+                            env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize("missing", REQUIRED)
+def test_production_refuses_to_start_without(tmp_path, missing):
+    result = subprocess.run([sys.executable, "-m", "tillit", "check"],
+                            env=_env(tmp_path, **{missing: None}), capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0
+    assert f"{missing} must be set in the environment for production" in result.stderr
+
+
+@pytest.mark.promise("P34")
+def test_plain_http_is_redirected_to_https(production):
+    status, location = production["plain"]
+    assert status == 301 and location == "https://shop.example/"
+
+
+@pytest.mark.promise("P34")
+def test_https_answers_carry_hsts_and_the_security_headers(production):
+    assert production["secure_status"] == 200
+    headers = production["headers"]
+    assert headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.promise("P34")
+def test_the_content_security_policy_is_strict(production):
+    directives = dict(
+        (part.strip().split(" ", 1) + [""])[:2]
+        for part in production["headers"]["Content-Security-Policy"].split(";")
+    )
+    assert directives["default-src"] == "'self'"
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert directives["style-src"] == "'self'"
+    assert "'self'" in directives["frame-src"]
+    assert "https://api.playground.kustom.co" in directives["frame-src"]
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+
+
+@pytest.mark.promise("P34")
+def test_cookies_are_secure_and_http_only(production):
+    cookies = production["cookies"]
+    assert cookies, "the login page sets the CSRF cookie"
+    assert all(c["secure"] and c["httponly"] for c in cookies.values())

@@ -1,0 +1,145 @@
+"""Staff pages need TOTP in production settings; staff views of personal data are audited."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tillit.accounts.models import Address
+from tillit.privacy.models import AuditEvent
+from tillit.security.models import LoginRecord
+
+pytestmark = pytest.mark.django_db
+ADMIN = "/admin/"
+
+
+def _token(device, offset=0):
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time += offset
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture
+def otp_on(settings):
+    settings.TILLIT_STAFF_OTP_REQUIRED = True
+
+
+def test_staff_without_a_second_factor_are_sent_to_enrol(client, staff, otp_on):
+    client.force_login(staff)
+    response = client.get(ADMIN + "accounts/user/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("security:otp"))
+    page = client.get(response.url)
+    assert page.context["enrolling"] and "<svg" in page.content.decode()
+
+
+def test_enrolling_with_a_right_code_opens_the_admin_for_the_session(client, staff, otp_on):
+    client.force_login(staff)
+    client.get(reverse("security:otp"))
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    wrong = client.post(reverse("security:otp"), {"token": "000000" if _token(device) != "000000"
+                                                  else "111111", "next": ADMIN})
+    assert wrong.status_code == 200 and wrong.context["form"].errors
+    assert client.get(ADMIN).status_code == 302
+    # django-otp makes the next try wait a second after a wrong code: let it pass.
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - dt.timedelta(seconds=5))
+    done = client.post(reverse("security:otp"), {"token": _token(device), "next": ADMIN})
+    assert done.status_code == 302 and done.url == ADMIN
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_a_new_session_asks_for_the_code_again(client, staff, otp_on):
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client.force_login(staff)
+    page = client.get(reverse("security:otp"))
+    assert page.status_code == 200 and not page.context["enrolling"]
+    assert client.post(reverse("security:otp"),
+                       {"token": _token(device), "next": ADMIN}).status_code == 302
+    assert client.get(ADMIN).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["", "12345", "abcdef", "1" * 9, "12 34 56", "\x00" * 6])
+def test_bad_codes_are_refused_without_an_error(client, staff, otp_on, token):
+    TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client.force_login(staff)
+    response = client.post(reverse("security:otp"), {"token": token})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_customers_cannot_reach_the_second_factor_page(client, customer, otp_on):
+    client.force_login(customer)
+    assert client.get(reverse("security:otp")).status_code == 302
+    assert not TOTPDevice.objects.exists()
+
+
+def test_customer_pages_are_untouched(client, customer, otp_on):
+    client.force_login(customer)
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_the_demo_relaxes_the_second_factor(client, staff, settings):
+    settings.TILLIT_STAFF_OTP_REQUIRED = False
+    client.force_login(staff)
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_the_demo_says_so_when_it_starts():
+    import io
+
+    from tillit.core.management.commands.demo import Command
+    out = io.StringIO()
+    command = Command(stdout=out)
+    command._print_welcome("http://127.0.0.1:8000/", "sqlite:///x")
+    assert "two-factor" in out.getvalue() and "demo" in out.getvalue()
+
+
+# Audit of staff views ----------------------------------------------------------------
+
+
+def test_viewing_a_customer_in_the_admin_is_audited(client, staff, customer):
+    client.force_login(staff)
+    assert client.get(reverse("admin:accounts_user_change", args=[customer.pk])).status_code == 200
+    event = AuditEvent.objects.get(action=AuditEvent.Action.STAFF_VIEW)
+    assert (event.actor, event.subject) == (staff, customer)
+    assert event.target == f"accounts.User:{customer.pk}"
+    assert event.detail == {"page": "admin:accounts_user_change", "model": "accounts.User"}
+    assert "anna" not in str(event.detail)  # who and what, never the data itself
+
+
+def test_viewing_a_record_that_belongs_to_a_customer_names_the_customer(client, staff,
+                                                                       customer):
+    address = Address.objects.create(user=customer, name="Anna", street="Gatan 1",
+                                     postal_code="565 31", city="Mullsjö")
+    login = LoginRecord.objects.create(user=customer, ip="198.51.100.1")
+    client.force_login(staff)
+    client.get(reverse("admin:accounts_address_change", args=[address.pk]))
+    client.get(reverse("admin:security_loginrecord_change", args=[login.pk]))
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.STAFF_VIEW).order_by("id")
+    assert [(e.subject, e.target) for e in events] == [
+        (customer, f"accounts.Address:{address.pk}"),
+        (customer, f"security.LoginRecord:{login.pk}"),
+    ]
+
+
+def test_lists_own_account_and_missing_rows_are_not_audited(client, staff, customer):
+    client.force_login(staff)
+    client.get(reverse("admin:accounts_user_changelist"))
+    client.get(reverse("admin:accounts_user_change", args=[staff.pk]))
+    client.get(reverse("admin:accounts_user_change", args=[999999]))
+    client.get(reverse("admin:accounts_user_change", args=["not-a-number"]))
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_owner_sees_the_audit_log_in_the_admin(client, staff, customer):
+    client.force_login(staff)
+    client.get(reverse("admin:accounts_user_change", args=[customer.pk]))
+    page = client.get(reverse("admin:privacy_auditevent_changelist"))
+    assert page.status_code == 200
+    assert f"accounts.User:{customer.pk}" in page.content.decode()
