@@ -20,6 +20,13 @@ def test_my_orders_lists_only_my_own_orders(client, customer, make_user, place, 
     assert f'data-order="{theirs.number}"' not in page
 
 
+def test_the_header_links_to_my_orders_when_logged_in(client, customer):
+    link = f'href="{reverse("orders:list")}"'
+    assert link not in client.get(reverse("catalog:home")).content.decode()
+    client.force_login(customer)
+    assert link in client.get(reverse("catalog:home")).content.decode()
+
+
 def test_my_orders_needs_a_login(client):
     response = client.get(reverse("orders:list"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]

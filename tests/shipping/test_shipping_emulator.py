@@ -15,7 +15,7 @@ from tillit.shipping.services import ensure_default_carriers
 
 
 @pytest.fixture
-def emulator(live_server, settings):
+def emulator(live_server, settings, monkeypatch):
     settings.TILLIT_PUBLIC_URL = live_server.url
     settings.TILLIT_CHECKOUT = {"provider_name": "Kustom", "timeout": 5,
                                 "base_url": live_server.url + "/klarna-emulator",
@@ -24,6 +24,9 @@ def emulator(live_server, settings):
     settings.TILLIT_KLARNA_EMULATOR_PUSH = {
         "mode": "inline", "transport": httpx.MockTransport(lambda r: httpx.Response(204))}
     client = KlarnaClient(sleep=lambda s: None)
+    # The orders app's own client, closed afterwards: a kept-alive connection would hold a
+    # server thread (and its database session) open past the test.
+    monkeypatch.setattr(services, "get_client", lambda: client)
     yield client
     client.close()
 
@@ -76,3 +79,4 @@ def test_capture_at_shipment_and_a_partial_refund_reach_the_provider(emulator, l
     order.refresh_from_db()
     assert order.status == Order.Status.RETURNED
     assert len(mailoutbox) == 3  # confirmation, shipped, refunded
+

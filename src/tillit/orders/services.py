@@ -371,7 +371,8 @@ _TRACKING = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{3,63}$")
 
 
 def _locked(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("carrier").get(pk=order.pk)
+    return (Order.objects.select_for_update(of=("self",)).select_related("carrier")
+            .get(pk=order.pk))
 
 
 def mark_packed(order: Order, *, carrier=None) -> Order:

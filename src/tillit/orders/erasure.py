@@ -1,0 +1,46 @@
+"""Open orders make an erasure wait (P31): an order not yet delivered, one still inside the
+14-day return period (ångerrätt), or one with a return being handled needs the buyer's
+contact details. ``privacy.erasure`` asks every registered blocker; this one names the
+orders, so the preview can say why and until when."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.privacy.datamap import Person, registry
+from tillit.privacy.erasure import register_blocker
+
+from .models import RETURN_DAYS, Order, ReturnRequest
+
+Status = Order.Status
+_NOT_DELIVERED = (Status.PLACED, Status.PACKED, Status.SHIPPED)
+_RETURNABLE = (Status.DELIVERED, Status.RETURNED)
+_RETURN_OPEN = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.RECEIVED)
+
+
+@register_blocker
+def open_orders(person: Person) -> list[str]:
+    """Reasons, one per open order of ``person``."""
+    today = timezone.localdate()
+    window_start = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=RETURN_DAYS), dt.time.min))
+    orders = registry.get(Order).subject.rows_for(Order, person).filter(
+        Q(status__in=_NOT_DELIVERED)
+        | Q(status__in=_RETURNABLE, delivered_at__gte=window_start)
+        | Q(returns__status__in=_RETURN_OPEN)
+    ).distinct().order_by("placed_at", "number")
+    reasons = []
+    for order in orders:
+        if order.status in _NOT_DELIVERED:
+            reasons.append(_("Order %(number)s is not delivered yet.") % {"number": order.number})
+        elif order.returns.filter(status__in=_RETURN_OPEN).exists():
+            reasons.append(_("Order %(number)s has a return being handled.")
+                           % {"number": order.number})
+        else:
+            reasons.append(_("Order %(number)s can be returned until %(date)s.") % {
+                "number": order.number, "date": order.return_deadline().isoformat()})
+    return reasons
