@@ -92,6 +92,19 @@ def test_the_database_refuses_an_update_that_goes_around_the_model(customer_orde
     assert receipt.total_ore == 199700
 
 
+def test_the_database_refuses_moving_a_receipt_to_another_order(customer_order, place,
+                                                               product):
+    other = place([(product, 1)])
+    receipt = customer_order.receipt
+    Receipt.objects.filter(pk=other.receipt.pk).delete()  # free the other order's slot
+    with pytest.raises(DatabaseError, match="never changed"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("UPDATE orders_receipt SET order_id = %s WHERE id = %s",
+                       [other.pk, receipt.pk])
+    receipt.refresh_from_db()
+    assert receipt.order_id == customer_order.pk
+
+
 def test_receipt_numbers_run_without_gaps(place, make_product):
     product = make_product(stock=50)
     numbers = [place([(product, 1)]).receipt.number for _ in range(5)]

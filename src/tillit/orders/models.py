@@ -7,7 +7,11 @@ the policy version the buyer was shown (P05). Amounts are integer öre, incl. VA
 Receipts and credit notes are accounting records under Bokföringslagen: written once at
 issue (rendered HTML plus the data as JSON), numbered without gaps per series, and never
 changed afterwards. ``save()`` refuses an update, the queryset refuses ``update()``, and a
-database trigger (see the migration) refuses an UPDATE that bypasses both.
+database trigger (see the migration) refuses an UPDATE that bypasses both; the one change
+it lets through is a link to a deleted order, receipt or return becoming NULL.
+
+An order goes with its lines and returns (CASCADE); its documents stand alone, so the
+retention sweep can remove each when its own period ends, in any order.
 """
 
 from __future__ import annotations
@@ -246,8 +250,10 @@ class Receipt(AccountingDocument):
     """The receipt, with the content of a full invoice (mervärdesskattelagen 17 kap.)."""
 
     PREFIX = "R-"
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="receipt",
-                                 verbose_name=_("order"))
+    # SET_NULL: the receipt outlives the order if the retention sweep removes the order
+    # first; it is complete in itself (``data``). The database allows this one change.
+    order = models.OneToOneField(Order, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="receipt", verbose_name=_("order"))
 
     class Meta:
         ordering = ["-number"]
@@ -264,7 +270,7 @@ class ReturnRequest(models.Model):
         REFUNDED = "refunded", _("Refunded")
         REJECTED = "rejected", _("Rejected")
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns",
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns",
                               verbose_name=_("order"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.REQUESTED, db_index=True)
@@ -293,7 +299,7 @@ class ReturnRequest(models.Model):
 class ReturnLine(models.Model):
     return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE,
                                        related_name="lines", verbose_name=_("return"))
-    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+",
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+",
                                    verbose_name=_("order line"))
     quantity = models.PositiveIntegerField(_("quantity"))
 
@@ -314,10 +320,12 @@ class CreditNote(AccountingDocument):
     """A correction of a receipt (a credit for returned goods), in its own series."""
 
     PREFIX = "K-"
-    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="credit_notes",
-                                verbose_name=_("receipt"))
+    # SET_NULL as for the receipt's order: a credit note issued in a later year outlives
+    # the receipt and the return it corrects.
+    receipt = models.ForeignKey(Receipt, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="credit_notes", verbose_name=_("receipt"))
     return_request = models.OneToOneField(ReturnRequest, null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="credit_note",
+                                          on_delete=models.SET_NULL, related_name="credit_note",
                                           verbose_name=_("return"))
 
     class Meta:

@@ -215,7 +215,8 @@ dm.declare(
                _("the return underlies the credit note in our books"),
                fields=("status", "created_at", "received_at", "refunded_at", "refund_ore")),
     ],
-    retention=dm.AccountingPeriod("created_at"),
+    # It goes with its order (CASCADE), so it counts from the order's date.
+    retention=dm.AccountingPeriod("order__placed_at"),
     on_erasure=dm.Anonymise(clear=("reason",)),
     recipients={"payment_provider": ("refund_ore",), "hosting": None, "auditor": None},
     not_personal=("refund_idempotency_key",),
@@ -231,7 +232,7 @@ dm.declare(
         "quantity": dm.Field(PURCHASE),
     },
     uses=[dm.Use("essential.service", dm.CONTRACT, _("to handle your return"))],
-    retention=dm.AccountingPeriod("return_request__created_at"),
+    retention=dm.AccountingPeriod("return_request__order__placed_at"),
     on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING),
     recipients={"payment_provider": None, "hosting": None, "auditor": None},
 )

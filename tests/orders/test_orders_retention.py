@@ -1,0 +1,78 @@
+"""The retention sweep and erasure with orders (P23, P32): each accounting record goes when
+its own period ends, in any order; an erased buyer's orders lose their contact details
+while the receipts stay, detached."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from tillit.orders import services
+from tillit.orders.models import CreditNote, Order, OrderLine, Receipt, ReturnRequest
+from tillit.privacy import erasure, retention
+
+pytestmark = pytest.mark.django_db
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    def set_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+@pytest.fixture
+def new_years_eve_sale(place, customer, product, carriers, clock):
+    """Sold on 31 Dec 2026, one item returned and credited on 8 Jan 2027."""
+    clock(dt.datetime(2026, 12, 31, 12, tzinfo=STOCKHOLM))
+    order = place([(product, 2)], user=customer)
+    Order.objects.filter(pk=order.pk).update(placed_at=timezone.now())
+    services.ship_order(order, carrier=carriers["postnord"], tracking_number="AB12345SE")
+    clock(dt.datetime(2027, 1, 2, 12, tzinfo=STOCKHOLM))
+    services.mark_delivered(order)
+    clock(dt.datetime(2027, 1, 8, 12, tzinfo=STOCKHOLM))
+    ret = services.start_return(order, {order.lines.get().pk: 1})
+    services.mark_return_received(ret)
+    services.refund_return(ret)
+    return order
+
+
+@pytest.mark.promise("P23")
+def test_the_sweep_removes_each_record_when_its_own_period_ends(new_years_eve_sale):
+    order = new_years_eve_sale
+    note = CreditNote.objects.get()
+    retention.run(now=dt.datetime(2033, 12, 31, 12, tzinfo=dt.UTC))
+    assert Order.objects.filter(pk=order.pk).exists() and Receipt.objects.exists()
+
+    retention.run(now=dt.datetime(2034, 1, 2, 12, tzinfo=dt.UTC))
+    assert not Order.objects.exists() and not OrderLine.objects.exists()
+    assert not ReturnRequest.objects.exists() and not Receipt.objects.exists()
+    # The credit note of 2027 stays until the end of 2034, complete in itself.
+    note = CreditNote.objects.get(pk=note.pk)
+    assert note.receipt is None and note.html and note.data["order_number"] == order.number
+
+    retention.run(now=dt.datetime(2035, 1, 2, 12, tzinfo=dt.UTC))
+    assert not CreditNote.objects.exists()
+
+
+@pytest.mark.promise("P32")
+def test_erasure_keeps_the_receipts_and_strips_the_orders(customer, customer_order):
+    receipt_html = customer_order.receipt.html
+    erasure.execute(customer, override_reason="test: the order is still open")
+    order = Order.objects.get(pk=customer_order.pk)
+    assert order.user is None and order.billing_name == "" and order.shipping_street == ""
+    assert order.email.startswith("hmac-sha256:") and order.buyer_ip == ""
+    assert order.total_ore == 199700 and order.lines.count() == 2
+    receipt = Receipt.objects.get(pk=customer_order.receipt.pk)
+    assert receipt.html == receipt_html and receipt.buyer_name == "Kim Kund"
+
+
+@pytest.mark.promise("P31")
+def test_an_undelivered_order_makes_the_erasure_wait(customer, customer_order):
+    plan = erasure.preview(customer)
+    assert any(str(customer_order.number) in reason for reason in plan.blockers)
+    with pytest.raises(erasure.ErasureRefused):
+        erasure.execute(customer)
