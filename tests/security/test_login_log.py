@@ -93,3 +93,16 @@ def test_login_records_belong_to_the_person_in_the_data_map(login, customer):
         assert [u.purpose for u in declaration.uses] == ["essential.service.security"]
         assert declaration.retention.days == 365
     assert registry.get(FailedLogin).fields["username"].category == "user.account.username"
+
+
+@pytest.mark.promise("P11", "P13")
+def test_logins_and_failed_logins_are_in_the_persons_access_export(login, customer):
+    from tillit.privacy import export
+
+    login("anna", "wrong-one", ip="203.0.113.5")
+    login("anna", PASSWORD, ip="198.51.100.7")
+    records = {r["model"]: r for r in export.collect(customer)["records"]}
+    logins = records["security.LoginRecord"]["rows"]
+    failures = records["security.FailedLogin"]["rows"]
+    assert [row["values"]["ip"] for row in logins] == ["198.51.100.7"]
+    assert [row["values"]["username"] for row in failures] == ["anna"]

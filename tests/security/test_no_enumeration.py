@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-RUNS = 3
+RUNS = 5
 
 
 def _median_seconds(send):

@@ -12,9 +12,11 @@ another address or logging in / resetting the password.
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin, UsernameField
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -193,6 +195,26 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
         self.fields["username"].label = capfirst(User._meta.get_field("username").verbose_name)
         self.fields["username"].max_length = User._meta.get_field("username").max_length
         _cap_password_length(self.fields["password"])
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset form, answering in about the same time whether or not an account
+    has the address: without one, the same e-mail is rendered and dropped (no user
+    enumeration by timing)."""
+
+    def save(self, *args, **kwargs):
+        email = self.cleaned_data["email"]
+        if not any(self.get_users(email)):
+            context = {
+                "email": email, "domain": "example.invalid", "site_name": "", "uid": "MA",
+                "user": User(username="nobody", email=email), "token": "x-x",
+                "protocol": "https", **(kwargs.get("extra_email_context") or {}),
+            }
+            for name in ("subject_template_name", "email_template_name",
+                         "html_email_template_name"):
+                if kwargs.get(name):
+                    render_to_string(kwargs[name], context)
+        return super().save(*args, **kwargs)
 
 
 class AddressForm(forms.Form):

@@ -20,7 +20,7 @@ from tillit.security import selectors as security_selectors
 from tillit.security.ratelimit import rate_limited
 
 from . import selectors, services
-from .forms import AddressForm, LoginForm, ProfileForm, RegistrationForm
+from .forms import AddressForm, LoginForm, PasswordResetForm, ProfileForm, RegistrationForm
 
 
 def _posted(request):
@@ -67,6 +67,7 @@ logout = auth_views.LogoutView.as_view()
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     email_template_name = "accounts/email/password_reset.txt"
