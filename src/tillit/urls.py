@@ -7,6 +7,7 @@ from django.views.static import serve
 # Swedish pages have no prefix; English pages live under /en/.
 urlpatterns = [
     path("admin/2fa/", include("tillit.security.urls")),
+    path("admin/integritet/", include("tillit.privacy.desk_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -8,6 +8,8 @@ taken user ID or e-mail address: a race the form's check could not see surfaces 
 
 from django.db import IntegrityError, transaction
 
+from tillit.privacy import services as privacy_services
+
 from . import selectors
 from .models import Address, User
 
@@ -48,14 +50,17 @@ def register_account(*, username: str, password: str, name: str, email: str,
 
 def update_profile(user: User, *, name: str, email: str, phone: str, company: str,
                    org_nr: str) -> User:
-    """Change the account's own details (rectification, P30). The user ID stays."""
+    """Change the account's own details (rectification, P30). The user ID stays. The
+    names of the changed fields go to the audit log."""
     fields = {"name": name, "email": email, "phone": phone, "company": company,
               "org_nr": org_nr}
+    changed = privacy_services.changed_fields(user, fields)
     for attr, value in fields.items():
         setattr(user, attr, value)
     try:
         with transaction.atomic():
             user.save(update_fields=list(fields))
+            privacy_services.record_self_service_change(user, user, changed)
     except IntegrityError as exc:
         user.refresh_from_db(fields=list(fields))
         raise AccountTaken(_taken_field("", email, exclude=user)) from exc
@@ -83,6 +88,8 @@ def create_address(user: User, *, make_default: bool = False, **fields) -> Addre
     address = Address.objects.create(user=user, **fields)
     if make_default or first:
         _make_default(address)
+    privacy_services.record_self_service_change(
+        user, address, [k for k, v in fields.items() if v], change="added")
     return address
 
 
@@ -90,9 +97,11 @@ def create_address(user: User, *, make_default: bool = False, **fields) -> Addre
 def update_address(address: Address, *, make_default: bool = False, **fields) -> Address:
     """Change an entry. Unticking "default" does not leave the book without a default."""
     _lock_book(address.user)
+    changed = privacy_services.changed_fields(address, fields)
     for attr, value in fields.items():
         setattr(address, attr, value)
     address.save()
+    privacy_services.record_self_service_change(address.user, address, changed)
     if make_default:
         _make_default(address)
     return address
@@ -111,6 +120,8 @@ def delete_address(address: Address) -> None:
     """Remove an entry. If it was the default, the oldest remaining entry takes over."""
     _lock_book(address.user)
     was_default, user = address.is_default, address.user
+    privacy_services.record_self_service_change(
+        user, address, ["name", "street", "postal_code", "city"], change="removed")
     address.delete()
     if was_default:
         successor = selectors.addresses_for(user).order_by("created_at", "pk").first()

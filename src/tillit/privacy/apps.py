@@ -8,7 +8,8 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers the check and the signals)
+        # Registers the check, the signals and the requests' retention passes.
+        from . import checks, services, signals  # noqa: F401
         from .datamap import autodiscover
 
         autodiscover()

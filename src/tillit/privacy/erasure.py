@@ -184,12 +184,13 @@ def _recipient_notices(person: Person) -> int:
 
 
 def execute(who, *, actor=None, override_reason: str = "", reg=None,
-            before_commit: Callable[[Plan], None] | None = None) -> Plan:
+            before_commit: Callable[[Plan], None] | None = None, channel: str = "") -> Plan:
     """Erase ``who``'s data in one transaction. Refused while a legal hold is active, or
     while a blocker (open order) stands unless staff give ``override_reason``.
 
     ``before_commit`` runs last inside the transaction (the confirmation e-mail is sent
-    there, while the address still exists; a failure undoes everything)."""
+    there, while the address still exists; a failure undoes everything). ``channel`` (how
+    the request came: self-service, e-mail, staff) is written to the audit event."""
     person = Person.of(who)
     reg = reg or default_registry
     now = timezone.now()
@@ -209,7 +210,8 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
                       "anonymised": {s.model: s.count for s in plan.anonymised},
                       "kept": {s.model: s.count for s in plan.kept},
                       "recipient_notices": notices,
-                      "override": bool(override_reason and plan.blockers)})
+                      "override": bool(override_reason and plan.blockers),
+                      **({"channel": channel} if channel else {})})
         kept_pks: dict[type, set] = {}
         decls = list(reg)
         # Detach and anonymise first, so that no delete can cascade into what is kept.

@@ -16,8 +16,10 @@ from .models import (
     Disclosure,
     LegalHold,
     PolicyVersion,
+    PrivacyRequest,
     Processor,
     RecipientNotice,
+    RequestToken,
 )
 
 
@@ -164,5 +166,50 @@ dm.declare(
                    "(GDPR art. 19)"))],
     retention=dm.After("created_at", days=365 * 3, event=_("the notice was made")),
     on_erasure=dm.Keep(reason=_("showing that recipients were told")),
+    recipients=("hosting",),
+)
+
+dm.declare(
+    PrivacyRequest,
+    title=_("Your requests about your personal data"),
+    subject=dm.Subject(user="user", email="email", kinds=("customer", "guest")),
+    fields={
+        "email": dm.Field("user.contact.email"),
+        "kind": dm.Field("user.content.private"),
+        "note": dm.Field("user.content.private", dm.GENERATED),
+        "received_at": dm.Field("system.operations", dm.GENERATED),
+        "deadline": dm.Field("system.operations", dm.GENERATED),
+        "verified_at": dm.Field("system.operations", dm.GENERATED),
+        "closed_at": dm.Field("system.operations", dm.GENERATED),
+        "handled_by": dm.Field("system.operations", dm.GENERATED),
+    },
+    not_personal=("status", "channel"),
+    uses=[dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
+                 _("to answer your request within the time the law sets, and to show that "
+                   "we did (GDPR art. 12 and 5.2)"))],
+    # Requests nobody verified are deleted after a month by the sweep (privacy.requests).
+    retention=dm.After("received_at", days=365 * 3, event=_("the request was received")),
+    # The request stays as proof that it was answered, without the person's address.
+    on_erasure=dm.Anonymise(clear=("user", "note"), hash=("email",)),
+    recipients=("hosting",),
+)
+
+dm.declare(
+    RequestToken,
+    title=_("Verification and download links we sent you"),
+    subject=dm.Subject(user="request__user", email="request__email",
+                       kinds=("customer", "guest")),
+    fields={
+        "session_ref": dm.Field("user.device.cookie_id", dm.GENERATED),
+        "created_at": dm.Field("system.operations", dm.GENERATED),
+        "expires_at": dm.Field("system.operations", dm.GENERATED),
+        "used_at": dm.Field("system.operations", dm.GENERATED),
+    },
+    # Only a digest of the link is stored; it opens nothing once the link is gone.
+    not_personal=("purpose", "digest"),
+    uses=[dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
+                 _("to make sure only you can see or erase your data"))],
+    retention=dm.After("created_at", days=30, event=_("the link was sent")),
+    on_erasure=dm.DELETE,
     recipients=("hosting",),
 )

@@ -1,0 +1,368 @@
+"""The privacy desk (P33): staff pages beside the admin, under ``/admin/integritet/`` (so
+the security layer's TOTP requirement for staff covers them).
+
+Incoming requests with their one-month deadline, overdue first; a page per person (found by
+e-mail address, user ID or account number) with the data map's view of what is held, the
+export, the erasure preview and erasure, legal holds and staff rectification; Art. 19
+notices; the last retention report; the audit log, searchable by person; the promise
+report. Opening a person's page is itself written to the audit log.
+
+A person is named in URLs by ``u<account id>``, ``r<request id>`` or, for an address with
+no account, ``e<key>`` where the key maps to the address in the staff member's session, so
+e-mail addresses never appear in URLs or server logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from tillit.accounts import selectors as account_selectors
+
+from . import erasure, selectors, services
+from .datamap import Person
+from .forms import (
+    AuditSearchForm,
+    CloseRequestForm,
+    HoldForm,
+    NewRequestForm,
+    PersonSearchForm,
+    StaffErasureForm,
+    StaffExportForm,
+    StaffRectificationForm,
+)
+from .hashing import keyed_hash
+from .models import PrivacyRequest, RecipientNotice
+
+_PEOPLE_KEY = "privacy_desk_people"
+_MAX_ID_DIGITS = 18
+
+
+def _render(request, template: str, context: dict, status: int = 200):
+    return render(request, template, {**admin.site.each_context(request), **context},
+                  status=status)
+
+
+def desk_view(methods=("GET", "HEAD")):
+    """Staff only (the admin's login), never cached, limited to ``methods``."""
+    def decorate(view):
+        return staff_member_required(never_cache(require_http_methods(list(methods))(view)))
+    return decorate
+
+
+# People ---------------------------------------------------------------------------------
+
+
+def _remember(request, email: str) -> str:
+    """A URL-safe reference to ``email``, valid in this staff member's session."""
+    key = keyed_hash(email, "privacy-desk-ref")[-16:]
+    people = request.session.get(_PEOPLE_KEY, {})
+    people[key] = email
+    request.session[_PEOPLE_KEY] = people
+    return f"e{key}"
+
+
+def ref_for_user(user) -> str:
+    return f"u{user.pk}"
+
+
+def _resolve(request, ref: str) -> Person:
+    kind, rest = ref[:1], ref[1:]
+    if kind in ("u", "r") and rest.isdigit() and len(rest) <= _MAX_ID_DIGITS:
+        if kind == "u":
+            user = selectors.account(int(rest))
+            if user is None:
+                raise Http404
+            return Person.of(user)
+        return services.person_of(get_object_or_404(PrivacyRequest, pk=int(rest)))
+    if kind == "e":
+        email = request.session.get(_PEOPLE_KEY, {}).get(rest)
+        if email:
+            return Person(email=email)
+    raise Http404
+
+
+def _ref(request, person: Person) -> str:
+    if person.user is not None and person.user.pk is not None:
+        return ref_for_user(person.user)
+    return _remember(request, person.email)
+
+
+# The front page -------------------------------------------------------------------------
+
+
+@desk_view()
+def index(request):
+    report = selectors.last_retention_report()
+    return _render(request, "privacy/desk/index.html", {
+        "title": _("Privacy desk"),
+        "rows": selectors.open_requests(),
+        "unverified": selectors.unverified_count(),
+        "notices": selectors.pending_notices().count(),
+        "holds": [(h, _ref(request, Person(user=h.user, email=h.email)))
+                  for h in selectors.active_holds()],
+        "report": report,
+        "search_form": PersonSearchForm(),
+        "closed": selectors.recently_closed(10),
+    })
+
+
+@desk_view(("GET", "HEAD", "POST"))
+def request_new(request):
+    form = NewRequestForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        received = timezone.make_aware(dt.datetime.combine(data["received_on"], dt.time(12)))
+        req = services.open_request(
+            data["kind"], channel=PrivacyRequest.Channel.STAFF,
+            user=services.account_with_email(data["email"]), email=data["email"],
+            received_at=min(received, timezone.now()), verified=data["verified"],
+            handled_by=request.user, note=data["note"])
+        messages.success(request, _("The request is registered."))
+        return redirect("privacy_desk:request", pk=req.pk)
+    return _render(request, "privacy/desk/request_new.html",
+                   {"title": _("Register a request"), "form": form})
+
+
+@desk_view()
+def request_detail(request, pk: int):
+    req = get_object_or_404(PrivacyRequest.objects.select_related("user", "handled_by"), pk=pk)
+    return _render(request, "privacy/desk/request.html", _request_context(req, CloseRequestForm()))
+
+
+def _request_context(req: PrivacyRequest, close_form) -> dict:
+    return {"title": _("Request #%(pk)s") % {"pk": req.pk}, "req": req,
+            "close_form": close_form, "person_ref": f"r{req.pk}",
+            "days_left": (req.deadline - timezone.localdate()).days}
+
+
+@desk_view(("POST",))
+def request_verify(request, pk: int):
+    req = get_object_or_404(PrivacyRequest, pk=pk)
+    if req.verified_at is None:
+        req.verified_at = timezone.now()
+        req.status = (PrivacyRequest.Status.OPEN if req.status == PrivacyRequest.Status.UNVERIFIED
+                      else req.status)
+        req.handled_by = request.user
+        req.save(update_fields=["verified_at", "status", "handled_by"])
+        messages.success(request, _("The requester's identity is marked as verified."))
+    return redirect("privacy_desk:request", pk=req.pk)
+
+
+@desk_view(("POST",))
+def request_close(request, pk: int):
+    req = get_object_or_404(PrivacyRequest, pk=pk)
+    form = CloseRequestForm(request.POST)
+    if req.is_closed:
+        messages.info(request, _("The request was already closed."))
+    elif form.is_valid():
+        services.close_request(req, status=form.cleaned_data["status"], actor=request.user,
+                               note=form.cleaned_data["note"])
+        messages.success(request, _("The request is closed."))
+    else:
+        return _render(request, "privacy/desk/request.html", _request_context(req, form),
+                       status=400)
+    return redirect("privacy_desk:request", pk=req.pk)
+
+
+# Finding a person -----------------------------------------------------------------------
+
+
+@desk_view(("GET", "HEAD", "POST"))
+def search(request):
+    """Find people by e-mail, user ID or account number. POST, so addresses stay out of
+    URLs and logs."""
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
+    results, guest_ref = [], ""
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        results = [(ref_for_user(u), u) for u in selectors.find_accounts(query)]
+        if "@" in query:
+            guest_ref = _remember(request, query)
+    return _render(request, "privacy/desk/search.html", {
+        "title": _("Find a person"), "form": form, "results": results,
+        "guest_ref": guest_ref, "searched": form.is_bound and form.is_valid(),
+    })
+
+
+def _person_context(request, ref: str, person: Person, **forms) -> dict:
+    plan = erasure.preview(person)
+    return {
+        "title": _("Person"), "ref": ref, "person": person, "account": person.user,
+        "holdings": selectors.holdings(person),
+        "requests": selectors.requests_of(person)[:20],
+        "holds": selectors.holds_of(person),
+        "events": selectors.audit_log(person, limit=20),
+        "plan": plan,
+        "export_form": forms.get("export_form") or StaffExportForm(),
+        "erase_form": forms.get("erase_form") or StaffErasureForm(),
+        "hold_form": forms.get("hold_form") or HoldForm(),
+        "erase_errors": forms.get("erase_errors", []),
+    }
+
+
+@desk_view()
+def person(request, ref: str):
+    who = _resolve(request, ref)
+    services.staff_view(who, actor=request.user, page="desk:person")
+    return _render(request, "privacy/desk/person.html", _person_context(request, ref, who))
+
+
+def _open_request(person: Person, kind: str) -> PrivacyRequest | None:
+    return (selectors.requests_of(person).filter(kind=kind)
+            .filter(status__in=selectors.OPEN_STATUSES).order_by("received_at").first())
+
+
+@desk_view(("POST",))
+def person_export(request, ref: str):
+    who = _resolve(request, ref)
+    form = StaffExportForm(request.POST)
+    if not form.is_valid():
+        return _render(request, "privacy/desk/person.html",
+                       _person_context(request, ref, who, export_form=form), status=400)
+    blob, filename = services.staff_export(
+        who, actor=request.user, req=_open_request(who, PrivacyRequest.Kind.ACCESS))
+    response = HttpResponse(blob, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@desk_view(("POST",))
+def person_erase(request, ref: str):
+    who = _resolve(request, ref)
+    form = StaffErasureForm(request.POST)
+    if not form.is_valid():
+        return _render(request, "privacy/desk/person.html",
+                       _person_context(request, ref, who, erase_form=form), status=400)
+    req = _open_request(who, PrivacyRequest.Kind.ERASURE)
+    try:
+        plan = services.erase(who, actor=request.user, req=req,
+                              override_reason=form.cleaned_data["override_reason"].strip())
+    except erasure.ErasureRefused as refused:
+        return _render(request, "privacy/desk/person.html", _person_context(
+            request, ref, who, erase_form=form, erase_errors=refused.reasons), status=409)
+    messages.success(request, _("Erased: %(n)d records deleted or anonymised, %(k)d kept.") % {
+        "n": sum(s.count for s in plan.deleted + plan.anonymised),
+        "k": sum(s.count for s in plan.kept)})
+    return redirect("privacy_desk:index")
+
+
+@desk_view(("POST",))
+def person_hold(request, ref: str):
+    who = _resolve(request, ref)
+    form = HoldForm(request.POST)
+    if not form.is_valid():
+        return _render(request, "privacy/desk/person.html",
+                       _person_context(request, ref, who, hold_form=form), status=400)
+    services.set_hold(who, reason=form.cleaned_data["reason"],
+                      until=form.cleaned_data["until"], actor=request.user)
+    messages.success(request, _("The legal hold is set."))
+    return redirect("privacy_desk:person", ref=ref)
+
+
+@desk_view(("POST",))
+def hold_lift(request, ref: str, pk: int):
+    who = _resolve(request, ref)
+    hold = get_object_or_404(selectors.holds_of(who), pk=pk)
+    services.lift_hold(hold, actor=request.user)
+    messages.success(request, _("The legal hold is lifted."))
+    return redirect("privacy_desk:person", ref=ref)
+
+
+@desk_view(("GET", "HEAD", "POST"))
+def person_rectify(request, ref: str):
+    who = _resolve(request, ref)
+    if who.user is None:
+        raise Http404
+    user = who.user
+    form = StaffRectificationForm(request.POST if request.method == "POST" else None,
+                                  account=user, initial=account_selectors.profile_initial(user))
+    if form.is_valid():
+        try:
+            changed = services.staff_rectify(
+                user, form.account_data(), actor=request.user,
+                reason=form.cleaned_data["reason"],
+                req=_open_request(who, PrivacyRequest.Kind.RECTIFICATION))
+        except (ValidationError, IntegrityError):
+            user.refresh_from_db()
+            form.add_error(None, _("The change could not be saved: the e-mail address may "
+                                   "belong to another account."))
+        else:
+            messages.success(request, _("Corrected: %(fields)s.") % {
+                "fields": ", ".join(changed) or _("nothing changed")})
+            return redirect("privacy_desk:person", ref=ref_for_user(user))
+    else:
+        services.staff_view(who, actor=request.user, page="desk:rectify")
+    return _render(request, "privacy/desk/rectify.html",
+                   {"title": _("Correct details"), "form": form, "ref": ref, "account": user})
+
+
+# Art. 19 notices, reports, the log ------------------------------------------------------
+
+
+@desk_view()
+def notices(request):
+    return _render(request, "privacy/desk/notices.html", {
+        "title": _("Notices to recipients (Art. 19)"),
+        "pending": selectors.pending_notices(), "done": selectors.done_notices(),
+    })
+
+
+@desk_view(("POST",))
+def notice_done(request, pk: int):
+    services.notice_done(get_object_or_404(RecipientNotice, pk=pk), actor=request.user)
+    messages.success(request, _("Marked as told."))
+    return redirect("privacy_desk:notices")
+
+
+@desk_view()
+def retention_report(request):
+    report = selectors.last_retention_report()
+    return _render(request, "privacy/desk/retention.html", {
+        "title": _("Retention report"), "report": report,
+        "models": sorted((report.detail.get("models") or {}).items()) if report else [],
+        "passes": sorted((report.detail.get("passes") or {}).items()) if report else [],
+    })
+
+
+@desk_view(("GET", "HEAD", "POST"))
+def audit_log(request):
+    form = AuditSearchForm(request.POST if request.method == "POST" else request.GET or None)
+    who, action = None, ""
+    if form.is_bound and form.is_valid():
+        action = form.cleaned_data["action"]
+        query = form.cleaned_data["q"].strip()
+        if query:
+            accounts = list(selectors.find_accounts(query))
+            if accounts:
+                user = accounts[0]
+                who = Person(user=user, email=query if "@" in query else user.email)
+            else:
+                who = Person(email=query)
+            services.staff_view(who, actor=request.user, page="desk:audit")
+    events = selectors.audit_log(who, action=action)
+    return _render(request, "privacy/desk/audit.html", {
+        "title": _("Audit log"), "form": form, "events": events, "person": who,
+    })
+
+
+@desk_view()
+def promises(request):
+    report, written = selectors.promise_report()
+    return _render(request, "privacy/desk/promises.html", {
+        "title": _("Promise report"), "report": report, "written": written,
+        "path": selectors.promise_results_path(),
+        "counts": {s: sum(1 for p in report if p.status == s)
+                   for s in ("proven", "unproven", "failing")} if report else {},
+    })
+

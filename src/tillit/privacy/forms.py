@@ -1,0 +1,134 @@
+"""Forms for the rights pages and the privacy desk. They validate; ``services`` write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tillit.accounts.forms import ProfileForm
+
+from .models import AuditEvent, PrivacyRequest
+
+Kind = PrivacyRequest.Kind
+# Passwords longer than this are refused before any hashing (a cheap defence against
+# hashing huge inputs); no real password is this long.
+PASSWORD_MAX = 256
+
+
+class GuestRequestForm(forms.Form):
+    """A visitor asks by e-mail address for a copy of their data or its erasure."""
+
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    kind = forms.ChoiceField(
+        label=_("What do you want?"), widget=forms.RadioSelect, initial=Kind.ACCESS,
+        choices=[(Kind.ACCESS, _("A copy of the personal data you hold about me")),
+                 (Kind.ERASURE, _("Erase the personal data you hold about me"))],
+    )
+
+
+class PasswordCheckForm(forms.Form):
+    """Re-enter the password before an erasure."""
+
+    password = forms.CharField(label=_("Your password"), strip=False, max_length=PASSWORD_MAX,
+                               widget=forms.PasswordInput(attrs={
+                                   "autocomplete": "current-password"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
+
+class ConfirmErasureForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."), required=True)
+
+
+# The privacy desk -----------------------------------------------------------------------
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("E-mail address, user ID or account number"), max_length=254)
+
+
+class AuditSearchForm(forms.Form):
+    q = forms.CharField(label=_("E-mail address, user ID or account number"), max_length=254,
+                        required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False,
+                               choices=[("", _("all"))] + list(AuditEvent.Action.choices))
+
+
+class NewRequestForm(forms.Form):
+    """A request staff received by phone, letter or e-mail."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    email = forms.EmailField(label=_("E-mail address of the person"), max_length=254)
+    received_on = forms.DateField(label=_("Received on"), initial=timezone.localdate,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    verified = forms.BooleanField(label=_("The person's identity has been verified"),
+                                  required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A request cannot be received in the future."))
+        if day < timezone.localdate() - dt.timedelta(days=366):
+            raise forms.ValidationError(_("That is more than a year ago."))
+        return day
+
+
+class CloseRequestForm(forms.Form):
+    status = forms.ChoiceField(label=_("Outcome"), choices=[
+        (PrivacyRequest.Status.DONE, _("done")),
+        (PrivacyRequest.Status.REFUSED, _("refused (say why in the note)")),
+    ])
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == PrivacyRequest.Status.REFUSED and not cleaned.get("note"):
+            self.add_error("note", _("Say why the request is refused."))
+        return cleaned
+
+
+class StaffExportForm(forms.Form):
+    verified = forms.BooleanField(
+        label=_("I have verified that the requester is this person"), required=True)
+
+
+class StaffErasureForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Erase this person's data now"), required=True)
+    override_reason = forms.CharField(
+        label=_("Reason to go ahead despite open orders"), required=False, max_length=300,
+        help_text=_("Only when the preview lists open orders. A legal hold cannot be "
+                    "overridden: lift it first."))
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    until = forms.DateField(label=_("Until (empty: until lifted)"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until is not None and until < timezone.localdate():
+            raise forms.ValidationError(_("The end date has passed."))
+        return until
+
+
+class StaffRectificationForm(ProfileForm):
+    """Staff correct an account's details on the person's request, saying why."""
+
+    reason = forms.CharField(label=_("Reason (the person's request, how it came)"),
+                             max_length=300)
