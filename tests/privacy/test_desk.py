@@ -248,3 +248,18 @@ def test_hostile_searches_never_fail(staff_client, q, action):
     for name in ("privacy_desk:search", "privacy_desk:audit"):
         response = staff_client.post(reverse(name), {"q": q, "action": action})
         assert response.status_code == 200
+
+
+def test_the_admin_front_page_leads_to_the_desk(staff_client):
+    index = staff_client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:privacy_privacyrequest_changelist") in index
+    response = staff_client.get(reverse("admin:privacy_privacyrequest_changelist"))
+    assert response["Location"] == reverse("privacy_desk:index")
+
+
+@pytest.mark.promise("P04")
+def test_every_page_links_to_the_rights_page(client):
+    page = client.get(reverse("catalog:home")).content.decode()
+    assert reverse("privacy:rights") in page
+    policy = client.get(reverse("privacy:policy")).content.decode()
+    assert reverse("privacy:rights") in policy
