@@ -143,3 +143,10 @@ def test_the_owner_sees_the_audit_log_in_the_admin(client, staff, customer):
     page = client.get(reverse("admin:privacy_auditevent_changelist"))
     assert page.status_code == 200
     assert f"accounts.User:{customer.pk}" in page.content.decode()
+
+
+def test_staff_can_log_out_without_the_second_factor(client, staff, otp_on):
+    client.force_login(staff)
+    response = client.post(reverse("admin:logout"))
+    assert not response.url.startswith(reverse("security:otp"))
+    assert "_auth_user_id" not in client.session

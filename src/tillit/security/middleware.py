@@ -87,7 +87,7 @@ class StaffMiddleware(OTPMiddleware):
         if not conf.staff_otp_required():
             return None
         path = request.path_info
-        if not path.startswith(conf.staff_otp_paths()) or path.startswith(_otp_prefix()):
+        if not path.startswith(conf.staff_otp_paths()) or path.startswith(_exempt_paths()):
             return None
         user = request.user
         if not (user.is_authenticated and user.is_staff) or user.is_verified():
@@ -96,5 +96,6 @@ class StaffMiddleware(OTPMiddleware):
 
 
 @lru_cache(maxsize=1)
-def _otp_prefix() -> str:
-    return reverse("security:otp")
+def _exempt_paths() -> tuple[str, ...]:
+    """The second-factor page itself, and logging out."""
+    return (reverse("security:otp"), reverse("admin:logout"))
