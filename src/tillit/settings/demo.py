@@ -1,9 +1,10 @@
 """The demo shop: embedded SQLite, local mailbox, emulators. Never for production."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, TILLIT_CHECKOUT, TILLIT_PUBLIC_URL, VAR_DIR
+from .base import DATABASES, INSTALLED_APPS, TILLIT_CHECKOUT, TILLIT_PUBLIC_URL, VAR_DIR
 
 DEBUG = os.environ.get("TILLIT_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY") or "demo-only-secret-key-not-for-production-0123456789"
@@ -13,14 +14,28 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 INSTALLED_APPS = [*INSTALLED_APPS, "tillit.mailbox", "tillit.payments.klarna.emulator"]
 
 # The demo and the tests run the real Klarna client against the project's own emulator,
-# mounted at /klarna-emulator/ of the shop itself (`tillit demo` sets TILLIT_PUBLIC_URL to
-# the address it serves on). KLARNA_BASE_URL & co. still point the demo elsewhere.
+# mounted at /klarna-emulator/. By default the shop calls it at its own address;
+# `tillit demo` serves it from a second server on its own port and points KLARNA_BASE_URL
+# there (see core/management/commands/demo.py why). KLARNA_BASE_URL & co. set by hand
+# point the demo at another provider.
 TILLIT_KLARNA_EMULATOR = True
 TILLIT_KLARNA_EMULATOR_USERNAME = "demo-merchant"
 TILLIT_KLARNA_EMULATOR_PASSWORD = "demo-only-emulator-secret"
 # Failures on demand, e.g. KLARNA_EMULATOR_FAULT="503@/checkout/v3*1" (see emulator/faults.py).
 TILLIT_KLARNA_EMULATOR_FAULT = os.environ.get("KLARNA_EMULATOR_FAULT", "")
 TILLIT_KLARNA_EMULATOR_PUSH = {"mode": "background"}
+# On SQLite the emulator keeps its books in a file of its own, as a real provider would,
+# so the shop holding a transaction while it calls the provider cannot deadlock on the one
+# file lock (see payments/klarna/emulator/router.py). `tillit demo` migrates both.
+_shop_db = DATABASES["default"]
+if _shop_db["ENGINE"].endswith("sqlite3") and str(_shop_db.get("NAME", "")) not in ("",
+                                                                                  ":memory:"):
+    _shop_file = Path(_shop_db["NAME"])
+    DATABASES = {**DATABASES, "klarna_emulator": {
+        "ENGINE": _shop_db["ENGINE"],
+        "NAME": _shop_file.with_name(f"{_shop_file.stem}-klarna-emulator{_shop_file.suffix}"),
+    }}
+    DATABASE_ROUTERS = ["tillit.payments.klarna.emulator.router.EmulatorRouter"]
 TILLIT_CHECKOUT = {
     **TILLIT_CHECKOUT,
     "base_url": os.environ.get("KLARNA_BASE_URL")

@@ -3,7 +3,7 @@
 from tillit.payments.klarna.emulator.transport import InProcessTransport
 
 from .demo import *  # noqa: F403
-from .demo import TILLIT_CHECKOUT
+from .demo import DATABASES, TILLIT_CHECKOUT
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
@@ -20,3 +20,7 @@ TILLIT_BLOCKLIST_REFRESH_SECONDS = None
 # the emulator's push is off unless a test turns it on.
 TILLIT_CHECKOUT = {**TILLIT_CHECKOUT, "transport": InProcessTransport()}
 TILLIT_KLARNA_EMULATOR_PUSH = {"mode": "off"}
+# One test database: the emulator's own (demo) database is not needed in tests, whose
+# in-process calls share one connection.
+DATABASES = {"default": DATABASES["default"]}
+DATABASE_ROUTERS: list = []

@@ -19,7 +19,7 @@ import uuid
 from functools import wraps
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -374,7 +374,7 @@ def _money_movement(request, order_id: str, correlation_id: str, *, kind: str):
     amount = body[amount_key]
     now = clock.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic(using=router.db_for_write(EmulatedOrder)):
             # The conditional update comes first: it takes the write lock and re-checks the
             # limit in the database, so concurrent requests cannot together exceed it.
             orders_ = EmulatedOrder.objects.filter(pk=found.pk)
