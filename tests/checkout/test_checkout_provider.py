@@ -237,3 +237,20 @@ def test_a_provider_failure_is_logged(client, product, add_to_cart, settings, ca
 
     assert "POST /checkout/v3/orders" in caplog.text
     assert "503" in caplog.text
+
+
+@pytest.mark.promise("P25")
+def test_the_ledger_entry_points_at_the_providers_entry_in_the_processor_register(
+        client, customer, product, add_to_cart):
+    from tillit.privacy.models import Processor
+
+    kustom = Processor.objects.create(
+        name="Kustom", service="Checkout and payments", recipient_kind="payment_provider",
+        data_description="Order contents", location="EU",
+        agreement_date=dt.date(2026, 1, 1))
+    client.force_login(customer)
+    add_to_cart(client, product, 1)
+
+    client.get(reverse("checkout:start"))
+
+    assert Disclosure.objects.get().processor == kustom

@@ -190,12 +190,22 @@ def _reuse(session: CheckoutSession, body: dict, digest: str, locale: str,
     return OpenedCheckout(session=session, html_snippet=snippet, created=False)
 
 
+def _provider_processor():
+    """The processor register's entry for the checkout provider, when there is exactly one
+    active (P27); the ledger entry then points at it."""
+    from tillit.privacy.models import Processor
+
+    found = list(Processor.objects.filter(recipient_kind="payment_provider",
+                                          is_active=True)[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def _record_disclosure(session: CheckoutSession, *, user=None, email: str = ""):
     return record_disclosure(
         recipient_kind="payment_provider", recipient=provider_name(),
         categories=DISCLOSED_CATEGORIES, purpose=DISCLOSURE_PURPOSE,
         legal_basis=DISCLOSURE_BASIS, user=user, email=email,
-        reference=session.klarna_order_id)
+        reference=session.klarna_order_id, processor=_provider_processor())
 
 
 class _AlreadyRecorded(Exception):

@@ -297,7 +297,7 @@ def acknowledge(request, order_id, *, correlation_id):
         return _not_found(order_id, correlation_id)
     now = clock.now()
     EmulatedOrder.objects.filter(pk=found.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=now, updated_at=now)
+        acknowledged_at=now, updated_at=now, forget_at=now + PLACED_LIFETIME)
     return HttpResponse(status=204)
 
 
