@@ -44,6 +44,14 @@ def authorized(client, created):
     return created["order_id"]
 
 
+@pytest.fixture
+def captured(client, authorized):
+    response = call(client, "POST", f"/ordermanagement/v1/orders/{authorized}/captures",
+                    {"captured_amount": 1000})
+    assert response.status_code == 201
+    return authorized
+
+
 ENDPOINTS = [
     ("POST", "/checkout/v3/orders"),
     ("GET", "/checkout/v3/orders/{id}"),
@@ -90,6 +98,27 @@ def test_hostile_order_bodies_get_400_and_store_nothing(client, db, body):
     assert response.status_code == 400
     assert response.json()["error_code"] == "BAD_VALUE"
     assert not EmulatedOrder.objects.exists()
+
+
+@HYPOTHESIS
+@given(body=json_values | st.dictionaries(
+    st.sampled_from(list(order_body())), json_values, min_size=1, max_size=8))
+def test_hostile_updates_get_400_and_change_nothing(client, created, body):
+    response = call(client, "POST", f"/checkout/v3/orders/{created['order_id']}", body)
+
+    assert response.status_code == 400
+    order = EmulatedOrder.objects.get(order_id=created["order_id"])
+    assert order.order_lines == created["order_lines"]
+    assert order.order_amount == created["order_amount"]
+
+
+@HYPOTHESIS
+@given(body=json_values)
+def test_hostile_refund_bodies_are_refused_and_refund_nothing(client, captured, body):
+    response = call(client, "POST", f"/ordermanagement/v1/orders/{captured}/refunds", body)
+
+    assert response.status_code in (400, 403)
+    assert EmulatedOrder.objects.get(order_id=captured).refunded_amount == 0
 
 
 @HYPOTHESIS
