@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,16 +28,19 @@ def open_orders(person: Person) -> list[str]:
     today = timezone.localdate()
     window_start = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=RETURN_DAYS), dt.time.min))
-    orders = registry.get(Order).subject.rows_for(Order, person).filter(
-        Q(status__in=_NOT_DELIVERED)
-        | Q(status__in=_RETURNABLE, delivered_at__gte=window_start)
-        | Q(returns__status__in=_RETURN_OPEN)
-    ).distinct().order_by("placed_at", "number")
+    open_return = Exists(ReturnRequest.objects.filter(order=OuterRef("pk"),
+                                                      status__in=_RETURN_OPEN))
+    orders = (registry.get(Order).subject.rows_for(Order, person)
+              .annotate(open_return=open_return)
+              .filter(Q(status__in=_NOT_DELIVERED)
+                      | Q(status__in=_RETURNABLE, delivered_at__gte=window_start)
+                      | Q(open_return=True))
+              .order_by("placed_at", "number"))
     reasons = []
     for order in orders:
         if order.status in _NOT_DELIVERED:
             reasons.append(_("Order %(number)s is not delivered yet.") % {"number": order.number})
-        elif order.returns.filter(status__in=_RETURN_OPEN).exists():
+        elif order.open_return:
             reasons.append(_("Order %(number)s has a return being handled.")
                            % {"number": order.number})
         else:

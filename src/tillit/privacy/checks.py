@@ -13,6 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.db import models
+from django.db.models.functions import Upper
 
 from . import hashing, taxonomy
 from .datamap import Anonymise, Keep, registry
@@ -181,3 +182,49 @@ def check_models(models_to_check, reg=registry) -> list[checks.CheckMessage]:
 @checks.register("privacy")
 def check_data_map(app_configs=None, **kwargs):
     return check_models(apps.get_models())
+
+
+def _email_field(model, path: str):
+    """The model and field at the end of a subject's e-mail path (``order__email``)."""
+    *steps, name = path.split("__")
+    for step in steps:
+        model = model._meta.get_field(step).related_model
+    return model, model._meta.get_field(name)
+
+
+def _has_case_insensitive_index(model, field) -> bool:
+    for index in model._meta.indexes:
+        for expression in getattr(index, "expressions", ()):
+            # iexact compares UPPER(...) on PostgreSQL, so only that index serves it.
+            if (isinstance(expression, Upper) and len(expression.source_expressions) == 1
+                    and getattr(expression.source_expressions[0], "name", None)
+                    in (field.name, field.attname)):
+                return True
+    return False
+
+
+def check_email_lookups(reg=registry) -> list[checks.CheckMessage]:
+    """A person's rows are found by e-mail in any letter case (``iexact``: ``UPPER(email)``
+    in SQL). Without an index on that expression the database reads the whole table for
+    every access export and erasure, so their time grows with the size of the shop."""
+    warnings, seen = [], set()
+    for decl in reg:
+        if not decl.subject.email:
+            continue
+        model, field = _email_field(decl.model, decl.subject.email)
+        if (model, field.name) in seen or _has_case_insensitive_index(model, field):
+            continue
+        seen.add((model, field.name))
+        warnings.append(checks.Warning(
+            f"{model._meta.label}.{field.name} is how the rights find a person's rows by "
+            f"e-mail, but it has no case-insensitive index: every export and erasure would "
+            f"read the whole table.",
+            hint=f"Add models.Index(Upper(\"{field.name}\"), name=...) to "
+                 f"{model._meta.label}'s Meta.indexes.",
+            obj=model, id="tillit.privacy.W001"))
+    return warnings
+
+
+@checks.register("privacy")
+def check_email_lookup_indexes(app_configs=None, **kwargs):
+    return check_email_lookups()

@@ -143,25 +143,30 @@ def _detach(decl: Declaration, rows, now) -> int:
 
 
 def _anonymise(decl: Declaration, rows) -> int:
+    """Hash, then clear, the declared fields of ``rows``: one UPDATE per distinct value to
+    hash (a person's rows share their e-mail) and one for the cleared fields, however many
+    rows the person has."""
     action: Anonymise = decl.on_erasure
     meta = decl.model._meta
-    done = 0
-    for row in rows.iterator():
-        changed = []
-        for name in action.clear:
-            f = meta.get_field(name)
-            setattr(row, f.attname, None if f.null else ("" if f.empty_strings_allowed
-                                                          else f.get_default()))
-            changed.append(f.attname)
-        for name in action.hash:
-            value = getattr(row, name)
-            if value:
-                setattr(row, name, keyed_hash(str(value), f"erased:{decl.label}:{name}"))
-                changed.append(name)
-        if changed:
-            row.save(update_fields=changed)
-        done += 1
-    return done
+    manager = decl.model._default_manager
+    pks = list(rows.values_list("pk", flat=True))
+    if not pks:
+        return 0
+    mine = manager.filter(pk__in=pks)
+    for name in action.hash:
+        values = (mine.exclude(**{f"{name}__isnull": True}).exclude(**{name: ""})
+                  .order_by().values_list(name, flat=True).distinct())
+        for value in list(values):
+            mine.filter(**{name: value}).update(
+                **{name: keyed_hash(str(value), f"erased:{decl.label}:{name}")})
+    clears = {}
+    for name in action.clear:
+        f = meta.get_field(name)
+        clears[f.attname] = None if f.null else ("" if f.empty_strings_allowed
+                                                 else f.get_default())
+    if clears:
+        mine.update(**clears)
+    return len(pks)
 
 
 def _recipient_notices(person: Person) -> int:

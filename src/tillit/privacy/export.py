@@ -40,6 +40,8 @@ from django.conf import settings
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import taxonomy
@@ -160,11 +162,44 @@ def collect(who, language: str | None = None) -> dict:
         }
 
 
+def _shown(value):
+    """A value as the report prints it."""
+    if value is None:
+        return "–"
+    if isinstance(value, dict) and "label" in value:
+        return value["label"]
+    if isinstance(value, list) and all(isinstance(v, dict) and "label" in v for v in value):
+        return ", ".join(v["label"] for v in value)
+    return value
+
+
+def _report_records(data: dict) -> list[dict]:
+    """The records with each row's table body already rendered (category, field, value,
+    source; every piece escaped). A person with hundreds of orders has tens of thousands of
+    cells; built here in one pass they take milliseconds, where template tags took seconds."""
+    out = []
+    for record in data["records"]:
+        fields = record["fields"]
+        labels = {name: (escape(spec["category_text"]), escape(name),
+                         escape(spec["source_text"])) for name, spec in fields.items()}
+        tables = []
+        for row in record["rows"]:
+            cells = []
+            for name, value in row["values"].items():
+                category, field_name, source = labels[name]
+                cells.append(f'<tr><td>{category} <span class="muted">({field_name})</span>'
+                             f"</td><td>{escape(_shown(value))}</td><td>{source}</td></tr>")
+            tables.append(mark_safe("".join(cells)))  # noqa: S308  (every piece escaped)
+        out.append({**record, "table": tables})
+    return out
+
+
 def build_archive(who, language: str | None = None) -> tuple[bytes, dict]:
     """The export as a ZIP (``data.json`` + ``rapport.html``) and the data it holds."""
     data = collect(who, language)
     with translation.override(data["language"]):
-        report = render_to_string("privacy/export_report.html", {"export": data})
+        report = render_to_string("privacy/export_report.html",
+                                  {"export": data, "records": _report_records(data)})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))

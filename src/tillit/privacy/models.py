@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from . import taxonomy
@@ -91,6 +92,8 @@ class Disclosure(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("disclosure")
         verbose_name_plural = _("disclosure ledger")
+        # A person's rights find their rows by e-mail in any letter case (``iexact``).
+        indexes = [models.Index(Upper("email"), name="privacy_disclosure_email_ci")]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} → {self.recipient} ({self.reference})"
@@ -160,6 +163,7 @@ class LegalHold(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("legal hold")
         verbose_name_plural = _("legal holds")
+        indexes = [models.Index(Upper("email"), name="privacy_legalhold_email_ci")]
 
     def __str__(self) -> str:
         return f"Hold #{self.pk}: {self.reason}"
@@ -246,6 +250,7 @@ class PrivacyRequest(models.Model):
         ordering = ["deadline", "received_at", "id"]
         verbose_name = _("privacy request")
         verbose_name_plural = _("privacy requests")
+        indexes = [models.Index(Upper("email"), name="privacy_request_email_ci")]
 
     def __str__(self) -> str:
         # No e-mail here: this text lands in logs such as the admin's change log.

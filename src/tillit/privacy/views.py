@@ -103,6 +103,7 @@ def verify(request, token: str):
     if req.kind == PrivacyRequest.Kind.ACCESS:
         if not request.session.session_key:
             request.session.save()
+            request.session.modified = True  # so the browser gets the session cookie
         download = services.grant_download(req, session_key=request.session.session_key)
         return redirect("privacy:export_ready", token=download)
     if services.account_with_email(req.email) is not None:
