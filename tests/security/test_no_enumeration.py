@@ -1,6 +1,6 @@
 """Login, registration and password reset answer the same way, in about the same time, for
 known and unknown accounts. Timings use Argon2 (the real hasher), a few runs each, and
-compare medians loosely (within 3x): enough to catch a path that skips the hash."""
+compare medians loosely (within 3x, or 5 ms): enough to catch a path that skips the hash."""
 
 import statistics
 import time
@@ -25,7 +25,9 @@ def _median_seconds(send):
 
 
 def _within_3x(a, b):
-    assert max(a, b) / min(a, b) < 3, (a, b)
+    # Millisecond-scale paths (no hashing on either side) are at the mercy of scheduling
+    # noise, so 5 ms apart also counts as alike; a skipped Argon2 hash is ~100 ms.
+    assert max(a, b) / min(a, b) < 3 or abs(a - b) < 0.005, (a, b)
 
 
 @pytest.mark.promise("P35")
