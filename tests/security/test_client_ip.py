@@ -72,7 +72,7 @@ def test_any_header_gives_the_peer_or_an_address_from_the_header(peer, header):
         return
     candidates = {_norm(peer)} | {_norm(h) for h in header.split(",")}
     assert result in candidates - {None}
-    if not ipaddress.ip_address(_norm(peer)) in ipaddress.ip_network(PROXY[0]):
+    if ipaddress.ip_address(_norm(peer)) not in ipaddress.ip_network(PROXY[0]):
         assert result == _norm(peer)
 
 
