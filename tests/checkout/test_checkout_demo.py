@@ -90,7 +90,7 @@ def test_a_purchase_in_the_demo_goes_through_its_own_emulator_and_push(demo):
     assert confirmation.status_code == 200
     assert re.search(r"data-order-number>\d+<", confirmation.text)
     db = sqlite3.connect(demo["var"] / "demo.sqlite3")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 20
     while time.monotonic() < deadline:  # the push comes in the emulator's background
         row = db.execute("SELECT status, acknowledged_at FROM checkout_checkoutsession "
                          "ORDER BY id DESC LIMIT 1").fetchone()
@@ -114,6 +114,7 @@ def test_many_buyers_opening_the_checkout_at_once_do_not_deadlock_the_demo(demo)
         http.close()
 
     assert [status for status, _ in results] == [200] * len(buyers)
-    # Far below the client's timeout: nobody waited for a thread that never came.
-    assert max(seconds for _, seconds in results) < 5
-    assert statistics.median(seconds for _, seconds in results) < 2
+    # Below the client's 10 s timeout: nobody waited for a thread that never came (with
+    # the emulator inside the shop's own server, these requests fail after the timeout).
+    assert max(seconds for _, seconds in results) < 8
+    assert statistics.median(seconds for _, seconds in results) < 4

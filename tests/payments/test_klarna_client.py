@@ -7,6 +7,7 @@ import uuid
 
 import httpx
 import pytest
+from django.utils import translation
 
 from tests.payments.klarna_helpers import BUYER, iframe_src, line, order_body
 from tillit.payments.klarna import client as klarna_client
@@ -290,7 +291,9 @@ def test_a_forced_500_on_create_is_unavailable_not_retried_and_stores_nothing(
 
     assert caught.value.status == 500
     assert caught.value.correlation_id
-    assert "not answering" in caught.value.user_message
+    assert "Kustom" in caught.value.user_message
+    with translation.override("en"):
+        assert "not answering" in caught.value.user_message
     assert sleeps == []
     assert not EmulatedOrder.objects.exists()
     assert caught.value.correlation_id in caplog.text
