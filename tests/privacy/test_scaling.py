@@ -55,10 +55,5 @@ def test_an_e_mail_lookup_without_a_case_insensitive_index_is_reported():
     assert [(w.id, w.obj) for w in warnings] == [("tillit.privacy.W001", User)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "orders.Order.email, orders.Receipt.buyer_email, orders.CreditNote.buyer_email and the "
-    "demo's klarna_emulator.EmulatedOrder.email have no UPPER(...) index yet; with them the "
-    "rights benchmark stays under a second at 100,000 customers. Remove this marker when "
-    "they are added."))
 def test_every_e_mail_lookup_has_a_case_insensitive_index():
     assert [w.obj._meta.label for w in check_email_lookups()] == []

@@ -20,6 +20,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +127,8 @@ class Order(models.Model):
         ordering = ["-placed_at", "-number"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        # A guest's orders are found by e-mail in any letter case (access, erasure).
+        indexes = [models.Index(Upper("email"), name="order_email_ci")]
         constraints = [
             models.CheckConstraint(condition=models.Q(total_ore__gte=0),
                                    name="order_total_not_negative"),
@@ -259,6 +262,7 @@ class Receipt(AccountingDocument):
         ordering = ["-number"]
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
+        indexes = [models.Index(Upper("buyer_email"), name="receipt_buyer_email_ci")]
 
 
 class ReturnRequest(models.Model):
@@ -332,3 +336,4 @@ class CreditNote(AccountingDocument):
         ordering = ["-number"]
         verbose_name = _("credit note")
         verbose_name_plural = _("credit notes")
+        indexes = [models.Index(Upper("buyer_email"), name="credit_note_buyer_email_ci")]

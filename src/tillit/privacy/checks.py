@@ -206,10 +206,7 @@ def _has_case_insensitive_index(model, field) -> bool:
 def check_email_lookups(reg=registry) -> list[checks.CheckMessage]:
     """A person's rows are found by e-mail in any letter case (``iexact``: ``UPPER(email)``
     in SQL). Without an index on that expression the database reads the whole table for
-    every access export and erasure, so their time grows with the size of the shop.
-
-    Not registered as a system check yet (production's ``check --deploy`` must stay silent
-    while some apps lack the index); ``bench/rights_benchmark.py`` and the tests call it."""
+    every access export and erasure, so their time grows with the size of the shop."""
     warnings, seen = [], set()
     for decl in reg:
         if not decl.subject.email:
@@ -227,3 +224,7 @@ def check_email_lookups(reg=registry) -> list[checks.CheckMessage]:
             obj=model, id="tillit.privacy.W001"))
     return warnings
 
+
+@checks.register("privacy")
+def check_email_lookup_indexes(app_configs=None, **kwargs):
+    return check_email_lookups()
