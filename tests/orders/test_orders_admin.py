@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from tillit.orders import services
 from tillit.orders.models import CreditNote, Order, ReturnRequest
@@ -52,7 +54,11 @@ def test_a_refused_capture_is_shown_on_the_ship_page(client, staff, customer_ord
     response = client.post(reverse("admin:orders_order_ship", args=[customer_order.pk]),
                            {"carrier": carriers["dhl"].pk, "tracking_number": "JD0146000"})
     assert response.status_code == 200
-    assert "did not accept the capture" in response.content.decode()
+    with translation.override("sv"):  # the admin speaks the shop's language
+        expected = gettext("The payment provider did not accept the capture for order "
+                           "%(number)s; nothing was changed. Try again in a moment.") % {
+            "number": customer_order.number}
+    assert escape(expected) in response.content.decode()
     customer_order.refresh_from_db()
     assert customer_order.status == Order.Status.PLACED
 
