@@ -20,6 +20,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test starts in the shop's default language. A request leaves its language active
+    on the thread (LocaleMiddleware), and code outside a request (fixtures placing orders,
+    services) reads it, so without this a test after an English page would run in English."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def category(db):
     return Category.objects.create(name="Mixerbord", slug="mixerbord")

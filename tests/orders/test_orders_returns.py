@@ -68,7 +68,7 @@ def test_on_the_15th_day_the_button_is_gone_and_a_post_is_refused(delivered, clo
     url = reverse("orders:return", args=[delivered.number])
     response = client.post(url, {f"line_{book.pk}": "1"})
     assert response.status_code == 403
-    assert "14-day return period" in response.content.decode()
+    assert "Returperioden på 14 dagar" in response.content.decode()
     assert client.get(url).status_code == 403
     assert not ReturnRequest.objects.exists()
     with pytest.raises(services.ReturnRefused):
@@ -167,7 +167,7 @@ def test_only_another_orders_lines_is_refused_with_a_message(delivered, place, p
     response = client.post(reverse("orders:return", args=[delivered.number]),
                            {f"line_{other.lines.get().pk}": "1"})
     assert response.status_code == 400
-    assert "Choose at least one item" in response.content.decode()
+    assert "Välj minst en vara att returnera" in response.content.decode()
     assert not ReturnRequest.objects.exists()
 
 
