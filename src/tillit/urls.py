@@ -31,3 +31,7 @@ if getattr(settings, "TILLIT_DEMO", False):
 if getattr(settings, "TILLIT_KLARNA_EMULATOR", False):
     urlpatterns.insert(0, path("klarna-emulator/",
                                include("tillit.payments.klarna.emulator.urls")))
+
+# The 500 page is rendered without the request context (see core.views); 400, 403, the
+# CSRF failure and 404 use Django's views with the shop's templates (templates/*.html).
+handler500 = "tillit.core.views.server_error"

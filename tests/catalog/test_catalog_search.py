@@ -149,3 +149,22 @@ def test_hostile_search_input_never_breaks_the_page(client, goods, q, page, sort
 def test_raw_query_string_bytes_never_break_search(client, goods, raw):
     response = client.get(f"{reverse('catalog:search')}?q={quote_from_bytes(raw)}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("q", ["FJÄLLTON", "fjällton", "FjÄlLtOn", "ÖPPNA", "ÅSKLEDARE",
+                               "fjällton-200"])
+def test_search_ignores_the_case_of_swedish_letters(client, make_product, q):
+    make_product(name="Fjällton Monitor", sku="FJÄLLTON-200",
+                 description="Öppna hörlurar med åskledare i kabeln.")
+    assert _found(client, q) == ["FJÄLLTON-200"]
+
+
+@hsettings(max_examples=40, deadline=None,
+           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.booleans(), min_size=17, max_size=17))
+def test_any_letter_case_of_a_name_finds_it(client, make_product, flips):
+    name = "Östgöta Fjällåtel"
+    q = "".join(ch.upper() if flip else ch.lower() for ch, flip in zip(name, flips, strict=True))
+    product = make_product(name=name)
+    assert product.sku in _found(client, q)
+    product.delete()

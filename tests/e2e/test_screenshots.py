@@ -17,6 +17,10 @@ def test_screenshots_of_home_product_cart_and_policy(demo_server, browser):
 
     page.goto(base)
     assert page.locator(".promise-bar").inner_text().strip() != ""
+    # The category grid and the footer's text start where the page's heading starts.
+    left = page.locator("main.content h1").bounding_box()["x"]
+    assert page.locator(".category-list").bounding_box()["x"] == left
+    assert page.locator(".site-footer .trader").bounding_box()["x"] == left
     page.screenshot(path=SHOTS / "home.png", full_page=True)
 
     page.locator("a[href^='/produkt/']").first.click()
@@ -34,6 +38,10 @@ def test_screenshots_of_home_product_cart_and_policy(demo_server, browser):
     page.screenshot(path=SHOTS / "policy.png", full_page=True)
     page.goto(base + "en/privacy-policy")
     page.screenshot(path=SHOTS / "policy-en.png", full_page=True)
-    for name in ("home", "product", "cart", "policy", "policy-en"):
+    missing = page.goto(base + "den-har-sidan-finns-inte/")
+    assert missing.status == 404
+    assert page.locator(".site-footer .trader").is_visible()
+    page.screenshot(path=SHOTS / "not-found.png", full_page=True)
+    for name in ("home", "product", "cart", "policy", "policy-en", "not-found"):
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000
     page.close()

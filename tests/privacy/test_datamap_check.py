@@ -220,3 +220,114 @@ def test_a_kept_record_must_be_detachable_from_the_account():
                 retention=dm.AccountingPeriod("booked"), on_erasure=dm.Keep())
     assert _messages(check_models([Ledger], reg)) == [
         "core.Ledger.user must be nullable: erasure detaches kept records from the account."]
+
+
+# Names that must be caught however they are written: joined, camel case, Swedish.
+PERSONAL_NAMES = [
+    "customer_phone", "reviewer_name", "remote_addr", "ipaddr", "ipaddress", "ipAddress",
+    "ip_v4", "clientIp", "useragent", "userAgent", "fullname", "firstname", "lastname",
+    "firstName", "birth", "birthdate", "date_of_birth", "dob", "ssn", "personnummer",
+    "epost", "epostadress", "telefon", "telefonnummer", "mobil", "mobile_number",
+    "adress", "leveransadress", "namn", "fornamn", "efternamn", "födelsedatum",
+    "zipcode", "postnr", "orgnr", "vat_number", "sessionkey", "lösenord",
+]
+# Names a shop's own models use for things, not people: no allowance needed.
+THING_NAMES = [
+    "title", "sku", "slug", "price_ore", "vat_rate", "stock", "description", "position",
+    "shipping_fee", "is_active", "created_at", "filename", "hostname", "codename",
+    "tracking_url_template", "sort_order", "kind", "weight_grams",
+]
+
+
+def _model_with(field_name, app_label="core"):
+    """A throw-away model ``Review`` with one text column called ``field_name``."""
+    return type("Review", (models.Model,), {
+        "__module__": __name__,
+        field_name: models.CharField(max_length=50),
+        "Meta": type("Meta", (), {"app_label": app_label}),
+    })
+
+
+@pytest.mark.parametrize("field_name", PERSONAL_NAMES)
+def test_a_model_marked_without_personal_data_fails_on_a_personal_looking_name(field_name):
+    with isolate_apps("tillit.core"):
+        review = _model_with(field_name)
+        reg = dm.Registry()
+        reg.no_personal_data(review, "claimed to hold none")
+        errors = check_models([review], reg)
+    assert [(e.id, e.msg) for e in errors] == [(
+        "tillit.privacy.E007",
+        f"core.Review is marked as holding no personal data but {field_name} looks "
+        f"personal.",
+    )]
+
+
+@pytest.mark.parametrize("field_name", PERSONAL_NAMES)
+def test_an_undeclared_model_names_its_personal_looking_field(field_name):
+    with isolate_apps("tillit.core"):
+        review = _model_with(field_name)
+        errors = check_models([review], dm.Registry())
+    assert [(e.id, e.msg) for e in errors] == [(
+        "tillit.privacy.E001",
+        f"core.Review is not in the data map. Its fields {field_name} look personal.",
+    )]
+
+
+@pytest.mark.parametrize("field_name", THING_NAMES)
+def test_names_of_things_pass_on_a_model_without_personal_data(field_name):
+    with isolate_apps("tillit.core"):
+        thing = _model_with(field_name)
+        reg = dm.Registry()
+        reg.no_personal_data(thing, "the shop's own things")
+        assert check_models([thing], reg) == []
+
+
+@isolate_apps("tillit.core")
+def test_a_personal_looking_name_passes_only_when_listed_with_a_reason():
+    class Product(models.Model):
+        name = models.CharField(max_length=50)
+        sku = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "core"
+
+    listed = dm.Registry()
+    listed.no_personal_data(Product, "products", not_personal={"name": "names a product"})
+    assert check_models([Product], listed) == []
+    assert listed.none[Product].not_personal == {"name": "names a product"}
+    with pytest.raises(ValueError):
+        dm.Registry().no_personal_data(Product, "products", not_personal={"name": ""})
+
+
+@isolate_apps("tillit.core")
+def test_an_email_or_ip_column_cannot_be_listed_as_not_personal():
+    class Visit(models.Model):
+        contact = models.EmailField()
+        source = models.GenericIPAddressField()
+
+        class Meta:
+            app_label = "core"
+
+    reg = dm.Registry()
+    reg.no_personal_data(Visit, "claimed anonymous",
+                         not_personal={"contact": "a shared inbox", "source": "a proxy"})
+    assert _messages(check_models([Visit], reg)) == [
+        "core.Visit is marked as holding no personal data but contact links to or holds "
+        "personal data.",
+        "core.Visit is marked as holding no personal data but source links to or holds "
+        "personal data.",
+    ]
+
+
+@isolate_apps("tillit.core")
+def test_an_allowance_for_a_missing_column_is_an_error():
+    class Product(models.Model):
+        title = models.CharField(max_length=50)
+
+        class Meta:
+            app_label = "core"
+
+    reg = dm.Registry()
+    reg.no_personal_data(Product, "products", not_personal={"name": "names a product"})
+    assert _messages(check_models([Product], reg)) == [
+        "core.Product: not_personal names 'name', which the model lacks."]

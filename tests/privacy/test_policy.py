@@ -1,13 +1,13 @@
 """The published policy is generated from the data map and the processor register."""
 
+import dataclasses
 import json
 
 import pytest
 from django.core.management import call_command
-from django.db import models
-from django.test.utils import isolate_apps
 from django.utils import translation
 
+from tillit.cart.models import Cart
 from tillit.privacy import datamap as dm
 from tillit.privacy import policy, taxonomy
 from tillit.privacy.models import PolicyVersion, Processor
@@ -52,30 +52,61 @@ def test_every_declared_category_appears_in_both_languages(client):
                 assert str(decl.retention.describe()) in page
 
 
+def _section(page: str, anchor: str) -> str:
+    start = page.index(f'<section id="{anchor}">')
+    return page[start:page.index("</section>", start)]
+
+
+def _category_not_on_the_page(monkeypatch) -> str:
+    """A data category no declaration uses yet: the first unused one of our taxonomy, or,
+    once every one is used, another fideslang key added to it for this test."""
+    used = {c for d in dm.registry for c in d.categories()}
+    unused = [key for key in taxonomy.CATEGORIES if key not in used]
+    if unused:
+        return unused[0]
+    monkeypatch.setitem(taxonomy.CATEGORIES, "user.biometric", "Biometric data")
+    return "user.biometric"
+
+
 @pytest.mark.promise("P24")
-@isolate_apps("tillit.core")
 def test_adding_a_field_to_the_map_changes_the_page(client, monkeypatch):
-    class Survey(models.Model):
-        answer = models.TextField()
+    """One new field, of a category the policy does not mention yet, in the carts'
+    declaration: the category appears under what we collect, the purposes, the retention
+    row of carts and the recipients, and nowhere before."""
+    category = _category_not_on_the_page(monkeypatch)
+    with translation.override("en"):
+        label = str(taxonomy.CATEGORIES[category])
+    carts = dm.registry.get(Cart)
+    sections = ("collected", "purposes", "retention", "recipients")
 
-        class Meta:
-            app_label = "core"
+    def page():
+        return _text(client.get("/en/privacy-policy"))
 
-    before = policy.build("en")
-    reg = dm.Registry(declarations=dict(dm.registry.declarations), none=dict(dm.registry.none))
-    reg.declare(Survey, title="User surveys", subject=dm.Subject(email="answer"),
-                fields={"answer": dm.Field("user.content.private", dm.GIVEN)},
-                uses=[dm.Use("analytics.reporting", dm.CONSENT, "to improve the shop")],
-                retention=dm.After("answer", days=90), on_erasure=dm.DELETE)
-    monkeypatch.setattr(dm, "registry", reg)
-    monkeypatch.setattr(policy, "registry", reg)
-    after = policy.build("en")
-    assert after.version != before.version
-    page = _text(client.get("/en/privacy-policy"))
-    assert "Messages and other content you give us" in page
-    assert "User surveys" in page
-    assert "90 days" in page
-    assert "For statistics and analysis at an aggregate level" in page
+    def carts_retention_row(html):
+        row = _section(html, "retention").split(f"<tr><td>{carts.title}</td>", 1)[1]
+        return row.split("</tr>", 1)[0]
+
+    before = page()
+    for anchor in sections:
+        assert label not in _section(before, anchor), anchor
+    assert label not in carts_retention_row(before)
+    version_before = policy.build("en").version
+
+    grown = dataclasses.replace(carts, fields={
+        **carts.fields, "viewed_products": dm.Field(category, dm.GENERATED)})
+    monkeypatch.setitem(dm.registry.declarations, Cart, grown)
+    policy.forget_current_version()  # the page caches its text; a new map comes with a restart
+
+    after = page()
+    for anchor in sections:
+        assert label in _section(after, anchor), anchor
+    assert label in carts_retention_row(after)
+    assert policy.build("en").version != version_before
+
+    monkeypatch.undo()  # the map as it was
+    policy.forget_current_version()
+    assert dm.registry.get(Cart) is carts
+    assert label not in page()
 
 
 @pytest.mark.promise("P27")

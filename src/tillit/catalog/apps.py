@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "tillit.catalog"
     label = "catalog"
     verbose_name = _("Catalogue")
+
+    def ready(self):
+        from . import casefold
+
+        casefold.connect_signal()

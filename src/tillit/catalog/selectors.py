@@ -16,6 +16,7 @@ from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from .casefold import Casefold
 from .models import Category, Product
 
 # Sort keys accepted in ``?sort=`` and the ORDER BY each means. The id is the tie-breaker,
@@ -136,8 +137,8 @@ def search_products(query: str, sort: str = RELEVANCE) -> QuerySet:
 
     PostgreSQL: full-text search on name (weight A) and description (weight B) with
     Swedish stemming, or the SKU or name containing the query; ranked by relevance.
-    Other databases (SQLite in the demo): every word must occur in the name, the
-    description or the SKU (case-insensitive for ASCII letters), sorted by name.
+    SQLite (the demo): every word must occur in the name, the description or the SKU,
+    in any letter case of any alphabet ("FJÄLLTON" finds "Fjällton"), sorted by name.
     ``sort`` may be any key of :data:`SORTS` instead of relevance.
     """
     if not query:
@@ -153,9 +154,13 @@ def search_products(query: str, sort: str = RELEVANCE) -> QuerySet:
         )
         relevance = ("-rank", "name", "id")
     else:
-        for word in query.split()[:MAX_QUERY_WORDS]:
+        products = products.alias(folded_name=Casefold("name"),
+                                  folded_description=Casefold("description"),
+                                  folded_sku=Casefold("sku"))
+        for word in query.casefold().split()[:MAX_QUERY_WORDS]:
             products = products.filter(
-                Q(name__icontains=word) | Q(description__icontains=word) | Q(sku__icontains=word)
+                Q(folded_name__contains=word) | Q(folded_description__contains=word)
+                | Q(folded_sku__contains=word)
             )
         relevance = SORTS["name"]
     return products.order_by(*(relevance if sort == RELEVANCE else SORTS[sort]))

@@ -9,7 +9,18 @@ class ProcessorAdmin(admin.ModelAdmin):
     list_display = ("name", "service", "recipient_kind", "location", "outside_eea",
                     "agreement_date", "is_active")
     list_filter = ("recipient_kind", "outside_eea", "is_active")
-    search_fields = ("name", "service")
+    search_fields = ("name", "service", "service_en")
+    # Each free text in Swedish with its English twin on the same row; the English page
+    # of the policy falls back to the Swedish text where the English one is empty.
+    fields = (
+        "name", "recipient_kind",
+        ("service", "service_en"),
+        ("data_description", "data_description_en"),
+        ("location", "location_en"),
+        "outside_eea",
+        ("safeguard", "safeguard_en"),
+        "agreement_date", "is_active",
+    )
 
 
 @admin.register(PolicyVersion)

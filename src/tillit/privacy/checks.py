@@ -4,10 +4,13 @@ Every concrete model must be declared (``datamap.declare``) or marked as holding
 (``datamap.no_personal_data``); the error names the fields that look personal (by name,
 type, or a relation to the user or a declared model). In a declared model every column
 must be declared, be the link to the person, or be listed as ``not_personal``, so a new
-column cannot slip past the policy. Errors name the model and the field.
+column cannot slip past the policy. A model marked as holding none may not link to a
+person, and each of its columns whose name looks personal must be listed, with a reason,
+in the marking's ``not_personal``. Errors name the model and the field.
 """
 
 import re
+import unicodedata
 
 from django.apps import apps
 from django.conf import settings
@@ -18,19 +21,49 @@ from django.db.models.functions import Upper
 from . import hashing, taxonomy
 from .datamap import Anonymise, Keep, registry
 
+# Words that suggest personal data when they stand alone in a field name (``ip``,
+# ``remoteIp``, ``dob``), English and Swedish. They are too short to look for inside other
+# words: "ip" is in "shipping", "tel" in "hotel", "ort" in "sort".
 _PERSONAL_WORDS = {
-    "email", "mail", "phone", "mobile", "name", "address", "street", "postal", "zip",
-    "city", "ip", "agent", "birth", "ssn", "personnummer", "username", "password",
-    "session", "company", "org", "vat", "iban", "card", "login",
+    "ip", "ipv", "ua", "agent", "tel", "dob", "ssn", "pnr", "zip", "city", "ort",
+    "name", "user", "company", "org", "card", "pwd", "gender", "avatar",
 }
+# Stems distinctive enough to find anywhere in a name, so that joined names
+# (``ipaddress``, ``useragent``, ``customerphone``, ``leveransadress``) are caught too.
+_PERSONAL_STEMS = (
+    "mail", "epost", "phone", "telefon", "mobil", "addr", "adress", "street", "gatu",
+    "postal", "postnummer", "postnr", "zipcode", "remoteip", "clientip", "useragent",
+    "birth", "fodelse", "fodd", "person", "namn", "username", "login", "passw", "losenord",
+    "session", "iban", "orgnr", "vatnumber", "vatno", "vatnr", "vatid", "momsnr",
+    "momsreg", "customer", "kund",
+)
+# Compounds ending in "name" usually name a person (fullname, firstname, reviewername);
+# these few name a thing.
+_THING_NAMES = {"filename", "hostname", "pathname", "classname", "codename"}
 _PERSONAL_TYPES = (models.EmailField, models.GenericIPAddressField)
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a field name, lower case and without diacritics: split at ``_``,
+    digits and camel-case humps (``remoteIPAddr2`` -> remote, ip, addr)."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name)
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return [w for w in re.split(r"[\W_\d]+", plain.lower()) if w]
+
+
 def looks_personal(field: models.Field) -> bool:
+    """Whether the field's type or name suggests personal data (e-mail, phone, name,
+    address, IP, user agent, birth date, personnummer ...), in English or Swedish."""
     if isinstance(field, _PERSONAL_TYPES):
         return True
-    words = set(re.split(r"[_\d]+", field.name.lower()))
-    return bool(words & _PERSONAL_WORDS)
+    words = name_words(field.name)
+    if set(words) & _PERSONAL_WORDS:
+        return True
+    if any(w.endswith("name") and w not in _THING_NAMES for w in words):
+        return True
+    joined = "".join(words)
+    return any(stem in joined for stem in _PERSONAL_STEMS)
 
 
 def _relates_to(field: models.Field, targets: set) -> bool:
@@ -149,6 +182,33 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
     return errors
 
 
+def _check_marked_none(model, marking, declared_models) -> list[checks.CheckMessage]:
+    """A model marked as holding no personal data may not link to a person or hold an
+    e-mail or IP address at all; a column whose name looks personal must be listed in the
+    marking's ``not_personal`` with the reason it is not."""
+    label, errors = model._meta.label, []
+    fields = {f.name: f for f in _concrete(model)}
+    for name in marking.not_personal:
+        if name not in fields:
+            errors.append(checks.Error(
+                f"{label}: not_personal names '{name}', which the model lacks.",
+                obj=model, id="tillit.privacy.E002"))
+    for f in fields.values():
+        if _relates_to(f, declared_models) or isinstance(f, _PERSONAL_TYPES):
+            errors.append(checks.Error(
+                f"{label} is marked as holding no personal data but {f.name} links to or "
+                f"holds personal data.", obj=model, id="tillit.privacy.E007"))
+        elif looks_personal(f) and f.name not in marking.not_personal:
+            errors.append(checks.Error(
+                f"{label} is marked as holding no personal data but {f.name} looks "
+                f"personal.",
+                hint="Declare the model with datamap.declare(), or, if the column holds "
+                     "no personal data, list it in no_personal_data(..., not_personal="
+                     "{name: reason}).",
+                obj=model, id="tillit.privacy.E007"))
+    return errors
+
+
 HASH_LENGTH = len(hashing.PREFIX) + 64
 
 
@@ -168,12 +228,7 @@ def check_models(models_to_check, reg=registry) -> list[checks.CheckMessage]:
         if model in reg.declarations:
             errors += _check_declaration(reg.declarations[model], declared)
         elif model in reg.none:
-            for f in _concrete(model):
-                if _relates_to(f, declared) or isinstance(f, _PERSONAL_TYPES):
-                    errors.append(checks.Error(
-                        f"{model._meta.label} is marked as holding no personal data but "
-                        f"{f.name} links to or holds personal data.", obj=model,
-                        id="tillit.privacy.E007"))
+            errors += _check_marked_none(model, reg.none[model], declared)
         else:
             errors += _check_undeclared(model, declared)
     return errors

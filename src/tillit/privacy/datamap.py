@@ -381,10 +381,23 @@ class Declaration:
         return [(name, f.hash_after) for name, f in self.fields.items() if f.hash_after]
 
 
+@dataclass(frozen=True)
+class NoPersonalData:
+    """A model marked as holding no personal data, and why.
+
+    ``not_personal`` maps each column whose name looks personal to the reason it is not
+    (``{"name": "names a product"}``); the system check refuses any other such column, so
+    every allowance is written down here, in the map, where a reviewer sees it.
+    """
+
+    reason: str
+    not_personal: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class Registry:
     declarations: dict[type[models.Model], Declaration] = field(default_factory=dict)
-    none: dict[type[models.Model], str] = field(default_factory=dict)
+    none: dict[type[models.Model], NoPersonalData] = field(default_factory=dict)
 
     def declare(self, model, *, title, subject, fields, uses, retention, on_erasure,
                 recipients=(), not_personal=(), withhold=None) -> Declaration:
@@ -401,12 +414,22 @@ class Registry:
         self.declarations[model] = declaration
         return declaration
 
-    def no_personal_data(self, model, reason: str) -> None:
+    def no_personal_data(self, model, reason: str, *,
+                         not_personal: dict[str, str] | None = None) -> None:
+        """Mark ``model`` as holding no personal data because of ``reason``.
+
+        ``not_personal``: the columns whose names look personal but are not, each with
+        its reason (``{"name": "names a product"}``). Raises ``ValueError`` without a reason.
+        """
         if model in self.declarations or model in self.none:
             raise ValueError(f"{model._meta.label} is declared twice in the data map.")
         if not reason:
             raise ValueError("Say why the model holds no personal data.")
-        self.none[model] = reason
+        allowances = dict(not_personal or {})
+        if not all(isinstance(why, str) and why.strip() for why in allowances.values()):
+            raise ValueError(f"{model._meta.label}: say why each column listed in "
+                             f"not_personal holds no personal data.")
+        self.none[model] = NoPersonalData(reason, allowances)
 
     def __iter__(self) -> Iterable[Declaration]:
         return iter(sorted(self.declarations.values(), key=lambda d: d.label))

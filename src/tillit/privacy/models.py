@@ -9,22 +9,35 @@ from . import taxonomy
 class Processor(models.Model):
     """The processor register (P27): who processes personal data on the controller's behalf.
 
-    Staff keep it in the admin; the policy page and the Art. 30 record list it.
+    Staff keep it in the admin; the policy page and the Art. 30 record list it. Its free
+    texts are kept in Swedish, the shop's language, and may be given in English beside
+    them; :meth:`text` picks the one for a language.
     """
 
+    # The free-text fields that have an English twin named ``<field>_en``.
+    TRANSLATED = ("service", "data_description", "location", "safeguard")
+
     name = models.CharField(_("name"), max_length=200)
-    service = models.CharField(_("service"), max_length=300)
+    service = models.CharField(_("service (Swedish)"), max_length=300)
+    service_en = models.CharField(_("service (English)"), max_length=300, blank=True)
     recipient_kind = models.CharField(
         _("kind of recipient"), max_length=40,
         choices=[(k, v) for k, v in taxonomy.RECIPIENTS.items()],
     )
-    data_description = models.CharField(_("personal data it receives"), max_length=300)
-    location = models.CharField(_("where the data is processed"), max_length=200)
+    data_description = models.CharField(_("personal data it receives (Swedish)"),
+                                        max_length=300)
+    data_description_en = models.CharField(_("personal data it receives (English)"),
+                                           max_length=300, blank=True)
+    location = models.CharField(_("where the data is processed (Swedish)"), max_length=200)
+    location_en = models.CharField(_("where the data is processed (English)"),
+                                   max_length=200, blank=True)
     outside_eea = models.BooleanField(_("outside the EU/EEA"), default=False)
     safeguard = models.CharField(
-        _("transfer safeguard"), max_length=200, blank=True,
+        _("transfer safeguard (Swedish)"), max_length=200, blank=True,
         help_text=_("For transfers outside the EU/EEA: adequacy decision, SCCs, ..."),
     )
+    safeguard_en = models.CharField(_("transfer safeguard (English)"), max_length=200,
+                                    blank=True)
     agreement_date = models.DateField(_("data processing agreement signed"))
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -35,6 +48,15 @@ class Processor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.service})"
+
+    def text(self, field: str, language: str) -> str:
+        """The free text ``field`` (one of :attr:`TRANSLATED`) in ``language``: the English
+        text for English when staff gave one, otherwise the Swedish text."""
+        if field not in self.TRANSLATED:
+            raise ValueError(f"{field} is not a translated field of the processor register.")
+        if language.split("-")[0] == "en":
+            return getattr(self, f"{field}_en") or getattr(self, field)
+        return getattr(self, field)
 
 
 class PolicyVersion(models.Model):

@@ -74,10 +74,13 @@ dm.declare(
 )
 
 dm.no_personal_data(ContentType, "Django's table of model names.")
-dm.no_personal_data(Permission, "Names of staff permissions.")
-dm.no_personal_data(Group, "Names of staff roles; membership lives on the account.")
+dm.no_personal_data(Permission, "Names of staff permissions.",
+                    not_personal={"name": "names a permission, e.g. 'Can change order'"})
+dm.no_personal_data(Group, "Names of staff roles; membership lives on the account.",
+                    not_personal={"name": "names a staff role, e.g. 'Order handler'"})
 dm.no_personal_data(
-    Processor, "The processor register: companies that process data for the shop."
+    Processor, "The processor register: companies that process data for the shop.",
+    not_personal={"name": "names a company that processes data for the shop"},
 )
 dm.no_personal_data(PolicyVersion, "Published texts of the privacy policy.")
 

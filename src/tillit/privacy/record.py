@@ -47,7 +47,8 @@ def build(language: str = "en") -> dict:
                     for p in processors:
                         if p.recipient_kind == kind and p.outside_eea:
                             _add(act["transfers_outside_eea"],
-                                 f"{p.name}, {p.location}: {p.safeguard or 'safeguard missing'}")
+                                 f"{p.name}, {p.text('location', language)}: "
+                                 f"{p.text('safeguard', language) or 'safeguard missing'}")
                 act["records"].append({
                     "model": d.label, "title": str(d.title),
                     "retention": "; ".join([str(d.retention.describe()), *(
@@ -61,9 +62,11 @@ def build(language: str = "en") -> dict:
             "controller": dict(settings.TILLIT_CONTROLLER),
             "activities": [activities[k] for k in taxonomy.PURPOSES if k in activities],
             "processors": [
-                {"name": p.name, "service": p.service, "recipient_kind": p.recipient_kind,
-                 "data": p.data_description, "location": p.location,
-                 "outside_eea": p.outside_eea, "safeguard": p.safeguard,
+                {"name": p.name, "service": p.text("service", language),
+                 "recipient_kind": p.recipient_kind,
+                 "data": p.text("data_description", language),
+                 "location": p.text("location", language),
+                 "outside_eea": p.outside_eea, "safeguard": p.text("safeguard", language),
                  "agreement_date": p.agreement_date.isoformat()}
                 for p in processors
             ],

@@ -157,7 +157,7 @@ class Command(BaseCommand):
                                       + "/klarna-emulator")
         url = env["TILLIT_PUBLIC_URL"] + "/"
         self._print_welcome(url, env["DATABASE_URL"], env.get("KLARNA_BASE_URL", ""),
-                            bool(emulator))
+                            bool(emulator), serving=not options["no_serve"])
         if options["no_serve"]:
             return
         sys.stdout.flush()
@@ -170,7 +170,9 @@ class Command(BaseCommand):
         raise SystemExit(_supervise(servers))
 
     def _print_welcome(self, url: str, database_url: str, provider_url: str = "",
-                       emulated: bool = True) -> None:
+                       emulated: bool = True, serving: bool = True) -> None:
+        """The addresses and demo logins; how to stop the servers, or, with ``serving``
+        false (``--no-serve``), that nothing was started."""
         from tillit.accounts.demo import DEMO_LOGINS
 
         lines = [
@@ -188,5 +190,6 @@ class Command(BaseCommand):
         ]
         lines += [f"    {role:<10} user {username:<12} password {password}"
                   for role, username, password in DEMO_LOGINS]
-        lines += ["", "  Stop with Ctrl+C.", ""]
+        lines += ["", "  Stop with Ctrl+C." if serving else
+                  "  Set up only (--no-serve): nothing is running. `tillit demo` serves it.", ""]
         self.stdout.write("\n".join(lines))

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from tillit.core.database import require_migrated
 from tillit.privacy import record
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["action"] == "record":
+            require_migrated()  # the record lists the processor register's rows
             data = record.build(options["language"])
             if options["format"] == "json":
                 self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
