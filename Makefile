@@ -20,6 +20,7 @@ test: $(BIN)/tillit
 lint: $(BIN)/tillit
 	$(BIN)/ruff check .
 
+# From the package folder, so the catalogue's references stay relative to it and tests/ is left out.
 messages: $(BIN)/tillit
-	$(BIN)/tillit makemessages -l sv --no-obsolete --ignore "*/migrations/*"
+	cd src/tillit && ../../$(BIN)/tillit makemessages -l sv --no-obsolete --ignore "*/migrations/*"
 	$(BIN)/tillit compiletranslations
