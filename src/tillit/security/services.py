@@ -115,7 +115,7 @@ def _after_failure(failure: FailedLogin) -> None:
         ip=failure.ip, created_at__gte=now - dt.timedelta(minutes=abuse.window_minutes),
     ).aggregate(n=Count("id"), names=Count("username", distinct=True))
     over = from_ip["n"] >= abuse.failures and from_ip["names"] >= abuse.accounts
-    if over and not blocklist.is_blocked(failure.ip, fresh=True):
+    if over and not blocklist.is_blocked_now(failure.ip):
         reason = gettext(
             "Automatic: %(n)d failed logins over %(names)d user IDs within %(minutes)d "
             "minutes (credential stuffing)."
