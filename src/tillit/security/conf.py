@@ -16,11 +16,18 @@ from django.conf import settings
 class LoginThrottle:
     """After ``failures`` failed logins for one user name from one IP address within
     ``window_minutes``, that pair waits ``cooldown_minutes`` (and the account holder is
-    told by e-mail)."""
+    told by e-mail).
+
+    Guessing spread over many addresses is caught per account: after ``account_failures``
+    failed logins for one user name from any addresses within ``window_minutes``, every
+    further attempt at that name waits ``cooldown_minutes`` too (the holder is told), except
+    from an address the account has logged in from before, so that an attacker cannot
+    lock the owner out of their usual place."""
 
     failures: int = 5
     window_minutes: int = 15
     cooldown_minutes: int = 15
+    account_failures: int = 10
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,9 @@ RATE_LIMITS = {
 
 
 def enabled() -> bool:
-    """The security middleware runs (it is switched off only to measure its cost)."""
+    """The security layer runs: its middlewares, the login throttle and the login log.
+    Switched off (``TILLIT_SECURITY_MIDDLEWARE``) only to measure what it costs;
+    ``check --deploy`` refuses that."""
     return getattr(settings, "TILLIT_SECURITY_MIDDLEWARE", True)
 
 

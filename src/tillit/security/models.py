@@ -38,7 +38,8 @@ class LoginRecord(models.Model):
 
 
 class FailedLogin(models.Model):
-    """One refused login attempt: wrong credentials, a cooled-down pair, or a blocked IP.
+    """One refused login attempt: wrong credentials, a cooled-down pair or account, or a
+    blocked IP.
 
     ``username`` is what was typed (in lower case), whether or not an account has it;
     ``user`` is the account when it matched one.
@@ -47,6 +48,8 @@ class FailedLogin(models.Model):
     class Reason(models.TextChoices):
         CREDENTIALS = "credentials", _("wrong user ID or password")
         THROTTLED = "throttled", _("refused: too many failed attempts (cooldown)")
+        ACCOUNT_COOLDOWN = "account_cooldown", _(
+            "refused: too many failed attempts at the account from several addresses")
         BLOCKED = "blocked", _("refused: the IP address is blocked")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)

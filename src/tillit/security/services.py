@@ -2,7 +2,7 @@
 the IP-hashing step of retention.
 
 The login flow calls, in order: :func:`login_refusal` before any password is hashed (a
-cooled-down pair is refused cheaply), then :func:`record_login` or
+cooled-down pair or account is refused cheaply), then :func:`record_login` or
 :func:`record_failed_login`. A failure that completes a throttle window e-mails the account
 holder; an IP address that fails across many accounts is blocked (:func:`block_ip`).
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,7 +24,7 @@ from django.utils.translation import gettext
 from tillit.core import mail
 from tillit.privacy import datamap
 
-from . import blocklist, conf
+from . import blocklist, conf, selectors
 from .clientip import client_ip
 from .models import USER_AGENT_LENGTH, FailedLogin, IPBlock, LoginRecord, normalise_network
 
@@ -57,22 +58,41 @@ def record_login(request, user) -> LoginRecord:
                                       user_agent=_user_agent(request))
 
 
-def login_refusal(request, username) -> dt.datetime | None:
-    """When the (user name, IP address) pair is cooling down, the time the cooldown ends;
-    else ``None``. Keyed by the name typed, whether or not an account has it, so the answer
-    says nothing about which accounts exist."""
+@dataclass(frozen=True)
+class Refusal:
+    """A login refused before the password is looked at: until when, and why (a
+    ``FailedLogin.Reason``: the (name, address) pair or the whole account is cooling down)."""
+
+    until: dt.datetime
+    reason: str
+
+
+def login_refusal(request, username) -> Refusal | None:
+    """Whether a login for ``username`` from the request's address must wait, and until
+    when; ``None`` when it may go ahead. Keyed by the name typed, whether or not an account
+    has it, so the answer says nothing about which accounts exist.
+
+    Two thresholds (``conf.LoginThrottle``): too many failures from this pair, or too many
+    for this name from any addresses (guessing spread over a botnet). The second spares an
+    address the account has logged in from before (the login log, by keyed hash once the
+    raw address is gone), so an attack cannot lock the owner out of their usual place."""
     ip = _ip(request)
     if not ip:
         return None
     throttle, now = conf.login_throttle(), timezone.now()
+    name = normalise_username(username)
     recent = FailedLogin.objects.filter(
-        username=normalise_username(username), ip=ip, reason=FailedLogin.Reason.CREDENTIALS,
+        username=name, reason=FailedLogin.Reason.CREDENTIALS,
         created_at__gte=now - dt.timedelta(minutes=throttle.window_minutes),
-    ).aggregate(n=Count("id"), last=Max("created_at"))
-    if recent["n"] >= throttle.failures:
-        until = recent["last"] + dt.timedelta(minutes=throttle.cooldown_minutes)
-        if until > now:
-            return until
+    )
+    cooldown = dt.timedelta(minutes=throttle.cooldown_minutes)
+    pair = recent.filter(ip=ip).aggregate(n=Count("id"), last=Max("created_at"))
+    if pair["n"] >= throttle.failures and pair["last"] + cooldown > now:
+        return Refusal(pair["last"] + cooldown, FailedLogin.Reason.THROTTLED)
+    account = recent.aggregate(n=Count("id"), last=Max("created_at"))
+    if (account["n"] >= throttle.account_failures and account["last"] + cooldown > now
+            and not selectors.has_logged_in_from(name, ip)):
+        return Refusal(account["last"] + cooldown, FailedLogin.Reason.ACCOUNT_COOLDOWN)
     return None
 
 
@@ -91,7 +111,7 @@ def record_failed_login(request, username, *, reason=FailedLogin.Reason.CREDENTI
         username=name, user=_account_named(name), reason=reason, ip=_ip(request),
         user_agent=_user_agent(request),
     )
-    if reason == FailedLogin.Reason.CREDENTIALS and failure.ip:
+    if reason != FailedLogin.Reason.BLOCKED and failure.ip:
         _after_failure(failure)
     return failure
 
@@ -103,14 +123,20 @@ def record_blocked_login(request) -> FailedLogin:
 
 
 def _after_failure(failure: FailedLogin) -> None:
+    """A wrong password that completes a threshold tells the account holder; any refused
+    attempt (a cooled-down one too: stuffing goes on regardless) may push its address over
+    the abuse threshold and onto the blocklist."""
     throttle, abuse = conf.login_throttle(), conf.ip_abuse()
     now = failure.created_at
-    pair_failures = FailedLogin.objects.filter(
-        username=failure.username, ip=failure.ip, reason=FailedLogin.Reason.CREDENTIALS,
-        created_at__gte=now - dt.timedelta(minutes=throttle.window_minutes),
-    ).count()
-    if pair_failures == throttle.failures and failure.user_id:
-        _notify_account_holder(failure, throttle)
+    if failure.reason == FailedLogin.Reason.CREDENTIALS and failure.user_id:
+        recent = FailedLogin.objects.filter(
+            username=failure.username, reason=FailedLogin.Reason.CREDENTIALS,
+            created_at__gte=now - dt.timedelta(minutes=throttle.window_minutes),
+        )
+        if recent.filter(ip=failure.ip).count() == throttle.failures:
+            _notify_account_holder(failure, throttle, across_addresses=False)
+        elif recent.count() == throttle.account_failures:
+            _notify_account_holder(failure, throttle, across_addresses=True)
     from_ip = FailedLogin.objects.filter(
         ip=failure.ip, created_at__gte=now - dt.timedelta(minutes=abuse.window_minutes),
     ).aggregate(n=Count("id"), names=Count("username", distinct=True))
@@ -124,16 +150,21 @@ def _after_failure(failure: FailedLogin) -> None:
                  expires_at=now + dt.timedelta(hours=abuse.block_hours))
 
 
-def _notify_account_holder(failure: FailedLogin, throttle: conf.LoginThrottle) -> None:
-    """Tell the account holder that a cooldown began; at most once an hour per account,
-    so an attack from many addresses does not flood the inbox."""
+def _notify_account_holder(failure: FailedLogin, throttle: conf.LoginThrottle, *,
+                           across_addresses: bool) -> None:
+    """Tell the account holder that a cooldown began (for one address, or for the account
+    across addresses); at most once an hour (or once a window, if longer) per account, so
+    an attack from many addresses does not flood the inbox."""
     user = failure.user
-    if not user.email or not cache.add(f"tillit:security:notified:{user.pk}", 1, 3600):
+    quiet_seconds = max(3600, throttle.window_minutes * 60)
+    if not user.email or not cache.add(f"tillit:security:notified:{user.pk}", 1,
+                                       quiet_seconds):
         return
     base = settings.TILLIT_PUBLIC_URL.rstrip("/")
     context = {
-        "user": user, "failures": throttle.failures, "minutes": throttle.cooldown_minutes,
-        "when": failure.created_at,
+        "user": user, "minutes": throttle.cooldown_minutes, "when": failure.created_at,
+        "across_addresses": across_addresses, "window": throttle.window_minutes,
+        "failures": throttle.account_failures if across_addresses else throttle.failures,
         "reset_url": base + reverse("accounts:password_reset"),
         "profile_url": base + reverse("accounts:profile"),
     }
