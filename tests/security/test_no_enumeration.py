@@ -62,6 +62,38 @@ def test_password_reset_known_and_unknown_addresses_answer_alike(client, custome
                _median_seconds(lambda i: post("nobody@example.com", i + 1)))
 
 
+def test_password_reset_does_the_same_work_in_the_request_for_any_address(client, customer,
+                                                                        settings):
+    """What a visitor could time: the request. It looks nothing up and enqueues one task
+    for a known and an unknown address alike; the task finds the account, if any."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    queued = task_backends["default"].results
+    url = reverse("accounts:password_reset")
+    work = []
+    for email, ip in (("anna@example.com", "198.51.100.60"), ("nobody@example.com",
+                                                             "198.51.100.61")):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, {"email": email}, REMOTE_ADDR=ip)
+        assert response.status_code == 302
+        work.append([q["sql"] for q in queries.captured_queries])
+    assert work[0] == work[1]
+    assert not any("accounts_user" in sql for sql in work[0])
+    assert [r.task.module_path for r in queued] == ["tillit.accounts.tasks.send_password_reset"] * 2
+    assert [r.args for r in queued] == [["anna@example.com"], ["nobody@example.com"]]
+    assert queued[0].kwargs == queued[1].kwargs
+    assert mail.outbox == []
+    # The worker's side: the known address gets its link, the unknown one nothing.
+    lookups = list(queued)
+    assert [r.task.call(*r.args, **r.kwargs) for r in lookups] == [1, 0]
+    [delivery] = queued[len(lookups):]
+    delivery.task.call(*delivery.args)
+    assert [m.to for m in mail.outbox] == [["anna@example.com"]]
+
+
 def test_registration_refuses_a_taken_address_neutrally_and_as_fast_as_any_refusal(client,
                                                                                   customer):
     url = reverse("accounts:register")

@@ -205,3 +205,13 @@ def test_bad_thresholds_in_any_settings_fail_the_system_check(settings):
     errors = check_thresholds()
     assert [e.id for e in errors] == ["tillit.security.E002"] * 2
     assert "TILLIT_LOGIN_THROTTLE" in errors[0].msg and "TILLIT_RATE_LIMITS" in errors[1].msg
+
+
+@pytest.mark.xfail(strict=True, reason="the database task backend is in the django-tasks-db "
+                   "package, which is not a dependency yet: production sends mail in the "
+                   "request (see settings/production.py)")
+def test_production_sends_mail_through_a_background_task_backend(production_module):
+    settings = production_module()
+    backend = settings.TASKS["default"]["BACKEND"]
+    assert backend not in ("django_tasks.backends.immediate.ImmediateBackend",
+                           "django_tasks.backends.dummy.DummyBackend")

@@ -5,7 +5,6 @@ Views are thin: forms validate, ``services`` write, ``selectors`` read. Address 
 entries up only through the owner's own book, so another customer's id is a 404.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -73,11 +72,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
-
-    @property
-    def extra_email_context(self):
-        # Every e-mail names the controller (P03), read from the one setting.
-        return {"controller": settings.TILLIT_CONTROLLER}
 
 
 password_reset = rate_limited("password_reset")(PasswordResetView.as_view())
