@@ -4,9 +4,11 @@ Forms validate and normalise; they never write. Views hand ``cleaned_data`` to
 ``services``. The registration form asks for exactly what the policy lists under P06
 (name, e-mail, phone, user ID, password, company with its org.nr) and nothing more.
 
-No user enumeration: a taken user ID gets a plain "taken" error (user IDs are chosen, not
-personal), but a taken e-mail address gets a neutral message that only suggests using
-another address or logging in / resetting the password.
+No user enumeration: registration does not look at whether an account has the e-mail
+address at all (``services.register`` answers every valid registration alike, by e-mail).
+A taken user ID cannot be hidden (the account needs one of its own), so it gets a plain,
+neutral "taken" error that says nothing about whose it is. Changing the address on the
+profile page (logged in) gets a neutral message that suggests using another address.
 """
 
 from django import forms
@@ -89,6 +91,10 @@ class AccountDetailsForm(forms.Form):
         "off",
     )
 
+    # Whether an address another account has is an error here (the profile edit) or is
+    # left to the service that answers alike either way (registration).
+    refuse_taken_email = True
+
     def __init__(self, *args, account: User | None = None, **kwargs):
         self.account = account
         super().__init__(*args, **kwargs)
@@ -101,7 +107,7 @@ class AccountDetailsForm(forms.Form):
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data["email"])
-        if selectors.email_taken(email, exclude=self.account):
+        if self.refuse_taken_email and selectors.email_taken(email, exclude=self.account):
             raise ValidationError(EMAIL_TAKEN, code="email_taken")
         return email
 
@@ -133,7 +139,10 @@ class AccountDetailsForm(forms.Form):
 
 
 class RegistrationForm(SetPasswordMixin, AccountDetailsForm):
-    """Create an account: P06's fields, the password twice, nothing more."""
+    """Create an account: P06's fields, the password twice, nothing more. Whether the
+    address has an account already is not this form's business (see the module)."""
+
+    refuse_taken_email = False
 
     username = _autocomplete(UsernameField(
         label=capfirst(User._meta.get_field("username").verbose_name),
