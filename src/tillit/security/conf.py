@@ -135,3 +135,8 @@ def staff_otp_required() -> bool:
 def staff_otp_paths() -> tuple[str, ...]:
     """Path prefixes (without a language prefix) where staff must have passed TOTP."""
     return tuple(getattr(settings, "TILLIT_STAFF_OTP_PATHS", ("/admin/",)))
+
+
+def totp_enrol_hours() -> int:
+    """How long a staff member's enrolment link works (``TILLIT_TOTP_ENROL_HOURS``)."""
+    return int(getattr(settings, "TILLIT_TOTP_ENROL_HOURS", 24))

@@ -16,17 +16,25 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from tillit.core import mail
+from tillit.core import mail, tokens
 from tillit.privacy import datamap
 
 from . import blocklist, conf, selectors
 from .clientip import client_ip
-from .models import USER_AGENT_LENGTH, FailedLogin, IPBlock, LoginRecord, normalise_network
+from .models import (
+    USER_AGENT_LENGTH,
+    EnrolmentToken,
+    FailedLogin,
+    IPBlock,
+    LoginRecord,
+    normalise_network,
+)
 
 log = logging.getLogger(__name__)
 USERNAME_LENGTH = 150
@@ -181,6 +189,56 @@ def block_ip(network: str, *, reason: str, expires_at: dt.datetime, automatic: b
         network=normalise_network(network), reason=reason[:300], expires_at=expires_at,
         automatic=automatic, created_by=created_by,
     )
+
+
+class LinkRefused(Exception):
+    """An enrolment link that cannot be used: ``status`` 404 (unknown, or another staff
+    member's) or 410 (used or expired)."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def issue_enrolment(user, *, created_by=None, now: dt.datetime | None = None) -> str:
+    """A new single-use link token for ``user`` (staff) to enrol an authenticator; earlier
+    unused links of theirs stop working. Returns the raw token, shown to the issuer once."""
+    if not (user.is_active and user.is_staff):
+        raise ValueError("Only active staff enrol a second factor.")
+    now = now or timezone.now()
+    raw, digest = tokens.new()
+    with transaction.atomic():
+        EnrolmentToken.objects.filter(user=user, used_at__isnull=True).delete()
+        EnrolmentToken.objects.create(
+            user=user, digest=digest, created_at=now, created_by=created_by,
+            expires_at=now + dt.timedelta(hours=conf.totp_enrol_hours()))
+    return raw
+
+
+def enrolment_for(raw: str, user) -> EnrolmentToken:
+    """The live enrolment token ``raw`` of ``user``, or :class:`LinkRefused`."""
+    if not tokens.plausible(raw):
+        raise LinkRefused(404, "unknown")
+    token = EnrolmentToken.objects.filter(digest=tokens.digest(raw)).first()
+    if token is None or token.user_id != user.pk:
+        raise LinkRefused(404, "unknown")
+    if token.used_at is not None:
+        raise LinkRefused(410, "used")
+    if token.expires_at <= timezone.now():
+        raise LinkRefused(410, "expired")
+    return token
+
+
+def complete_enrolment(token: EnrolmentToken, device) -> None:
+    """The staff member proved the new authenticator works: it is confirmed and the link
+    used up, in one transaction (a second use of the link is refused)."""
+    with transaction.atomic():
+        used = EnrolmentToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
+            used_at=timezone.now())
+        if not used:
+            raise LinkRefused(410, "used")
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
 
 
 def hash_expired_ips(now: dt.datetime | None = None) -> int:
