@@ -41,7 +41,7 @@ def test_staff_without_a_second_factor_are_told_to_ask_for_an_enrolment_link(cli
     page = client.get(response.url)
     text = page.content.decode()
     assert page.status_code == 200 and "<svg" not in text and 'name="token"' not in text
-    assert "enrolment link" in text or "aktiveringslänk" in text
+    assert "enrolment link" in text or "kopplingslänk" in text
 
 
 def test_a_password_alone_cannot_enrol_an_authenticator(client, staff, otp_on):
