@@ -1,10 +1,14 @@
 """P06: an account stores exactly what the policy lists. P35: passwords only as Argon2id."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core import mail
 from django.urls import reverse
 
+from tillit.accounts.models import PendingRegistration
 from tillit.privacy.datamap import registry
 
 User = get_user_model()
@@ -15,6 +19,10 @@ P06_FIELDS = {"name", "email", "phone", "username", "password", "company", "org_
 # Bookkeeping the account system itself needs; none of it is typed in by the customer.
 SYSTEM_FIELDS = {"id", "last_login", "is_superuser", "is_staff", "is_active", "date_joined"}
 SYSTEM_RELATIONS = {"groups", "user_permissions"}
+
+
+def _activation_path(message) -> str:
+    return re.search(r"(/konto/aktivera/[^\s/]+/)", message.body).group(1)
 
 
 @pytest.mark.promise("P06")
@@ -39,6 +47,9 @@ def test_registration_stores_what_was_given_and_nothing_else(client, registratio
     client.post(reverse("accounts:register"),
                 registration(phone="070-174 06 50", company="Ljudbolaget AB",
                              org_nr="556677-8899", address="Storgatan 1", birthday="1990"))
+    waiting = PendingRegistration.objects.values().get()
+    assert not [k for k, v in waiting.items() if "Storgatan" in str(v) or "1990" in str(v)]
+    client.post(_activation_path(mail.outbox[0]))
     row = User.objects.values().get(username="robin")
     given = {k: v for k, v in row.items() if k in P06_FIELDS - {"password"}}
     assert given == {"name": "Robin Registrerad", "email": "robin@example.com",
@@ -53,10 +64,13 @@ def test_registration_stores_what_was_given_and_nothing_else(client, registratio
 def test_registered_password_is_stored_only_as_an_argon2id_hash(client, registration,
                                                                  password):
     client.post(reverse("accounts:register"), registration())
+    waiting = PendingRegistration.objects.values_list("password", flat=True).get()
+    client.post(_activation_path(mail.outbox[0]))
     stored = User.objects.values_list("password", flat=True).get(username="robin")
-    assert stored.startswith("argon2$argon2id$")
-    assert password not in stored
-    assert password.encode().hex() not in stored
+    for hashed in (waiting, stored):
+        assert hashed.startswith("argon2$argon2id$")
+        assert password not in hashed
+        assert password.encode().hex() not in hashed
 
 
 @pytest.mark.promise("P35")

@@ -22,13 +22,17 @@ def test_register_account_refuses_a_taken_email_that_slipped_past_the_form(accou
     assert taken.value.field == "email"
 
 
-def test_registration_race_is_a_form_error(client, registration, monkeypatch, make_user):
-    # The form's check sees a free user ID; another request takes it before the save.
-    monkeypatch.setattr("tillit.accounts.selectors.username_taken", lambda _u: False)
-    make_user(username="robin")
-    response = client.post(reverse("accounts:register"), registration())
-    assert response.status_code == 200
-    assert response.context["form"].errors
+def test_activation_refuses_a_user_id_taken_since_and_discards_the_registration(make_user):
+    from tillit.accounts.models import PendingRegistration
+
+    paths = []
+    services.register(username="robin", password="Ljus-Gitarr-Förstärkare-7", name="Robin",
+                      email="robin@example.com", absolute_url=lambda p: paths.append(p) or p)
+    make_user(username="Robin")  # another registration was activated first
+    with pytest.raises(services.AccountTaken) as taken:
+        services.activate(paths[-1].rstrip("/").rpartition("/")[2])
+    assert taken.value.field == "username"
+    assert not PendingRegistration.objects.exists()
 
 
 def test_profile_race_on_email_is_a_form_error(account_client, account, monkeypatch,

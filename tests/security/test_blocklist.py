@@ -159,3 +159,60 @@ def test_the_blocklist_is_in_the_data_map_with_its_retention():
     declaration = registry.get(IPBlock)
     assert declaration.fields["network"].category == "user.device.ip_address"
     assert declaration.retention.anchor == "expires_at"
+
+
+def _long_blocklist(count):
+    until = _later(days=1)
+    IPBlock.objects.bulk_create(
+        [IPBlock(network=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}", reason="bulk",
+                 expires_at=until) for n in range(count)]
+        + [IPBlock(network=f"192.0.{n}.0/24", reason="bulk", expires_at=until)
+           for n in range(20)])
+
+
+def _queries_of_a_failed_login(client, ip):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("accounts:login"),
+                               {"username": "anna", "password": "fel-lösenord"}, REMOTE_ADDR=ip)
+    return response, queries.captured_queries
+
+
+@pytest.mark.promise("P18")
+def test_a_login_post_asks_only_about_its_own_address_however_long_the_list(client, customer):
+    _, short = _queries_of_a_failed_login(client, "198.51.100.1")
+    _long_blocklist(3000)
+    with mock.patch("tillit.security.blocklist._load") as reload:
+        response, long = _queries_of_a_failed_login(client, "198.51.100.2")
+    reload.assert_not_called()  # the list is not read whole for a login
+    assert response.status_code == 200
+    # The same few queries with 3,000 entries as with none, and the blocklist's own query
+    # reads rows for the address and the ranges, not the list.
+    assert len(long) == len(short) <= 20
+    (lookup,) = [q["sql"] for q in long if "security_ipblock" in q["sql"]]
+    assert "198.51.100.2" in lookup.split("WHERE", 1)[1]
+
+
+@pytest.mark.promise("P18")
+def test_a_login_post_from_an_address_blocked_elsewhere_is_refused_at_once(client, customer):
+    _long_blocklist(3000)
+    assert client.get("/", REMOTE_ADDR="10.0.1.2").status_code == 200  # snapshot: stale
+    for ip in ("10.0.1.2", "192.0.7.99"):  # one address, one inside a range
+        response = client.post(reverse("accounts:login"),
+                               {"username": "anna", "password": PASSWORD}, REMOTE_ADDR=ip)
+        assert response.status_code == 403
+    assert client.post(reverse("accounts:login"), {"username": "anna", "password": PASSWORD},
+                       REMOTE_ADDR="10.99.0.1").status_code == 302
+    assert list(FailedLogin.objects.values_list("reason", flat=True)) == ["blocked"] * 2
+
+
+def test_the_fresh_lookup_ignores_expired_entries_and_garbage():
+    from tillit.security.blocklist import is_blocked_now
+
+    block_ip("203.0.113.9", reason="test", expires_at=_later(seconds=-1))
+    assert not is_blocked_now("203.0.113.9")
+    assert not is_blocked_now("") and not is_blocked_now("not an address")
+    block_ip("2001:db8::/32", reason="test", expires_at=_later(days=1))
+    assert is_blocked_now("2001:db8:1::5") and not is_blocked_now("203.0.113.10")

@@ -55,6 +55,9 @@ def pages(client, customer, product, staff):
         out[url] = get(url)
     client.force_login(staff)
     out["otp"] = get(reverse("security:otp"))
+    from tillit.security.services import issue_enrolment
+
+    out["enrol"] = get(reverse("security:enrol", args=[issue_enrolment(staff)]))
     block_ip("203.0.113.9", reason="test", expires_at=product.created_at.replace(year=2100))
     out["blocked"] = get("/", REMOTE_ADDR="203.0.113.9")
     return out

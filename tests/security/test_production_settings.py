@@ -112,3 +112,106 @@ def test_cookies_are_secure_and_http_only(production):
     cookies = production["cookies"]
     assert cookies, "the login page sets the CSRF cookie"
     assert all(c["secure"] and c["httponly"] for c in cookies.values())
+
+
+# The environment, read in-process: bad values are refused with a clear message ----------
+
+
+@pytest.fixture
+def production_module(monkeypatch, tmp_path):
+    """``production_module(**env)``: the production settings module imported afresh with
+    the required variables set and ``env`` on top (``None`` removes a variable)."""
+    import importlib
+
+    def load(**overrides):
+        for name, value in _env(tmp_path, **overrides).items():
+            monkeypatch.setenv(name, value)
+        for name, value in overrides.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+        for module in ("tillit.settings.production", "tillit.settings.base"):
+            monkeypatch.delitem(sys.modules, module, raising=False)
+        return importlib.import_module("tillit.settings.production")
+
+    return load
+
+
+def _refusal(production_module, **env):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured) as refused:
+        production_module(**env)
+    return str(refused.value)
+
+
+def test_thresholds_and_rate_limits_are_read_from_the_environment(production_module):
+    settings = production_module(
+        TILLIT_LOGIN_THROTTLE='{"failures": 3, "account_failures": 8}',
+        TILLIT_IP_ABUSE='{"failures": 30, "block_hours": 48}',
+        TILLIT_RATE_LIMITS='{"register": [2, 600], "privacy_request": [3, 3600]}',
+    )
+    assert settings.TILLIT_LOGIN_THROTTLE == {"failures": 3, "account_failures": 8}
+    assert settings.TILLIT_IP_ABUSE == {"failures": 30, "block_hours": 48}
+    assert settings.TILLIT_RATE_LIMITS == {"register": (2, 600), "privacy_request": (3, 3600)}
+
+
+def test_unset_thresholds_keep_the_defaults(production_module):
+    settings = production_module(TILLIT_LOGIN_THROTTLE=None, TILLIT_IP_ABUSE=None,
+                                 TILLIT_RATE_LIMITS=None)
+    for name in ("TILLIT_LOGIN_THROTTLE", "TILLIT_IP_ABUSE", "TILLIT_RATE_LIMITS"):
+        assert not hasattr(settings, name)
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("TILLIT_LOGIN_THROTTLE", "failures=5", "Expecting value"),
+    ("TILLIT_LOGIN_THROTTLE", "[5, 15]", "expected an object"),
+    ("TILLIT_LOGIN_THROTTLE", '{"failure": 5}', "unknown key(s) 'failure'"),
+    ("TILLIT_LOGIN_THROTTLE", '{"failures": 0}', "failures must be a whole number"),
+    ("TILLIT_LOGIN_THROTTLE", '{"failures": "5"}', "failures must be a whole number"),
+    ("TILLIT_LOGIN_THROTTLE", '{"cooldown_minutes": 1.5}', "cooldown_minutes must be"),
+    ("TILLIT_LOGIN_THROTTLE", '{"failures": true}', "failures must be a whole number"),
+    ("TILLIT_IP_ABUSE", '{"accounts": -3}', "accounts must be a whole number"),
+    ("TILLIT_IP_ABUSE", "null", "expected an object"),
+    ("TILLIT_RATE_LIMITS", '{"register": 5}', "register must be [requests, seconds]"),
+    ("TILLIT_RATE_LIMITS", '{"register": [5]}', "register must be [requests, seconds]"),
+    ("TILLIT_RATE_LIMITS", '{"register": [5, 0]}', "register seconds must be"),
+    ("TILLIT_RATE_LIMITS", '{"signup": [5, 60]}', "unknown action 'signup'"),
+])
+def test_a_bad_threshold_is_refused_with_a_clear_message(production_module, name, value,
+                                                        says):
+    message = _refusal(production_module, **{name: value})
+    assert message.startswith(f"{name} is not valid: ") and says in message
+    assert "Example: " in message
+
+
+@pytest.mark.parametrize("hosts", [",", " , ,", " "])
+def test_allowed_hosts_without_a_host_is_refused_clearly(production_module, hosts):
+    message = _refusal(production_module, ALLOWED_HOSTS=hosts)
+    assert "ALLOWED_HOSTS" in message
+
+
+def test_a_short_hash_key_is_refused(production_module):
+    message = _refusal(production_module, TILLIT_HASH_KEY="x" * 31)
+    assert "TILLIT_HASH_KEY must be at least 32 characters" in message
+    assert production_module(TILLIT_HASH_KEY="x" * 32).TILLIT_HASH_KEY == "x" * 32
+
+
+def test_bad_thresholds_in_any_settings_fail_the_system_check(settings):
+    from tillit.security.checks import check_thresholds
+
+    assert check_thresholds() == []
+    settings.TILLIT_LOGIN_THROTTLE = {"failure": 5}
+    settings.TILLIT_RATE_LIMITS = {"register": (0, 60)}
+    errors = check_thresholds()
+    assert [e.id for e in errors] == ["tillit.security.E002"] * 2
+    assert "TILLIT_LOGIN_THROTTLE" in errors[0].msg and "TILLIT_RATE_LIMITS" in errors[1].msg
+
+
+@pytest.mark.xfail(strict=True, reason="the database task backend is in the django-tasks-db "
+                   "package, which is not a dependency yet: production sends mail in the "
+                   "request (see settings/production.py)")
+def test_production_sends_mail_through_a_background_task_backend(production_module):
+    settings = production_module()
+    backend = settings.TASKS["default"]["BACKEND"]
+    assert backend not in ("django_tasks.backends.immediate.ImmediateBackend",
+                           "django_tasks.backends.dummy.DummyBackend")

@@ -1,4 +1,4 @@
-"""Rate limits on registration, password reset and (later) privacy requests."""
+"""Rate limits on registration, password reset and the privacy request forms."""
 
 from unittest import mock
 

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tillit.accounts.models import Address
 from tillit.privacy.models import AuditEvent
+from tillit.security import services
 from tillit.security.models import LoginRecord
 
 pytestmark = pytest.mark.django_db
@@ -27,31 +28,131 @@ def otp_on(settings):
     settings.TILLIT_STAFF_OTP_REQUIRED = True
 
 
-def test_staff_without_a_second_factor_are_sent_to_enrol(client, staff, otp_on):
+def _enrol_url(staff):
+    return reverse("security:enrol", args=[services.issue_enrolment(staff)])
+
+
+def test_staff_without_a_second_factor_are_told_to_ask_for_an_enrolment_link(client, staff,
+                                                                           otp_on):
     client.force_login(staff)
     response = client.get(ADMIN + "accounts/user/")
     assert response.status_code == 302
     assert response.url.startswith(reverse("security:otp"))
     page = client.get(response.url)
-    assert page.context["enrolling"] and "<svg" in page.content.decode()
+    text = page.content.decode()
+    assert page.status_code == 200 and "<svg" not in text and 'name="token"' not in text
+    assert "enrolment link" in text or "kopplingslänk" in text
 
 
-def test_enrolling_with_a_right_code_opens_the_admin_for_the_session(client, staff, otp_on):
+def test_a_password_alone_cannot_enrol_an_authenticator(client, staff, otp_on):
+    # Whoever has the password (a session) but no enrolment link gets no key and cannot
+    # confirm a device of their own.
     client.force_login(staff)
     client.get(reverse("security:otp"))
+    assert client.post(reverse("security:otp"), {"token": "123456"}).status_code == 200
+    assert not TOTPDevice.objects.exists()
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_enrolling_with_a_link_and_a_right_code_opens_the_admin_for_the_session(client, staff,
+                                                                               otp_on):
+    client.force_login(staff)
+    url = _enrol_url(staff)
+    page = client.get(url)
+    assert page.context["enrolling"] and "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=staff, confirmed=False)
-    wrong = client.post(reverse("security:otp"), {"token": "000000" if _token(device) != "000000"
-                                                  else "111111", "next": ADMIN})
+    wrong = client.post(url, {"token": "000000" if _token(device) != "000000"
+                              else "111111", "next": ADMIN})
     assert wrong.status_code == 200 and wrong.context["form"].errors
     assert client.get(ADMIN).status_code == 302
     # django-otp makes the next try wait a second after a wrong code: let it pass.
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=timezone.now() - dt.timedelta(seconds=5))
-    done = client.post(reverse("security:otp"), {"token": _token(device), "next": ADMIN})
+    done = client.post(url, {"token": _token(device), "next": ADMIN})
     assert done.status_code == 302 and done.url == ADMIN
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(ADMIN).status_code == 200
+    # The link is used up.
+    assert client.get(url).status_code == 410
+
+
+def test_an_enrolment_link_works_only_for_its_own_staff_member(client, staff, make_user,
+                                                              otp_on):
+    other = make_user(username="annan", is_staff=True)
+    url = _enrol_url(staff)
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"token": "123456"}).status_code == 404
+    assert not TOTPDevice.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["x", "A" * 43, "A" * 101, "..", "ä", "' OR 1=1 --"])
+def test_a_forged_enrolment_link_is_a_404(client, staff, otp_on, token):
+    _enrol_url(staff)
+    client.force_login(staff)
+    for method in (client.get, client.post):
+        assert method(reverse("security:enrol", args=[token])).status_code == 404
+    assert not TOTPDevice.objects.exists()
+
+
+def test_an_expired_or_replaced_enrolment_link_is_refused(client, staff, otp_on):
+    from tillit.security.models import EnrolmentToken
+
+    old = _enrol_url(staff)
+    new = _enrol_url(staff)  # issuing a new link revokes the old one
+    client.force_login(staff)
+    assert client.get(old).status_code == 404
+    EnrolmentToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(new).status_code == 410
+    assert not TOTPDevice.objects.exists()
+
+
+def test_customers_get_no_enrolment_link(customer):
+    with pytest.raises(ValueError):
+        services.issue_enrolment(customer)
+
+
+def test_the_command_line_prints_a_one_time_enrolment_link(staff, customer):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("security", "totp-enrol", "PERSONAL", stdout=out)
+    link = out.getvalue().strip().splitlines()[-1]
+    assert link.startswith("http") and "/admin/2fa/aktivera/" in link
+    token = link.rstrip("/").rpartition("/")[2]
+    assert services.enrolment_for(token, staff).user == staff
+    for username in ("anna", "nobody"):
+        with pytest.raises(CommandError):
+            call_command("security", "totp-enrol", username, stdout=io.StringIO())
+
+
+def test_a_superuser_issues_an_enrolment_link_in_the_admin(client, staff, make_user):
+    from tillit.security.models import EnrolmentToken
+
+    colleague = make_user(username="kollega", is_staff=True)
+    client.force_login(staff)
+    page = client.post(reverse("admin:security_enrolmenttoken_add"), {"user": colleague.pk})
+    assert page.status_code == 200
+    link = page.context["link"]
+    token = EnrolmentToken.objects.get(user=colleague)
+    assert token.created_by == staff and link.rpartition("/aktivera/")[2].strip("/")
+    assert services.enrolment_for(link.rstrip("/").rpartition("/")[2], colleague) == token
+    assert link.rstrip("/").rpartition("/")[2] not in token.digest
+
+
+def test_only_superusers_issue_enrolment_links(client, make_user):
+    from django.contrib.auth.models import Permission
+
+    clerk = make_user(username="expedit", is_staff=True)
+    clerk.user_permissions.set(Permission.objects.filter(
+        codename__in=["add_enrolmenttoken", "view_enrolmenttoken"]))
+    client.force_login(clerk)
+    response = client.post(reverse("admin:security_enrolmenttoken_add"), {"user": clerk.pk})
+    assert response.status_code == 403
+    assert not services.EnrolmentToken.objects.exists()
 
 
 def test_a_new_session_asks_for_the_code_again(client, staff, otp_on):

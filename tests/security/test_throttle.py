@@ -1,4 +1,5 @@
-"""Failed logins are throttled per (user name, IP address) pair (P13)."""
+"""Failed logins are throttled per (user name, IP address) pair, and per account across
+addresses (P13)."""
 
 import datetime as dt
 from unittest import mock
@@ -95,3 +96,91 @@ def test_the_admin_login_is_throttled_too(client, staff):
     client.post(url, {"username": "personal", "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
     assert "_auth_user_id" not in client.session
     assert FailedLogin.objects.filter(reason=FailedLogin.Reason.THROTTLED).count() == 1
+
+
+# Guessing at one account from many addresses ----------------------------------------
+
+BOTNET = [f"203.0.113.{n}" for n in range(100, 115)]  # 15 addresses
+
+
+def _spread_guesses(login, username="anna", per_address=4):
+    """Four wrong passwords from each of 15 addresses: under every per-address limit."""
+    return [login(username, f"guess-{ip}-{i}", ip=ip)
+            for i in range(per_address) for ip in BOTNET]
+
+
+@pytest.mark.promise("P13")
+def test_guessing_spread_over_many_addresses_cools_the_account_down(login, customer):
+    answers = _spread_guesses(login)
+    assert all(a.status_code == 200 for a in answers)
+    reasons = [r for r in FailedLogin.objects.order_by("id").values_list("reason", flat=True)]
+    # The first ten were checked; every later one was refused before any hashing.
+    assert reasons[:10] == ["credentials"] * 10
+    assert set(reasons[10:]) == {"account_cooldown"}
+    refused = answers[-1]
+    assert refused.context["form"].errors.as_data()["__all__"][0].code == "throttled"
+    assert "15 minut" in refused.content.decode()
+    # A new address must wait too, even with the right password.
+    with mock.patch.object(ModelBackend, "authenticate") as check:
+        assert login("anna", PASSWORD, ip="198.51.100.99").status_code == 200
+    check.assert_not_called()
+
+
+@pytest.mark.promise("P13")
+def test_the_owner_is_told_once_when_the_account_cools_down(login, customer):
+    _spread_guesses(login)
+    [message] = mail.outbox
+    assert message.to == ["anna@example.com"]
+    assert "10" in message.body and "JKSound HB" in message.body
+
+
+@pytest.mark.promise("P13")
+def test_the_owner_gets_in_from_an_address_they_used_before_during_the_cooldown(
+    client, login, customer
+):
+    assert login("anna", PASSWORD, ip="198.51.100.7").status_code == 302
+    client.logout()
+    _spread_guesses(login, per_address=1)
+    assert login("anna", PASSWORD, ip="198.51.100.99").status_code == 200  # new: waits
+    assert login("anna", PASSWORD, ip="198.51.100.7").status_code == 302  # home: in
+    assert "_auth_user_id" in client.session
+
+
+def test_a_known_address_is_recognised_after_its_raw_form_is_hashed(client, login, customer):
+    from tillit.privacy.datamap import hash_due_fields, registry
+    from tillit.security.models import LoginRecord
+
+    assert login("anna", PASSWORD, ip="198.51.100.7").status_code == 302
+    client.logout()
+    LoginRecord.objects.update(created_at=timezone.now() - dt.timedelta(days=60))
+    hash_due_fields(registry.get(LoginRecord))
+    assert LoginRecord.objects.get().ip.startswith("hmac-sha256:")
+    _spread_guesses(login, per_address=1)
+    assert login("anna", PASSWORD, ip="198.51.100.99").status_code == 200
+    assert login("anna", PASSWORD, ip="198.51.100.7").status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_the_account_cooldown_ends(login, customer):
+    _spread_guesses(login, per_address=1)
+    _age_failures(16)
+    assert login("anna", PASSWORD, ip="198.51.100.99").status_code == 302
+
+
+@pytest.mark.promise("P13")
+def test_unknown_names_cool_down_across_addresses_the_same_way(login, customer):
+    known = _spread_guesses(login, per_address=1)[-1]
+    unknown = _spread_guesses(login, username="nobody", per_address=1)[-1]
+    assert (known.context["form"].errors.as_data()["__all__"][0].message
+            == unknown.context["form"].errors.as_data()["__all__"][0].message)
+    assert FailedLogin.objects.filter(reason="account_cooldown").values("username").distinct() \
+        .count() == 2
+    assert [m.to for m in mail.outbox] == [["anna@example.com"]]
+
+
+def test_the_account_threshold_comes_from_the_settings(login, customer, settings):
+    settings.TILLIT_LOGIN_THROTTLE = {"account_failures": 3}
+    for ip in BOTNET[:3]:
+        login("anna", "wrong", ip=ip)
+    assert login("anna", PASSWORD, ip=BOTNET[3]).status_code == 200
+    assert FailedLogin.objects.filter(reason="account_cooldown").count() == 1

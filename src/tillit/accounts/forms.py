@@ -4,19 +4,21 @@ Forms validate and normalise; they never write. Views hand ``cleaned_data`` to
 ``services``. The registration form asks for exactly what the policy lists under P06
 (name, e-mail, phone, user ID, password, company with its org.nr) and nothing more.
 
-No user enumeration: a taken user ID gets a plain "taken" error (user IDs are chosen, not
-personal), but a taken e-mail address gets a neutral message that only suggests using
-another address or logging in / resetting the password.
+No user enumeration: registration does not look at whether an account has the e-mail
+address at all (``services.register`` answers every valid registration alike, by e-mail).
+A taken user ID cannot be hidden (the account needs one of its own), so it gets a plain,
+neutral "taken" error that says nothing about whose it is. Changing the address on the
+profile page (logged in) gets a neutral message that suggests using another address.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin, UsernameField
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +91,10 @@ class AccountDetailsForm(forms.Form):
         "off",
     )
 
+    # Whether an address another account has is an error here (the profile edit) or is
+    # left to the service that answers alike either way (registration).
+    refuse_taken_email = True
+
     def __init__(self, *args, account: User | None = None, **kwargs):
         self.account = account
         super().__init__(*args, **kwargs)
@@ -101,7 +107,7 @@ class AccountDetailsForm(forms.Form):
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data["email"])
-        if selectors.email_taken(email, exclude=self.account):
+        if self.refuse_taken_email and selectors.email_taken(email, exclude=self.account):
             raise ValidationError(EMAIL_TAKEN, code="email_taken")
         return email
 
@@ -133,7 +139,10 @@ class AccountDetailsForm(forms.Form):
 
 
 class RegistrationForm(SetPasswordMixin, AccountDetailsForm):
-    """Create an account: P06's fields, the password twice, nothing more."""
+    """Create an account: P06's fields, the password twice, nothing more. Whether the
+    address has an account already is not this form's business (see the module)."""
+
+    refuse_taken_email = False
 
     username = _autocomplete(UsernameField(
         label=capfirst(User._meta.get_field("username").verbose_name),
@@ -198,23 +207,21 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Django's reset form, answering in about the same time whether or not an account
-    has the address: without one, the same e-mail is rendered and dropped (no user
-    enumeration by timing)."""
+    """Django's reset form, answering alike for every address: :meth:`save` looks nothing
+    up, it enqueues one task (``tasks.send_password_reset``) that finds the accounts and
+    sends the link, so the request's work does not depend on the address (no user
+    enumeration, by answer or by timing)."""
 
-    def save(self, *args, **kwargs):
-        email = self.cleaned_data["email"]
-        if not any(self.get_users(email)):
-            context = {
-                "email": email, "domain": "example.invalid", "site_name": "", "uid": "MA",
-                "user": User(username="nobody", email=email), "token": "x-x",
-                "protocol": "https", **(kwargs.get("extra_email_context") or {}),
-            }
-            for name in ("subject_template_name", "email_template_name",
-                         "html_email_template_name"):
-                if kwargs.get(name):
-                    render_to_string(kwargs[name], context)
-        return super().save(*args, **kwargs)
+    def save(self, *, request=None, use_https=False, domain_override=None, **kwargs):
+        from django.contrib.sites.shortcuts import get_current_site
+        from django.utils import translation
+
+        from .tasks import send_password_reset
+
+        domain = domain_override or get_current_site(request).domain
+        send_password_reset.enqueue(
+            self.cleaned_data["email"], protocol="https" if use_https else "http",
+            domain=domain, language=translation.get_language() or settings.LANGUAGE_CODE)
 
 
 class AddressForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Customer and staff accounts (P06) and the address book (P12).
+"""Customer and staff accounts (P06), registrations waiting for their e-mail confirmation,
+and the address book (P12).
 
 An account stores exactly what the policy lists: name, e-mail, phone, user ID, password
 (only as an Argon2id hash) and company, plus the org.nr company buyers give.
@@ -7,7 +8,7 @@ An account stores exactly what the policy lists: name, e-mail, phone, user ID, p
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,3 +102,39 @@ class Address(models.Model):
 
     def one_line(self) -> str:
         return f"{self.name}, {self.street}, {self.postal_code} {self.city}"
+
+
+class PendingRegistration(models.Model):
+    """A registration waiting for its owner to click the activation link sent to ``email``.
+
+    It holds what the registration form took (the password already as its Argon2id hash)
+    and becomes an account when the link is used; until then nobody can log in with it.
+    The link is single-use and expires at ``expires_at``; only its SHA-256 ``digest`` is
+    stored. Another registration with the same user ID or address is not refused because
+    of this one (that would tell a visitor which addresses are waiting): the first link used
+    wins, the others are then refused with a clear message.
+    """
+
+    username = models.CharField(_("user ID"), max_length=60)
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    company = models.CharField(_("company"), max_length=150, blank=True)
+    org_nr = models.CharField(_("company registration number (org.nr)"), max_length=20,
+                              blank=True)
+    password = models.CharField(_("password (hash)"), max_length=128)
+    next_url = models.CharField(_("page to return to"), max_length=200, blank=True)
+    digest = models.CharField(_("link digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    expires_at = models.DateTimeField(_("link expires"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("registration awaiting confirmation")
+        verbose_name_plural = _("registrations awaiting confirmation")
+        # The rights find a person's rows by e-mail, in any letter case.
+        indexes = [models.Index(Upper("email"), name="accounts_pending_email_ci")]
+
+    def __str__(self) -> str:
+        # Not the address or the name: this text lands in logs.
+        return f"Registration #{self.pk}"

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
 
-from .models import Address, User
+from .models import Address, PendingRegistration, User
 
 dm.declare(
     User,
@@ -53,4 +53,31 @@ dm.declare(
     on_erasure=dm.DELETE,
     recipients=("hosting",),
     not_personal=("is_default", "created_at", "updated_at"),
+)
+
+dm.declare(
+    PendingRegistration,
+    title=_("Your registration, waiting for you to confirm your e-mail address"),
+    subject=dm.Subject(email="email", kinds=("visitor",)),
+    fields={
+        "name": dm.Field("user.name"),
+        "email": dm.Field("user.contact.email"),
+        "phone": dm.Field("user.contact.phone_number"),
+        "username": dm.Field("user.account.username"),
+        "password": dm.Field("user.authorization.credentials"),
+        "company": dm.Field("user.workplace"),
+        "org_nr": dm.Field("user.government_id"),
+        "created_at": dm.Field("user.authorization", dm.GENERATED),
+        "expires_at": dm.Field("system.operations", dm.GENERATED),
+    },
+    # Only a digest of the activation link is stored; the page to return to is a page of
+    # the shop.
+    not_personal=("digest", "next_url"),
+    uses=[dm.Use("essential.service", dm.CONTRACT,
+                 _("to open the account you asked for once you confirm your e-mail address"))],
+    # Used, the registration becomes the account and is deleted at once; unused, it goes
+    # when its link has expired.
+    retention=dm.After("expires_at", days=1, event=_("the activation link expires")),
+    on_erasure=dm.DELETE,
+    recipients={"hosting": None, "email_provider": ("name", "email")},
 )

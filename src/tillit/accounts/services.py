@@ -4,14 +4,41 @@ Callers pass values a form has already validated and normalised. Each function i
 transaction. The database's case-insensitive unique constraints are the last word on a
 taken user ID or e-mail address: a race the form's check could not see surfaces as
 :class:`AccountTaken`, never as a server error.
+
+Registration answers alike whether or not an account has the address (no user
+enumeration): :func:`register` hashes the password and sends one e-mail in both cases. A
+new address gets an activation link (the account exists only once the link is used); an
+address that has an account gets a notice to its owner instead. Activation links are
+single-use, expire after ``TILLIT_ACTIVATION_HOURS`` (48), and are stored only as digests.
 """
 
-from django.db import IntegrityError, transaction
+from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tillit.core import mail, tokens
 from tillit.privacy import services as privacy_services
+from tillit.privacy.hashing import keyed_hash
 
 from . import selectors
-from .models import Address, User
+from .models import Address, PendingRegistration, User
+
+# At most so many registration e-mails (activation links or notices) per address and day,
+# so that the form cannot be used to flood someone's inbox. The cap is the same for every
+# address, whether or not it has an account.
+MAX_REGISTRATION_MAILS_PER_DAY = 3
+
+
+def activation_hours() -> int:
+    return int(getattr(settings, "TILLIT_ACTIVATION_HOURS", 48))
 
 
 class AccountTaken(Exception):
@@ -33,10 +60,20 @@ def _taken_field(username: str, email: str, exclude: User | None = None) -> str:
     return "__all__"
 
 
+class LinkRefused(Exception):
+    """An activation link that cannot be used: ``status`` 404 (unknown: forged, or used
+    already) or 410 (expired); ``reason`` is ``unknown`` or ``expired``."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
 def register_account(*, username: str, password: str, name: str, email: str,
                      phone: str = "", company: str = "", org_nr: str = "") -> User:
     """Create a customer account holding exactly the P06 details; the password is stored
-    only as a hash (Argon2id, the first of ``PASSWORD_HASHERS``)."""
+    only as a hash (Argon2id, the first of ``PASSWORD_HASHERS``). For staff and scripts:
+    the shop's registration form goes through :func:`register` and :func:`activate`."""
     user = User(username=username, name=name, email=email, phone=phone,
                 company=company, org_nr=org_nr)
     user.set_password(password)
@@ -46,6 +83,99 @@ def register_account(*, username: str, password: str, name: str, email: str,
     except IntegrityError as exc:
         raise AccountTaken(_taken_field(username, email)) from exc
     return user
+
+
+def _may_mail(email: str) -> bool:
+    """Count one registration e-mail to ``email``; False once today's cap is reached."""
+    # The cache is no place for raw addresses: key by a keyed hash.
+    key = f"tillit:accounts:registration-mail:{keyed_hash(email, 'registration-mail')[-32:]}"
+    cache.add(key, 0, 24 * 3600)
+    try:
+        return cache.incr(key) <= MAX_REGISTRATION_MAILS_PER_DAY
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, 24 * 3600)
+        return True
+
+
+def register(*, username: str, password: str, name: str, email: str, phone: str = "",
+             company: str = "", org_nr: str = "", next_url: str = "",
+             absolute_url: Callable[[str], str]) -> None:
+    """Handle a valid registration without telling the visitor whether ``email`` has an
+    account: the same work (an Argon2id hash, one e-mail) either way.
+
+    A new address gets a :class:`PendingRegistration` and an activation link; an address
+    an account has gets a notice to that account instead ("someone tried to register with
+    your address"). ``absolute_url(path)`` makes the links absolute; the mail is in the
+    active language. ``next_url`` (already checked to be on this site) is where the
+    activated account goes."""
+    hashed = make_password(password)
+    if not _may_mail(email):
+        return
+    owner = selectors.account_with_email(email)
+    if owner is not None:
+        mail.send("accounts/email/registration_attempt", {
+            "owner": owner, "login_url": absolute_url(reverse("accounts:login")),
+            "reset_url": absolute_url(reverse("accounts:password_reset")),
+        }, [owner.email])
+        return
+    raw, digest = tokens.new()
+    with transaction.atomic():
+        PendingRegistration.objects.create(
+            username=username, name=name, email=email, phone=phone, company=company,
+            org_nr=org_nr, password=hashed, next_url=next_url, digest=digest,
+            expires_at=timezone.now() + dt.timedelta(hours=activation_hours()),
+        )
+        # Sent inside the transaction: a registration whose link never went out is not kept.
+        mail.send("accounts/email/activate", {
+            "username": username, "hours": activation_hours(),
+            "url": absolute_url(reverse("accounts:activate", args=[raw])),
+        }, [email])
+
+
+def _pending(raw: str, *, lock: bool = False) -> PendingRegistration:
+    if not tokens.plausible(raw):
+        raise LinkRefused(404, "unknown")
+    rows = PendingRegistration.objects.all()
+    if lock:
+        rows = rows.select_for_update()
+    pending = rows.filter(digest=tokens.digest(raw)).first()
+    if pending is None:
+        raise LinkRefused(404, "unknown")
+    if pending.expires_at <= timezone.now():
+        raise LinkRefused(410, "expired")
+    return pending
+
+
+def check_activation(raw: str) -> PendingRegistration:
+    """The registration the activation link ``raw`` stands for, if it can still be used
+    (does not use it), else :class:`LinkRefused`."""
+    return _pending(raw)
+
+
+def activate(raw: str) -> tuple[User, str]:
+    """Use the activation link ``raw``: the registration becomes an account, and the link
+    is gone (a second use is an unknown link). Returns the account and the page to go to.
+
+    :class:`LinkRefused` for an unknown or expired link; :class:`AccountTaken` when another
+    account took the user ID or address since (the registration is then discarded, as it
+    can never succeed)."""
+    with transaction.atomic():
+        pending = _pending(raw, lock=True)
+        user = User(username=pending.username, name=pending.name, email=pending.email,
+                    phone=pending.phone, company=pending.company, org_nr=pending.org_nr,
+                    password=pending.password)
+        next_url = pending.next_url
+        pending.delete()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            taken = _taken_field(user.username, user.email)
+        else:
+            taken = None
+    if taken is not None:
+        raise AccountTaken(taken)
+    return user, next_url
 
 
 def update_profile(user: User, *, name: str, email: str, phone: str, company: str,

@@ -5,7 +5,6 @@ Views are thin: forms validate, ``services`` write, ``selectors`` read. Address 
 entries up only through the owner's own book, so another customer's id is a 404.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -14,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tillit.security import selectors as security_selectors
 from tillit.security.ratelimit import rate_limited
@@ -39,21 +38,54 @@ def _next_url(request) -> str | None:
 
 @rate_limited("register")
 def register(request):
+    """Every valid registration gets the same answer, "check your e-mail": whether the
+    address has an account decides only which e-mail goes out (``services.register``)."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegistrationForm(_posted(request))
     if form.is_valid():
-        try:
-            user = services.register_account(**form.account_data())
-        except services.AccountTaken as taken:
-            form.add_error(None if taken.field == "__all__" else taken.field,
-                           _("That user ID or e-mail address cannot be used. Try another."))
-        else:
-            auth_login(request, user)
-            messages.success(request, _("Welcome! Your account has been created."))
-            return redirect(_next_url(request) or "accounts:profile")
+        services.register(**form.account_data(), next_url=_next_url(request) or "",
+                          absolute_url=request.build_absolute_uri)
+        return redirect("accounts:register_done")
     return render(request, "accounts/register.html",
                   {"form": form, "next": _next_url(request) or ""})
+
+
+@require_safe
+def register_done(request):
+    return render(request, "accounts/register_done.html",
+                  {"hours": services.activation_hours()})
+
+
+_LINK_REFUSED = {
+    "unknown": _("This activation link is not valid. It may have been used already: then "
+                 "your account is active, and you can log in."),
+    "expired": _("This activation link has expired, and the registration with it. Register "
+                 "again to get a new link."),
+}
+
+
+def activate(request, token: str):
+    """The link in the activation e-mail. Opening it changes nothing (mail scanners open
+    links too); the button on the page activates the account, once, and logs it in."""
+    try:
+        if request.method != "POST":
+            pending = services.check_activation(token)
+            return render(request, "accounts/activate.html", {"username": pending.username})
+        user, next_url = services.activate(token)
+    except services.LinkRefused as refused:
+        return render(request, "accounts/activate_refused.html",
+                      {"message": _LINK_REFUSED[refused.reason]}, status=refused.status)
+    except services.AccountTaken as taken:
+        message = (_("Someone else took that user ID while your link was on its way. "
+                     "Register again with another user ID.") if taken.field == "username"
+                   else _("That e-mail address already has an account. Log in, or reset "
+                          "your password if you have forgotten it."))
+        return render(request, "accounts/activate_refused.html", {"message": message},
+                      status=409)
+    auth_login(request, user)
+    messages.success(request, _("Welcome! Your account is active."))
+    return redirect(next_url or "accounts:profile")
 
 
 login = auth_views.LoginView.as_view(
@@ -73,11 +105,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
-
-    @property
-    def extra_email_context(self):
-        # Every e-mail names the controller (P03), read from the one setting.
-        return {"controller": settings.TILLIT_CONTROLLER}
 
 
 password_reset = rate_limited("password_reset")(PasswordResetView.as_view())

@@ -1,14 +1,20 @@
-"""Staff views of the security records: the logs read-only, the blocklist editable."""
+"""Staff views of the security records: the logs read-only, the blocklist editable, and
+two-factor enrolment links, which only superusers issue."""
 
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import FailedLogin, IPBlock, LoginRecord, normalise_network
+from . import services
+from .models import EnrolmentToken, FailedLogin, IPBlock, LoginRecord, normalise_network
 
 MAX_BLOCK_DAYS = 365
 
@@ -82,3 +88,54 @@ class IPBlockAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class EnrolmentTokenForm(forms.ModelForm):
+    class Meta:
+        model = EnrolmentToken
+        fields = ("user",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model()._default_manager.filter(
+            is_staff=True, is_active=True)
+
+
+@admin.register(EnrolmentToken)
+class EnrolmentTokenAdmin(admin.ModelAdmin):
+    """Superusers issue a staff member's enrolment link here; the link is shown once, on
+    the page after saving. Deleting a link revokes it."""
+
+    form = EnrolmentTokenForm
+    list_display = ("user", "created_at", "expires_at", "used_at", "created_by")
+    list_select_related = ("user", "created_by")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        # The service makes the row; the raw link exists only for the next page.
+        raw = services.issue_enrolment(form.cleaned_data["user"], created_by=request.user)
+        saved = EnrolmentToken.objects.get(user=form.cleaned_data["user"],
+                                           used_at__isnull=True)
+        obj.pk, obj.digest, obj.expires_at = saved.pk, saved.digest, saved.expires_at
+        request._tillit_enrolment_link = (
+            settings.TILLIT_PUBLIC_URL.rstrip("/") + reverse("security:enrol", args=[raw]))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return TemplateResponse(request, "security/enrolment_issued.html", {
+            **self.admin_site.each_context(request), "token": obj,
+            "link": request._tillit_enrolment_link,
+        })

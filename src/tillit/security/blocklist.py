@@ -7,11 +7,14 @@ entries and re-reads it when
 - another process changed it: a change also writes a new token to the shared cache, and a
   snapshot with another token is stale (with Redis as the cache this is immediate; a lost
   token, after a cache flush, also means "re-read once"),
-- the snapshot is older than ``TILLIT_BLOCKLIST_REFRESH_SECONDS`` (30 s by default; this
-  bounds the delay where the cache is per process, as Django's LocMem cache is),
-- or the caller asks for a fresh answer (login POSTs, which may query anyway).
+- or the snapshot is older than ``TILLIT_BLOCKLIST_REFRESH_SECONDS`` (30 s by default;
+  this bounds the delay where the cache is per process, as Django's LocMem cache is).
 
-An ordinary page view costs one cache read and a set lookup. ``None`` as the refresh
+An ordinary page view costs one cache read and a set lookup. Login POSTs, and the abuse
+check after a failed login, want the answer as the database has it now: they ask
+:func:`is_blocked_now`, which looks up only the client's address (its exact entry and the
+ranges, which are few) in one query, however long the list is; reloading the whole list
+there cost ~240 ms per login at 5,000 entries. ``None`` as the refresh
 interval means "never by age, and an empty list until this process changes it": meant for
 the tests, whose database starts empty and whose every change goes through this process.
 """
@@ -24,6 +27,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import Q
 
 from . import conf
 from .clientip import parse_ip
@@ -73,15 +77,15 @@ def _load(token: str | None) -> Snapshot:
     return snapshot
 
 
-def current(*, fresh: bool = False) -> Snapshot:
+def current() -> Snapshot:
     """The blocklist snapshot, re-read from the database only when stale (see above)."""
     global _snapshot
     snapshot, token = _snapshot, cache.get(TOKEN_KEY)
     refresh = conf.blocklist_refresh_seconds()
-    if snapshot is None and refresh is None and not fresh:
+    if snapshot is None and refresh is None:
         snapshot = _snapshot = Snapshot(token=token)
     stale = (
-        fresh or snapshot is None
+        snapshot is None
         or token != snapshot.token
         or (refresh is not None and time.monotonic() - snapshot.loaded_at > refresh)
     )
@@ -90,8 +94,31 @@ def current(*, fresh: bool = False) -> Snapshot:
     return snapshot
 
 
-def is_blocked(ip: str, *, fresh: bool = False) -> bool:
-    return current(fresh=fresh).blocks(ip)
+def is_blocked(ip: str) -> bool:
+    """Whether the snapshot blocks ``ip`` (page views: no query while the snapshot is
+    current)."""
+    return current().blocks(ip)
+
+
+def is_blocked_now(ip: str) -> bool:
+    """Whether an active entry blocks ``ip`` right now, read from the database: one query
+    for the address's own entry and every range, whatever the number of single addresses
+    on the list."""
+    from .models import IPBlock
+
+    address = parse_ip(ip) if ip else None
+    if address is None:
+        return False
+    entries = (IPBlock.objects.active()
+               .filter(Q(network=str(address)) | Q(network__contains="/"))
+               .values_list("network", flat=True))
+    for network in entries:
+        try:
+            if address in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def changed() -> None:

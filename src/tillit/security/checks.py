@@ -1,8 +1,24 @@
 """Deployment checks of the security layer (``tillit check --deploy``)."""
 
+from django.conf import settings
 from django.core import checks
 
 from . import conf
+
+
+@checks.register(checks.Tags.security)
+def check_thresholds(app_configs=None, **kwargs):
+    """The throttle, abuse and rate-limit settings are well formed (a typo would otherwise
+    surface as a server error at the first login)."""
+    errors = []
+    for name, validate in (("TILLIT_LOGIN_THROTTLE", conf.validate_login_throttle),
+                           ("TILLIT_IP_ABUSE", conf.validate_ip_abuse),
+                           ("TILLIT_RATE_LIMITS", conf.validate_rate_limits)):
+        try:
+            validate(getattr(settings, name, {}))
+        except ValueError as exc:
+            errors.append(checks.Error(f"{name}: {exc}.", id="tillit.security.E002"))
+    return errors
 
 
 @checks.register(checks.Tags.security, deploy=True)

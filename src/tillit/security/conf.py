@@ -7,7 +7,7 @@ the environment). Read them through these functions, not at import, so that test
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.conf import settings
 
@@ -16,11 +16,18 @@ from django.conf import settings
 class LoginThrottle:
     """After ``failures`` failed logins for one user name from one IP address within
     ``window_minutes``, that pair waits ``cooldown_minutes`` (and the account holder is
-    told by e-mail)."""
+    told by e-mail).
+
+    Guessing spread over many addresses is caught per account: after ``account_failures``
+    failed logins for one user name from any addresses within ``window_minutes``, every
+    further attempt at that name waits ``cooldown_minutes`` too (the holder is told), except
+    from an address the account has logged in from before, so that an attacker cannot
+    lock the owner out of their usual place."""
 
     failures: int = 5
     window_minutes: int = 15
     cooldown_minutes: int = 15
+    account_failures: int = 10
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,56 @@ RATE_LIMITS = {
 }
 
 
+def _positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return value
+
+
+def _thresholds(cls, value) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an object such as {{\"{fields(cls)[0].name}\": 5}}, "
+                         f"not {value!r}")
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(value) - known)
+    if unknown:
+        raise ValueError(f"unknown key(s) {', '.join(map(repr, unknown))}; "
+                         f"known: {', '.join(sorted(known))}")
+    return {key: _positive_int(key, v) for key, v in value.items()}
+
+
+def validate_login_throttle(value) -> dict:
+    """``value`` as a ``TILLIT_LOGIN_THROTTLE`` setting, or ``ValueError`` saying why not:
+    a dict of :class:`LoginThrottle`'s fields, each a whole number of at least 1."""
+    return _thresholds(LoginThrottle, value)
+
+
+def validate_ip_abuse(value) -> dict:
+    """``value`` as a ``TILLIT_IP_ABUSE`` setting (see :func:`validate_login_throttle`)."""
+    return _thresholds(IPAbuse, value)
+
+
+def validate_rate_limits(value) -> dict:
+    """``value`` as a ``TILLIT_RATE_LIMITS`` setting, or ``ValueError``: known actions
+    mapped to ``[requests, seconds]``, both whole numbers of at least 1."""
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an object such as {{\"register\": [5, 3600]}}, "
+                         f"not {value!r}")
+    limits = {}
+    for action, limit in value.items():
+        if action not in RATE_LIMITS:
+            raise ValueError(f"unknown action {action!r}; known: {', '.join(RATE_LIMITS)}")
+        if not isinstance(limit, list | tuple) or len(limit) != 2:
+            raise ValueError(f"{action} must be [requests, seconds], not {limit!r}")
+        limits[action] = (_positive_int(f"{action} requests", limit[0]),
+                          _positive_int(f"{action} seconds", limit[1]))
+    return limits
+
+
 def enabled() -> bool:
-    """The security middleware runs (it is switched off only to measure its cost)."""
+    """The security layer runs: its middlewares, the login throttle and the login log.
+    Switched off (``TILLIT_SECURITY_MIDDLEWARE``) only to measure what it costs;
+    ``check --deploy`` refuses that."""
     return getattr(settings, "TILLIT_SECURITY_MIDDLEWARE", True)
 
 
@@ -80,3 +135,8 @@ def staff_otp_required() -> bool:
 def staff_otp_paths() -> tuple[str, ...]:
     """Path prefixes (without a language prefix) where staff must have passed TOTP."""
     return tuple(getattr(settings, "TILLIT_STAFF_OTP_PATHS", ("/admin/",)))
+
+
+def totp_enrol_hours() -> int:
+    """How long a staff member's enrolment link works (``TILLIT_TOTP_ENROL_HOURS``)."""
+    return int(getattr(settings, "TILLIT_TOTP_ENROL_HOURS", 24))

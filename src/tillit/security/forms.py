@@ -9,32 +9,39 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import conf, services
 from .models import FailedLogin
 
 
 class ThrottledLoginMixin:
-    """For a subclass of Django's ``AuthenticationForm``: a (user name, IP address) pair
-    that is cooling down after too many failures (P13) is refused with a clear message
-    before the password is looked at, so no hashing is spent on it and guessing stops.
-    The refusal is logged. The message is the same whether or not the user name exists.
+    """For a subclass of Django's ``AuthenticationForm``: a (user name, IP address) pair,
+    or a user name guessed at from many addresses, that is cooling down after too many
+    failures (P13) is refused with a clear message before the password is looked at, so no
+    hashing is spent on it and guessing stops. The refusal is logged. The message is the
+    same whether or not the user name exists.
     """
 
-    throttled_message = _(
-        "Too many failed attempts to log in with this user ID from your network. Wait "
-        "%(minutes)d minutes and try again, or reset your password."
-    )
+    throttled_messages = {
+        FailedLogin.Reason.THROTTLED: _(
+            "Too many failed attempts to log in with this user ID from your network. Wait "
+            "%(minutes)d minutes and try again, or reset your password."
+        ),
+        FailedLogin.Reason.ACCOUNT_COOLDOWN: _(
+            "Too many failed attempts to log in with this user ID recently, from several "
+            "networks. Wait %(minutes)d minutes and try again, or reset your password."
+        ),
+    }
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        if username is not None and self.request is not None:
-            until = services.login_refusal(self.request, username)
-            if until is not None:
-                services.record_failed_login(self.request, username,
-                                             reason=FailedLogin.Reason.THROTTLED)
-                minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
-                raise forms.ValidationError(self.throttled_message, code="throttled",
-                                            params={"minutes": minutes})
+        if username is not None and self.request is not None and conf.enabled():
+            refusal = services.login_refusal(self.request, username)
+            if refusal is not None:
+                services.record_failed_login(self.request, username, reason=refusal.reason)
+                minutes = max(1, math.ceil(
+                    (refusal.until - timezone.now()).total_seconds() / 60))
+                raise forms.ValidationError(self.throttled_messages[refusal.reason],
+                                            code="throttled", params={"minutes": minutes})
         return super().clean()
 
 

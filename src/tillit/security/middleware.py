@@ -2,8 +2,8 @@
 
 ``IPBlockMiddleware`` (early, after static files): refuses requests from blocked IP
 addresses with a 403 page that says how to reach the shop. An ordinary page view costs no
-query (see ``blocklist``); a login POST reads the list fresh and is logged even when
-refused.
+query (see ``blocklist``); a login POST asks the database about its own address (one small
+query) and is logged even when refused.
 
 ``StaffMiddleware`` (after authentication): django-otp's ``OTPMiddleware`` (it gives
 ``request.user.is_verified()``), plus two duties on staff pages: where
@@ -60,7 +60,8 @@ class IPBlockMiddleware:
     def __call__(self, request):
         ip = client_ip(request)
         login_post = request.method == "POST" and request.path_info in login_paths()
-        if blocklist.is_blocked(ip, fresh=login_post):
+        blocked = blocklist.is_blocked_now(ip) if login_post else blocklist.is_blocked(ip)
+        if blocked:
             if login_post:
                 services.record_blocked_login(request)
             return blocked_response(request)

@@ -38,7 +38,8 @@ class LoginRecord(models.Model):
 
 
 class FailedLogin(models.Model):
-    """One refused login attempt: wrong credentials, a cooled-down pair, or a blocked IP.
+    """One refused login attempt: wrong credentials, a cooled-down pair or account, or a
+    blocked IP.
 
     ``username`` is what was typed (in lower case), whether or not an account has it;
     ``user`` is the account when it matched one.
@@ -47,6 +48,8 @@ class FailedLogin(models.Model):
     class Reason(models.TextChoices):
         CREDENTIALS = "credentials", _("wrong user ID or password")
         THROTTLED = "throttled", _("refused: too many failed attempts (cooldown)")
+        ACCOUNT_COOLDOWN = "account_cooldown", _(
+            "refused: too many failed attempts at the account from several addresses")
         BLOCKED = "blocked", _("refused: the IP address is blocked")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
@@ -124,3 +127,29 @@ class IPBlock(models.Model):
     def clean(self):
         if self.network:
             self.network = normalise_network(self.network)
+
+
+class EnrolmentToken(models.Model):
+    """A single-use, expiring link that lets one member of staff enrol an authenticator
+    (TOTP). Without one, a password alone cannot add a second factor: whoever stole a
+    password would otherwise enrol their own. Issued by a superuser in the admin or on the
+    command line (``tillit security totp-enrol USER``); only its SHA-256 digest is stored.
+    ``created_by`` is empty for links made on the command line."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("staff member"))
+    digest = models.CharField(_("link digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"), editable=False)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("issued by"), editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("two-factor enrolment link")
+        verbose_name_plural = _("two-factor enrolment links")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id}"

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tillit.privacy import datamap as dm
 
-from .models import FailedLogin, IPBlock, LoginRecord
+from .models import EnrolmentToken, FailedLogin, IPBlock, LoginRecord
 
 SECURITY = dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
                   _("to protect accounts: log logins, throttle guessing and block misuse"))
@@ -88,6 +88,25 @@ dm.declare(
     uses=[dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
                  _("to make sure only staff reach staff pages (two-factor login)"))],
     retention=dm.WhileAccountExists(),
+    on_erasure=dm.DELETE,
+    recipients=("hosting",),
+)
+
+dm.declare(
+    EnrolmentToken,
+    title=_("Staff two-factor enrolment links"),
+    subject=dm.Subject(user="user", kinds=("staff",)),
+    fields={
+        "created_at": dm.Field("user.authorization", dm.GENERATED),
+        "expires_at": dm.Field("system.operations", dm.GENERATED),
+        "used_at": dm.Field("user.authorization", dm.GENERATED),
+        "created_by": dm.Field("system.operations", dm.GENERATED),
+    },
+    # Only a digest of the link is stored; it opens nothing once the link is gone.
+    not_personal=("digest",),
+    uses=[dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
+                 _("to make sure only staff reach staff pages (two-factor login)"))],
+    retention=dm.After("created_at", days=30, event=_("the link was issued")),
     on_erasure=dm.DELETE,
     recipients=("hosting",),
 )

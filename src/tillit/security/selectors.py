@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from tillit.privacy.hashing import is_hashed
+from tillit.privacy.datamap import registry
+from tillit.privacy.hashing import is_hashed, keyed_hash
 
 from .models import FailedLogin, LoginRecord
 
@@ -54,3 +55,15 @@ def recent_failures(user, *, count: int = RECENT_COUNT) -> list[Attempt]:
     rows = FailedLogin.objects.filter(user=user, created_at__gte=since)[:count]
     return [Attempt(r.created_at, mask_ip(r.ip), r.user_agent, r.get_reason_display())
             for r in rows]
+
+
+def has_logged_in_from(username: str, ip: str) -> bool:
+    """Whether the account with this user name (any letter case) has ever logged in from
+    ``ip``, as far as the login log still knows: the raw address for the first 30 days,
+    then its keyed hash (the purpose the data map gives the hashing, so the two match)."""
+    if not (username and ip):
+        return False
+    rule = registry.get(LoginRecord).fields["ip"].hash_after
+    return LoginRecord.objects.filter(
+        user__username__iexact=username, ip__in=[ip, keyed_hash(ip, rule.purpose or "ip")],
+    ).exists()

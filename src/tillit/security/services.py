@@ -2,7 +2,7 @@
 the IP-hashing step of retention.
 
 The login flow calls, in order: :func:`login_refusal` before any password is hashed (a
-cooled-down pair is refused cheaply), then :func:`record_login` or
+cooled-down pair or account is refused cheaply), then :func:`record_login` or
 :func:`record_failed_login`. A failure that completes a throttle window e-mails the account
 holder; an IP address that fails across many accounts is blocked (:func:`block_ip`).
 """
@@ -11,21 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from tillit.core import mail
+from tillit.core import mail, tokens
 from tillit.privacy import datamap
 
-from . import blocklist, conf
+from . import blocklist, conf, selectors
 from .clientip import client_ip
-from .models import USER_AGENT_LENGTH, FailedLogin, IPBlock, LoginRecord, normalise_network
+from .models import (
+    USER_AGENT_LENGTH,
+    EnrolmentToken,
+    FailedLogin,
+    IPBlock,
+    LoginRecord,
+    normalise_network,
+)
 
 log = logging.getLogger(__name__)
 USERNAME_LENGTH = 150
@@ -57,22 +66,41 @@ def record_login(request, user) -> LoginRecord:
                                       user_agent=_user_agent(request))
 
 
-def login_refusal(request, username) -> dt.datetime | None:
-    """When the (user name, IP address) pair is cooling down, the time the cooldown ends;
-    else ``None``. Keyed by the name typed, whether or not an account has it, so the answer
-    says nothing about which accounts exist."""
+@dataclass(frozen=True)
+class Refusal:
+    """A login refused before the password is looked at: until when, and why (a
+    ``FailedLogin.Reason``: the (name, address) pair or the whole account is cooling down)."""
+
+    until: dt.datetime
+    reason: str
+
+
+def login_refusal(request, username) -> Refusal | None:
+    """Whether a login for ``username`` from the request's address must wait, and until
+    when; ``None`` when it may go ahead. Keyed by the name typed, whether or not an account
+    has it, so the answer says nothing about which accounts exist.
+
+    Two thresholds (``conf.LoginThrottle``): too many failures from this pair, or too many
+    for this name from any addresses (guessing spread over a botnet). The second spares an
+    address the account has logged in from before (the login log, by keyed hash once the
+    raw address is gone), so an attack cannot lock the owner out of their usual place."""
     ip = _ip(request)
     if not ip:
         return None
     throttle, now = conf.login_throttle(), timezone.now()
+    name = normalise_username(username)
     recent = FailedLogin.objects.filter(
-        username=normalise_username(username), ip=ip, reason=FailedLogin.Reason.CREDENTIALS,
+        username=name, reason=FailedLogin.Reason.CREDENTIALS,
         created_at__gte=now - dt.timedelta(minutes=throttle.window_minutes),
-    ).aggregate(n=Count("id"), last=Max("created_at"))
-    if recent["n"] >= throttle.failures:
-        until = recent["last"] + dt.timedelta(minutes=throttle.cooldown_minutes)
-        if until > now:
-            return until
+    )
+    cooldown = dt.timedelta(minutes=throttle.cooldown_minutes)
+    pair = recent.filter(ip=ip).aggregate(n=Count("id"), last=Max("created_at"))
+    if pair["n"] >= throttle.failures and pair["last"] + cooldown > now:
+        return Refusal(pair["last"] + cooldown, FailedLogin.Reason.THROTTLED)
+    account = recent.aggregate(n=Count("id"), last=Max("created_at"))
+    if (account["n"] >= throttle.account_failures and account["last"] + cooldown > now
+            and not selectors.has_logged_in_from(name, ip)):
+        return Refusal(account["last"] + cooldown, FailedLogin.Reason.ACCOUNT_COOLDOWN)
     return None
 
 
@@ -91,7 +119,7 @@ def record_failed_login(request, username, *, reason=FailedLogin.Reason.CREDENTI
         username=name, user=_account_named(name), reason=reason, ip=_ip(request),
         user_agent=_user_agent(request),
     )
-    if reason == FailedLogin.Reason.CREDENTIALS and failure.ip:
+    if reason != FailedLogin.Reason.BLOCKED and failure.ip:
         _after_failure(failure)
     return failure
 
@@ -103,19 +131,25 @@ def record_blocked_login(request) -> FailedLogin:
 
 
 def _after_failure(failure: FailedLogin) -> None:
+    """A wrong password that completes a threshold tells the account holder; any refused
+    attempt (a cooled-down one too: stuffing goes on regardless) may push its address over
+    the abuse threshold and onto the blocklist."""
     throttle, abuse = conf.login_throttle(), conf.ip_abuse()
     now = failure.created_at
-    pair_failures = FailedLogin.objects.filter(
-        username=failure.username, ip=failure.ip, reason=FailedLogin.Reason.CREDENTIALS,
-        created_at__gte=now - dt.timedelta(minutes=throttle.window_minutes),
-    ).count()
-    if pair_failures == throttle.failures and failure.user_id:
-        _notify_account_holder(failure, throttle)
+    if failure.reason == FailedLogin.Reason.CREDENTIALS and failure.user_id:
+        recent = FailedLogin.objects.filter(
+            username=failure.username, reason=FailedLogin.Reason.CREDENTIALS,
+            created_at__gte=now - dt.timedelta(minutes=throttle.window_minutes),
+        )
+        if recent.filter(ip=failure.ip).count() == throttle.failures:
+            _notify_account_holder(failure, throttle, across_addresses=False)
+        elif recent.count() == throttle.account_failures:
+            _notify_account_holder(failure, throttle, across_addresses=True)
     from_ip = FailedLogin.objects.filter(
         ip=failure.ip, created_at__gte=now - dt.timedelta(minutes=abuse.window_minutes),
     ).aggregate(n=Count("id"), names=Count("username", distinct=True))
     over = from_ip["n"] >= abuse.failures and from_ip["names"] >= abuse.accounts
-    if over and not blocklist.is_blocked(failure.ip, fresh=True):
+    if over and not blocklist.is_blocked_now(failure.ip):
         reason = gettext(
             "Automatic: %(n)d failed logins over %(names)d user IDs within %(minutes)d "
             "minutes (credential stuffing)."
@@ -124,16 +158,21 @@ def _after_failure(failure: FailedLogin) -> None:
                  expires_at=now + dt.timedelta(hours=abuse.block_hours))
 
 
-def _notify_account_holder(failure: FailedLogin, throttle: conf.LoginThrottle) -> None:
-    """Tell the account holder that a cooldown began; at most once an hour per account,
-    so an attack from many addresses does not flood the inbox."""
+def _notify_account_holder(failure: FailedLogin, throttle: conf.LoginThrottle, *,
+                           across_addresses: bool) -> None:
+    """Tell the account holder that a cooldown began (for one address, or for the account
+    across addresses); at most once an hour (or once a window, if longer) per account, so
+    an attack from many addresses does not flood the inbox."""
     user = failure.user
-    if not user.email or not cache.add(f"tillit:security:notified:{user.pk}", 1, 3600):
+    quiet_seconds = max(3600, throttle.window_minutes * 60)
+    if not user.email or not cache.add(f"tillit:security:notified:{user.pk}", 1,
+                                       quiet_seconds):
         return
     base = settings.TILLIT_PUBLIC_URL.rstrip("/")
     context = {
-        "user": user, "failures": throttle.failures, "minutes": throttle.cooldown_minutes,
-        "when": failure.created_at,
+        "user": user, "minutes": throttle.cooldown_minutes, "when": failure.created_at,
+        "across_addresses": across_addresses, "window": throttle.window_minutes,
+        "failures": throttle.account_failures if across_addresses else throttle.failures,
         "reset_url": base + reverse("accounts:password_reset"),
         "profile_url": base + reverse("accounts:profile"),
     }
@@ -150,6 +189,56 @@ def block_ip(network: str, *, reason: str, expires_at: dt.datetime, automatic: b
         network=normalise_network(network), reason=reason[:300], expires_at=expires_at,
         automatic=automatic, created_by=created_by,
     )
+
+
+class LinkRefused(Exception):
+    """An enrolment link that cannot be used: ``status`` 404 (unknown, or another staff
+    member's) or 410 (used or expired)."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def issue_enrolment(user, *, created_by=None, now: dt.datetime | None = None) -> str:
+    """A new single-use link token for ``user`` (staff) to enrol an authenticator; earlier
+    unused links of theirs stop working. Returns the raw token, shown to the issuer once."""
+    if not (user.is_active and user.is_staff):
+        raise ValueError("Only active staff enrol a second factor.")
+    now = now or timezone.now()
+    raw, digest = tokens.new()
+    with transaction.atomic():
+        EnrolmentToken.objects.filter(user=user, used_at__isnull=True).delete()
+        EnrolmentToken.objects.create(
+            user=user, digest=digest, created_at=now, created_by=created_by,
+            expires_at=now + dt.timedelta(hours=conf.totp_enrol_hours()))
+    return raw
+
+
+def enrolment_for(raw: str, user) -> EnrolmentToken:
+    """The live enrolment token ``raw`` of ``user``, or :class:`LinkRefused`."""
+    if not tokens.plausible(raw):
+        raise LinkRefused(404, "unknown")
+    token = EnrolmentToken.objects.filter(digest=tokens.digest(raw)).first()
+    if token is None or token.user_id != user.pk:
+        raise LinkRefused(404, "unknown")
+    if token.used_at is not None:
+        raise LinkRefused(410, "used")
+    if token.expires_at <= timezone.now():
+        raise LinkRefused(410, "expired")
+    return token
+
+
+def complete_enrolment(token: EnrolmentToken, device) -> None:
+    """The staff member proved the new authenticator works: it is confirmed and the link
+    used up, in one transaction (a second use of the link is refused)."""
+    with transaction.atomic():
+        used = EnrolmentToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
+            used_at=timezone.now())
+        if not used:
+            raise LinkRefused(410, "used")
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
 
 
 def hash_expired_ips(now: dt.datetime | None = None) -> int:

@@ -7,19 +7,22 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import blocklist, services
+from . import blocklist, conf, services
 from .models import IPBlock
 
 
 @receiver(user_logged_in, dispatch_uid="tillit.security.login")
 def _logged_in(sender, request, user, **kwargs):
-    services.record_login(request, user)
+    if conf.enabled():
+        services.record_login(request, user)
 
 
 @receiver(user_login_failed, dispatch_uid="tillit.security.login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
     # Sent by authenticate(): the password was checked and refused.
-    services.record_failed_login(request, credentials.get(get_user_model().USERNAME_FIELD, ""))
+    if conf.enabled():
+        services.record_failed_login(request,
+                                     credentials.get(get_user_model().USERNAME_FIELD, ""))
 
 
 @receiver([post_save, post_delete], sender=IPBlock, dispatch_uid="tillit.security.blocks")

@@ -5,4 +5,5 @@ from . import views
 app_name = "security"
 urlpatterns = [
     path("", views.otp, name="otp"),
+    path("aktivera/<str:token>/", views.enrol, name="enrol"),
 ]

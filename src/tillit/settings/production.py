@@ -1,15 +1,19 @@
 """Production: everything from the environment, HTTPS only (P34).
 
-Refuses to start half-configured: ``SECRET_KEY``, ``TILLIT_HASH_KEY``, ``ALLOWED_HOSTS`` and
-``DATABASE_URL`` must be set. ``tillit check --deploy`` with these settings reports nothing
-(tests/security/test_production_settings.py). README "Security" lists every variable.
+Refuses to start half-configured: ``SECRET_KEY``, ``TILLIT_HASH_KEY`` (at least 32
+characters), ``ALLOWED_HOSTS`` (at least one host) and ``DATABASE_URL`` must be set; the
+security thresholds, given as JSON, must be well formed. ``tillit check --deploy`` with
+these settings reports nothing (tests/security/test_production_settings.py). README
+"Security" lists every variable.
 """
 
+import json
 import os
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from tillit.security import conf as security_conf
 from tillit.security.csp import directives as csp_directives
 
 from .base import *  # noqa: F403
@@ -31,10 +35,47 @@ def _flag(name: str, default: bool = True) -> bool:
     return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes")
 
 
+def _json(name: str, validate, example: str):
+    """The JSON value of ``name`` checked by ``validate``, or ``None`` when it is unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return validate(json.loads(raw))
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError too
+        raise ImproperlyConfigured(f"{name} is not valid: {exc}. Example: {name}='{example}'"
+                                   ) from None
+
+
 SECRET_KEY = _required("SECRET_KEY")
 TILLIT_HASH_KEY = _required("TILLIT_HASH_KEY")
+# The key protects every keyed hash (IP addresses past 30 days, e-mail lookups): a short
+# one can be guessed, and every hash made with it read back by trying addresses.
+HASH_KEY_MIN_LENGTH = 32
+if len(TILLIT_HASH_KEY) < HASH_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"TILLIT_HASH_KEY must be at least {HASH_KEY_MIN_LENGTH} characters long; make one "
+        "with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
 ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name at least one host, e.g. ALLOWED_HOSTS=shop.example.")
 _required("DATABASE_URL")  # read by base.DATABASES
+
+# The security thresholds (defaults in tillit.security.conf), as JSON objects.
+_throttle = _json("TILLIT_LOGIN_THROTTLE", security_conf.validate_login_throttle,
+                  '{"failures": 5, "window_minutes": 15, "cooldown_minutes": 15, '
+                  '"account_failures": 10}')
+if _throttle is not None:
+    TILLIT_LOGIN_THROTTLE = _throttle
+_abuse = _json("TILLIT_IP_ABUSE", security_conf.validate_ip_abuse,
+               '{"failures": 20, "accounts": 3, "window_minutes": 15, "block_hours": 24}')
+if _abuse is not None:
+    TILLIT_IP_ABUSE = _abuse
+_limits = _json("TILLIT_RATE_LIMITS", security_conf.validate_rate_limits,
+                '{"register": [5, 3600], "password_reset": [5, 3600]}')
+if _limits is not None:
+    TILLIT_RATE_LIMITS = _limits
 DEBUG = False
 
 # The address customers use; links in e-mail and the checkout provider's callbacks.
@@ -86,6 +127,11 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
 
+# Mail goes out through the Django tasks API (tillit.core.mail). DESIGN.md wants the
+# database backend with its `db_worker` here, so that no request waits for the mail server;
+# django-tasks 0.12 no longer contains it (it moved to the django-tasks-db package), so
+# until that package is a dependency, tasks run in the request (base.TASKS, immediate).
+# tests/security/test_production_settings.py holds this gap as a strict xfail.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
