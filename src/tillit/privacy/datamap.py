@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import models
 from django.utils import timezone
@@ -77,6 +77,9 @@ class Subject:
     account. ``email``: a field holding the person's e-mail (guest orders, sign-ups).
     ``session``: a field holding a session key (guest carts). Several may be given.
     ``finder(model, person) -> QuerySet``: for rows no field path reaches (sessions).
+    ``locked``: a date-time field that, once set, takes the row out of every lookup by
+    person; :func:`Registry.declare` fills it from :attr:`Keep.lock_field`, so a record
+    kept for bookkeeping after an erasure is found by no later export, erasure or page.
     """
 
     person: bool = False
@@ -85,6 +88,7 @@ class Subject:
     session: str = ""
     kinds: tuple[str, ...] = ("customer",)
     finder: Callable | None = field(default=None, compare=False)
+    locked: str = ""
 
     def link_fields(self) -> set[str]:
         """The model's own fields that are the link to the person (first path segment)."""
@@ -115,6 +119,8 @@ class Subject:
             rows = manager.filter(pk__in=union)
         if self.finder is not None:
             rows = rows | self.finder(model, person)
+        if self.locked:
+            rows = rows.filter(**{f"{self.locked}__isnull": True})
         return rows
 
 
@@ -315,9 +321,14 @@ class Anonymise:
 class Keep:
     """Keep under a legal obligation until the retention rule ends, locked to that use.
 
-    On erasure the row is detached from the account (its direct link to the user is set
-    to NULL) and, if ``lock_field`` names a date-time field, stamped there, so that the
-    app's own code can keep it out of every use but ``reason``.
+    On erasure the row is detached from every identifier of the person: its direct link to
+    the account is set to NULL and its own e-mail field (the subject's ``email``, when not a
+    path) is replaced by a keyed hash (``privacy.erasure.erased_hash``); links through a
+    parent row are cut by the parent's own action. If ``lock_field`` names a nullable
+    date-time field, it is stamped there, and from then on the row is out of every lookup
+    by person (:attr:`Subject.locked`): it serves ``reason`` only, and the retention sweep
+    deletes it when its period ends. A model whose rows are otherwise never changed (issued
+    receipts) takes this one change through its queryset's ``lock_kept(**changes)``.
     """
 
     basis: str = LEGAL_OBLIGATION
@@ -392,6 +403,11 @@ class Registry:
             raise ValueError(f"{model._meta.label} is declared twice in the data map.")
         if not isinstance(recipients, dict):
             recipients = dict.fromkeys(recipients)
+        if isinstance(on_erasure, Keep) and on_erasure.lock_field:
+            if subject.locked not in ("", on_erasure.lock_field):
+                raise ValueError(f"{model._meta.label}: the subject's lock field differs "
+                                 "from the one the Keep action stamps.")
+            subject = replace(subject, locked=on_erasure.lock_field)
         declaration = Declaration(
             model=model, title=title, subject=subject, fields=dict(fields), uses=list(uses),
             retention=retention, on_erasure=on_erasure,

@@ -3,8 +3,10 @@
 :func:`preview` says, per record, what will be deleted, what is anonymised, what is kept,
 why and until when, and what stands in the way (a legal hold, an open order).
 :func:`execute` carries it out in one transaction: all of it happens or none. Records kept
-under a legal obligation are detached from the account and locked to that use; the
-retention sweep deletes them when their period ends. Running it twice is harmless.
+under a legal obligation are detached from every identifier of the person (account link
+cleared, e-mail replaced by a keyed hash) and locked to that use, so no later export,
+erasure or page finds them; the retention sweep deletes them when their period ends.
+Running it twice is harmless.
 
 Apps that know a reason to wait (an order not yet delivered or still returnable) register
 a *blocker*: ``register_blocker(fn)`` with ``fn(person) -> list[str]`` of reasons.
@@ -130,16 +132,67 @@ def preview(who, reg=None) -> Plan:
     return plan
 
 
+def erased_hash(decl: Declaration, name: str, value: str) -> str:
+    """What an erasure writes in place of ``value`` in ``decl``'s field ``name``: a keyed
+    hash, its own per model and field, so that a kept or anonymised row can still be
+    matched to whoever makes a claim about it, by someone who is given the value again,
+    without the shop keeping the value."""
+    return keyed_hash(str(value), f"erased:{decl.label}:{name}")
+
+
+def _own_field(path: str) -> str:
+    """The model's own field a subject path names, or "" for a path through a relation
+    (that link is cut by the related row's own action)."""
+    return path if path and "__" not in path else ""
+
+
+def kept_rows_for(decl: Declaration, who):
+    """The rows of ``decl`` kept and locked by an earlier erasure of ``who``, found through
+    the keyed hash of the e-mail: for bookkeeping and legal holds only, never for the
+    person's rights or pages."""
+    person = Person.of(who)
+    manager = decl.model._default_manager
+    email = _own_field(decl.subject.email)
+    if not (isinstance(decl.on_erasure, Keep) and decl.subject.locked and email
+            and person.email):
+        return manager.none()
+    return manager.filter(**{f"{decl.subject.locked}__isnull": False,
+                             email: erased_hash(decl, email, person.email)})
+
+
 def _detach(decl: Declaration, rows, now) -> int:
-    """Cut a kept row's direct link to the account and stamp its lock."""
+    """Cut a kept row from every identifier of the person: its own account link is
+    cleared, its own e-mail field replaced by :func:`erased_hash`, and the lock stamped.
+    One UPDATE per distinct e-mail value (a person's rows share it), however many rows."""
     action: Keep = decl.on_erasure
-    updates = {}
-    for path in (decl.subject.user,):
-        if path and "__" not in path:
-            updates[path] = None
+    manager = decl.model._default_manager
+    pks = list(rows.values_list("pk", flat=True))
+    if not pks:
+        return 0
+    mine = manager.filter(pk__in=pks)
+    changes = {}
+    if user := _own_field(decl.subject.user):
+        changes[user] = None
     if action.lock_field:
-        updates[action.lock_field] = now
-    return rows.update(**updates) if updates else rows.count()
+        changes[action.lock_field] = now
+
+    def write(queryset, values):
+        # Write-once rows (issued receipts) accept exactly this change, through lock_kept.
+        writer = getattr(queryset, "lock_kept", None) or queryset.update
+        if values:
+            writer(**values)
+
+    email = _own_field(decl.subject.email)
+    if email:
+        blank = Q(**{email: ""}) | Q(**{f"{email}__isnull": True})
+        for value in list(mine.exclude(blank).order_by().values_list(email, flat=True)
+                          .distinct()):
+            write(mine.filter(**{email: value}),
+                  {**changes, email: erased_hash(decl, email, value)})
+        write(mine.filter(blank), changes)
+    else:
+        write(mine, changes)
+    return len(pks)
 
 
 def _anonymise(decl: Declaration, rows) -> int:
@@ -157,8 +210,7 @@ def _anonymise(decl: Declaration, rows) -> int:
         values = (mine.exclude(**{f"{name}__isnull": True}).exclude(**{name: ""})
                   .order_by().values_list(name, flat=True).distinct())
         for value in list(values):
-            mine.filter(**{name: value}).update(
-                **{name: keyed_hash(str(value), f"erased:{decl.label}:{name}")})
+            mine.filter(**{name: value}).update(**{name: erased_hash(decl, name, value)})
     clears = {}
     for name in action.clear:
         f = meta.get_field(name)
@@ -236,6 +288,13 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
             if model._default_manager.filter(pk__in=pks).count() != len(pks):
                 raise RuntimeError(f"Erasure would have deleted kept {model._meta.label} "
                                    "records; nothing was erased.")
+        # What is kept must be out of reach of the person's identifiers, whichever way the
+        # data map links it (an own field, or a path through an order anonymised above).
+        for decl in decls:
+            if isinstance(decl.on_erasure, Keep) and \
+                    decl.subject.rows_for(decl.model, person).exists():
+                raise RuntimeError(f"Kept {decl.label} records would still be found by the "
+                                   "person's account or e-mail; nothing was erased.")
         if before_commit is not None:
             before_commit(plan)
     return plan
