@@ -247,6 +247,19 @@ def test_the_sweep_deletes_a_locked_receipt_at_the_end_of_its_period(
     assert not Receipt.objects.filter(pk=receipt.pk).exists()
 
 
+@pytest.mark.promise("P32", "P18")
+def test_a_hold_set_after_the_erasure_still_reaches_the_locked_receipt(customer, anna_order):
+    """A claim about an old sale can come after the buyer was erased; the hold finds the
+    locked record through the keyed hash of the e-mail the claimant gives."""
+    erase_anna(customer)
+    LegalHold.objects.create(email="anna@example.com", reason="Tvist om köpet")
+    receipt = Receipt.objects.get(order=anna_order)
+    after = timezone.now() + dt.timedelta(days=365 * 9)
+    line = {x.model: x for x in retention.run(now=after).lines}["orders.Receipt"]
+    assert (line.found, line.held) == (1, 1)
+    assert Receipt.objects.filter(pk=receipt.pk).exists()
+
+
 # All or nothing -----------------------------------------------------------------------
 
 

@@ -246,6 +246,30 @@ def test_the_sweep_skips_people_under_a_legal_hold(person):
     assert Cart.objects.filter(user=person).exists()
 
 
+@pytest.mark.promise("P18", "P23")
+def test_a_hold_that_has_ended_by_the_sweeps_now_no_longer_keeps_anything(person):
+    """The sweep judges a hold by its own ``now``, not by the wall clock."""
+    today = timezone.localdate()
+    LegalHold.objects.create(user=person, reason="Claim", until=today + dt.timedelta(days=10))
+    days = registry.get(Cart).retention.days
+    later = timezone.now() + dt.timedelta(days=days + 11)
+    line = {x.model: x for x in retention.run(now=later).lines}["cart.Cart"]
+    assert (line.found, line.acted, line.held) == (1, 1, 0)
+    assert not Cart.objects.filter(user=person).exists()
+
+
+@pytest.mark.promise("P18", "P23")
+def test_a_hold_still_running_at_the_sweeps_now_keeps_the_rows(person):
+    today = timezone.localdate()
+    days = registry.get(Cart).retention.days
+    LegalHold.objects.create(user=person, reason="Claim",
+                             until=today + dt.timedelta(days=days + 20))
+    later = timezone.now() + dt.timedelta(days=days + 1)
+    line = {x.model: x for x in retention.run(now=later).lines}["cart.Cart"]
+    assert (line.found, line.acted, line.held) == (1, 0, 1)
+    assert Cart.objects.filter(user=person).exists()
+
+
 @pytest.mark.promise("P23")
 def test_every_declaration_has_a_rule_the_sweep_can_evaluate():
     from tillit.privacy.datamap import Retention

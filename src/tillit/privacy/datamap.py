@@ -243,7 +243,8 @@ class HashAfter:
     replaced by a keyed one-way hash (``privacy.hashing.keyed_hash``), so the shop can still
     tell "the same value" apart without being able to read it. The row itself follows the
     declaration's retention rule. ``purpose`` keeps hashes of different uses unlinkable
-    (default: the field's own name)."""
+    (default: the field's own name). The retention sweep (``privacy.retention.run``)
+    applies every such rule of every declaration."""
 
     anchor: str
     days: int
@@ -268,30 +269,6 @@ class HashAfter:
         return (queryset.filter(**{f"{self.anchor}__lt": self.cutoff(now)})
                 .exclude(**{field_name: ""})
                 .exclude(**{f"{field_name}__startswith": PREFIX}))
-
-
-def hash_due_fields(declaration: Declaration, now: dt.datetime | None = None,
-                    batch_size: int = 500) -> int:
-    """Apply the declaration's :class:`HashAfter` rules: replace every raw value past its
-    period by its keyed hash. Returns the number of values replaced. The retention sweep
-    calls this for every declaration; it is idempotent."""
-    from .hashing import keyed_hash
-
-    model, replaced = declaration.model, 0
-    for name, spec in declaration.fields.items():
-        rule = spec.hash_after
-        if rule is None:
-            continue
-        purpose = rule.purpose or name
-        while True:
-            rows = list(rule.due(model._default_manager.all(), name, now)
-                        .order_by("pk").values_list("pk", name)[:batch_size])
-            if not rows:
-                break
-            objs = [model(pk=pk, **{name: keyed_hash(value, purpose)}) for pk, value in rows]
-            model._default_manager.bulk_update(objs, [name])
-            replaced += len(objs)
-    return replaced
 
 
 # Actions on erasure ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Writes of the security layer: the login log, failed logins, throttling, the blocklist and
-the IP-hashing step of retention.
+"""Writes of the security layer: the login log, failed logins, throttling and the blocklist.
+The raw IP addresses in the logs are replaced by keyed hashes by the retention sweep
+(``tillit retention run``), from the ``HashAfter`` rules in ``privacy.py``.
 
 The login flow calls, in order: :func:`login_refusal` before any password is hashed (a
 cooled-down pair is refused cheaply), then :func:`record_login` or
@@ -21,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tillit.core import mail
-from tillit.privacy import datamap
 
 from . import blocklist, conf
 from .clientip import client_ip
@@ -151,10 +151,3 @@ def block_ip(network: str, *, reason: str, expires_at: dt.datetime, automatic: b
         automatic=automatic, created_by=created_by,
     )
 
-
-def hash_expired_ips(now: dt.datetime | None = None) -> int:
-    """Replace every IP address kept raw past its period (30 days) in the login logs by its
-    keyed one-way hash (P10, P35). Returns how many were replaced. The retention sweep
-    calls this; until it exists, cron runs ``tillit security hash-ips``."""
-    return sum(datamap.hash_due_fields(datamap.registry.get(model), now)
-               for model in (LoginRecord, FailedLogin))

@@ -2,25 +2,19 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tillit.security import services
-
 
 class Command(BaseCommand):
-    help = ("Security tools: `tillit security hash-ips` replaces IP addresses kept raw past "
-            "30 days by keyed hashes (run daily from cron); `tillit security totp-reset USER` "
-            "removes a staff member's authenticator so they enrol a new one.")
+    # IP addresses are hashed by the retention sweep: `tillit retention run`.
+    help = ("Security tools: `tillit security totp-reset USER` removes a staff member's "
+            "authenticator so they enrol a new one.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("hash-ips", help="hash the IP addresses past their raw retention")
         reset = sub.add_parser("totp-reset", help="remove a staff member's TOTP devices")
         reset.add_argument("username")
 
     def handle(self, *args, **options):
-        if options["action"] == "hash-ips":
-            count = services.hash_expired_ips()
-            self.stdout.write(f"Hashed {count} IP address(es) kept past their raw retention.")
-        elif options["action"] == "totp-reset":
+        if options["action"] == "totp-reset":
             user = get_user_model()._default_manager.filter(
                 username__iexact=options["username"]).first()
             if user is None:
