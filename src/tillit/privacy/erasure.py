@@ -15,6 +15,7 @@ a *blocker*: ``register_blocker(fn)`` with ``fn(person) -> list[str]`` of reason
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -240,10 +241,42 @@ def _recipient_notices(person: Person) -> int:
     return len(by_recipient)
 
 
+_AN_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.\w+")
+_PHONE_NOISE = re.compile(r"[\s\-().+/]")
+
+
+def reason_names_person(person: Person, reason: str) -> bool:
+    """Whether ``reason`` (staff's free text, kept in the audit log after the erasure)
+    holds an e-mail address or one of the person's own identifiers: their e-mail, user
+    ID, name or any word of it, phone number, company or org.nr. A guard against the
+    obvious slips; the form asks for a reason without personal data."""
+    text = reason.casefold()
+    if _AN_EMAIL.search(reason):
+        return True
+    words = set(re.findall(r"\w+", text))
+    compact = _PHONE_NOISE.sub("", reason)
+    values = [person.email]
+    if person.user is not None:
+        values += [getattr(person.user, attr, "") or "" for attr in
+                   ("email", "username", "name", "phone", "company", "org_nr")]
+    for value in filter(None, (str(v).strip() for v in values)):
+        if value.casefold() in text:
+            return True
+        digits = re.sub(r"\D", "", value)
+        if len(digits) >= 6 and digits in compact:
+            return True
+        if any(len(w) >= 3 and not w.isdigit() and w in words
+               for w in re.findall(r"\w+", value.casefold())):
+            return True
+    return False
+
+
 def execute(who, *, actor=None, override_reason: str = "", reg=None,
             before_commit: Callable[[Plan], None] | None = None, channel: str = "") -> Plan:
     """Erase ``who``'s data in one transaction. Refused while a legal hold is active, or
-    while a blocker (open order) stands unless staff give ``override_reason``.
+    while a blocker (open order) stands unless staff give ``override_reason``; the reason
+    of an override is kept with the erasure's audit event, so it must not name the person
+    (:func:`reason_names_person`; ``ValueError`` otherwise).
 
     ``before_commit`` runs last inside the transaction (the confirmation e-mail is sent
     there, while the address still exists; a failure undoes everything). ``channel`` (how
@@ -256,8 +289,13 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
         if plan.holds:
             raise ErasureRefused([_("A legal hold applies: %(reason)s") % {"reason": r}
                                   for r in plan.holds])
+        override_reason = override_reason.strip()
         if plan.blockers and not override_reason:
             raise ErasureRefused(plan.blockers)
+        overridden = bool(plan.blockers)
+        if overridden and reason_names_person(person, override_reason):
+            raise ValueError("The override reason names the person; the audit log keeps "
+                             "no personal data.")
         notices = _recipient_notices(person)
         audit(AuditEvent.Action.ERASURE, actor=actor,
               subject=person.user if person.user is not None and person.user.pk else None,
@@ -267,7 +305,8 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
                       "anonymised": {s.model: s.count for s in plan.anonymised},
                       "kept": {s.model: s.count for s in plan.kept},
                       "recipient_notices": notices,
-                      "override": bool(override_reason and plan.blockers),
+                      "override": overridden,
+                      **({"override_reason": override_reason} if overridden else {}),
                       **({"channel": channel} if channel else {})})
         kept_pks: dict[type, set] = {}
         decls = list(reg)
