@@ -185,6 +185,18 @@ def test_hostile_erasure_posts_under_a_hold_never_fail_and_never_erase(
     assert User.objects.filter(pk=holder.pk).exists()
 
 
+@given(reason=st.text(max_size=400), until=st.text(max_size=20),
+       secret=st.sampled_from(["", "on", "true", "0", "x" * 50]))
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_hostile_hold_posts_never_fail(staff_client, holder, reason, until, secret):
+    before = LegalHold.objects.count()
+    response = staff_client.post(reverse("privacy_desk:person_hold", args=[f"u{holder.pk}"]),
+                                 {"reason": reason, "until": until, "secret": secret})
+    assert response.status_code in (302, 400)
+    assert LegalHold.objects.count() == before + (response.status_code == 302)
+
+
 @pytest.mark.promise("P33", "P18")
 def test_staff_set_and_lift_a_legal_hold(staff_client, staff, holder):
     ref = f"u{holder.pk}"
@@ -194,13 +206,24 @@ def test_staff_set_and_lift_a_legal_hold(staff_client, staff, holder):
     staff_client.post(reverse("privacy_desk:person_hold", args=[ref]),
                       {"reason": "Tvist", "until": ""})
     hold = LegalHold.objects.get()
-    assert (hold.user, hold.created_by, hold.until) == (holder, staff, None)
+    assert (hold.user, hold.created_by, hold.until, hold.secret) == (holder, staff, None, False)
     assert erasure.preview(holder).holds == ["Tvist"]
     assert "Tvist" in staff_client.get(_person_url(holder)).content.decode()
     staff_client.post(reverse("privacy_desk:hold_lift", args=[ref, hold.pk]))
     assert erasure.preview(holder).holds == []
     assert [e.detail["change"] for e in AuditEvent.objects.filter(action="hold")
             .order_by("pk")] == ["set", "lifted"]
+
+
+@pytest.mark.promise("P26", "P33")
+def test_staff_set_a_hold_under_legal_secrecy(staff_client, staff, holder):
+    staff_client.post(reverse("privacy_desk:person_hold", args=[f"u{holder.pk}"]),
+                      {"reason": "Förundersökning, sekretess", "until": "", "secret": "on"})
+    hold = LegalHold.objects.get()
+    assert hold.secret is True
+    assert AuditEvent.objects.get(action="hold").detail["secret"] is True
+    page = staff_client.get(_person_url(holder)).content.decode()
+    assert "Förundersökning, sekretess" in page  # staff see it in full
 
 
 def test_a_hold_of_another_person_cannot_be_lifted_through_this_page(

@@ -112,6 +112,31 @@ def test_disclosures_appear_in_the_export_unless_under_legal_secrecy(person, mak
     assert "secret-1" not in json.dumps(data)
 
 
+@pytest.mark.promise("P26", "P29")
+def test_a_legal_hold_appears_in_the_export_unless_under_legal_secrecy(person):
+    LegalHold.objects.create(user=person, reason="Tvist om faktura 1042")
+    LegalHold.objects.create(user=person, reason="Förundersökning 5000-K123-26",
+                             secret=True)
+    data = export.collect(person, language="en")
+    holds = {r["model"]: r for r in data["records"]}["privacy.LegalHold"]
+    assert [row["values"]["reason"] for row in holds["rows"]] == ["Tvist om faktura 1042"]
+    assert "5000-K123-26" not in json.dumps(data, ensure_ascii=False)
+
+
+@pytest.mark.promise("P26", "P31")
+def test_the_erasure_preview_does_not_tell_the_person_why_a_secret_hold_applies(person):
+    LegalHold.objects.create(user=person, reason="Förundersökning 5000-K123-26",
+                             secret=True)
+    plan = erasure.preview(person)
+    assert plan.holds == ["Förundersökning 5000-K123-26"]  # for staff
+    assert plan.holds_shown == [erasure.secret_hold_text()]
+    with pytest.raises(erasure.ErasureRefused) as refused:
+        erasure.execute(person)
+    assert "5000-K123-26" in " ".join(refused.value.reasons)
+    assert "5000-K123-26" not in " ".join(refused.value.shown)
+    assert get_user_model().objects.filter(pk=person.pk).exists()
+
+
 @pytest.mark.promise("P29")
 def test_archive_has_data_json_and_a_readable_report(person):
     blob, data = export.build_archive(person, language="sv")

@@ -265,7 +265,8 @@ def person_hold(request, ref: str):
         return _render(request, "privacy/desk/person.html",
                        _person_context(request, ref, who, hold_form=form), status=400)
     services.set_hold(who, reason=form.cleaned_data["reason"],
-                      until=form.cleaned_data["until"], actor=request.user)
+                      until=form.cleaned_data["until"], actor=request.user,
+                      secret=form.cleaned_data["secret"])
     messages.success(request, _("The legal hold is set."))
     return redirect("privacy_desk:person", ref=ref)
 

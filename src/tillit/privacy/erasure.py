@@ -40,11 +40,20 @@ def register_blocker(fn: Callable[[Person], list[str]]) -> Callable:
 
 
 class ErasureRefused(Exception):
-    """Erasure cannot go ahead now; ``reasons`` says why (shown to the person or staff)."""
+    """Erasure cannot go ahead now. ``reasons`` says why, for staff; ``shown`` says it for
+    the person (a hold under legal secrecy is not described to them)."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], shown: list[str] | None = None):
         super().__init__("; ".join(reasons))
         self.reasons = reasons
+        self.shown = reasons if shown is None else shown
+
+
+def secret_hold_text() -> str:
+    """What the person is told about a hold under legal secrecy: that something stands in
+    the way, not what (GDPR art. 23 and the secrecy provision behind the hold)."""
+    return _("We are required by law to keep your data for now, and cannot tell you more "
+             "about the reason.")
 
 
 @dataclass
@@ -61,7 +70,9 @@ class Step:
 class Plan:
     person: Person
     steps: list[Step] = field(default_factory=list)
+    # The holds' reasons, for staff; ``holds_shown`` is what the person reads.
     holds: list[str] = field(default_factory=list)
+    holds_shown: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
 
     @property
@@ -111,7 +122,11 @@ def preview(who, reg=None) -> Plan:
     person = Person.of(who)
     reg = reg or default_registry
     plan = Plan(person=person)
-    plan.holds = [h.reason for h in active_holds(person)]
+    for hold in active_holds(person):
+        plan.holds.append(hold.reason)
+        shown = secret_hold_text() if hold.secret else hold.reason
+        if shown not in plan.holds_shown:
+            plan.holds_shown.append(shown)
     for blocker in _blockers:
         plan.blockers += blocker(person)
     for decl in reg:
@@ -287,8 +302,9 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
     with transaction.atomic():
         plan = preview(person, reg)
         if plan.holds:
-            raise ErasureRefused([_("A legal hold applies: %(reason)s") % {"reason": r}
-                                  for r in plan.holds])
+            def say(reasons):
+                return [_("A legal hold applies: %(reason)s") % {"reason": r} for r in reasons]
+            raise ErasureRefused(say(plan.holds), shown=say(plan.holds_shown))
         override_reason = override_reason.strip()
         if plan.blockers and not override_reason:
             raise ErasureRefused(plan.blockers)

@@ -137,6 +137,11 @@ class HoldForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
     until = forms.DateField(label=_("Until (empty: until lifted)"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
+    secret = forms.BooleanField(
+        label=_("Under legal secrecy"), required=False,
+        help_text=_("Only when the law forbids telling the person (e.g. a criminal "
+                    "investigation): the hold is then left out of their access report, and "
+                    "their erasure preview does not say why."))
 
     def clean_until(self):
         until = self.cleaned_data["until"]
