@@ -1,6 +1,7 @@
 """The retention sweep and erasure with orders (P23, P32): each accounting record goes when
-its own period ends, in any order; an erased buyer's orders lose their contact details
-while the receipts stay, detached."""
+its own period ends, in any order; the buyer's IP address becomes a keyed hash when its
+own, shorter period ends (P10); an erased buyer's orders lose their contact details while
+the receipts stay, detached."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -11,6 +12,8 @@ from django.utils import timezone
 from tillit.orders import services
 from tillit.orders.models import CreditNote, Order, OrderLine, Receipt, ReturnRequest
 from tillit.privacy import erasure, retention
+from tillit.privacy.datamap import registry
+from tillit.privacy.hashing import is_hashed, keyed_hash
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -76,3 +79,29 @@ def test_an_undelivered_order_makes_the_erasure_wait(customer, customer_order):
     assert any(str(customer_order.number) in reason for reason in plan.blockers)
     with pytest.raises(erasure.ErasureRefused):
         erasure.execute(customer)
+
+
+@pytest.mark.promise("P10", "P35", "P23")
+def test_the_buyers_ip_becomes_a_keyed_hash_after_its_declared_period_not_a_day_before(
+        place, customer, product, clock):
+    placed = dt.datetime(2026, 4, 1, 12, tzinfo=STOCKHOLM)
+    clock(placed)
+    order = place([(product, 1)], user=customer)
+    # The field's default took the real clock's function, not the test's.
+    Order.objects.filter(pk=order.pk).update(placed_at=timezone.now())
+    order.refresh_from_db()
+    raw = order.buyer_ip
+    assert raw and not is_hashed(raw)
+    days = registry.get(Order).fields["buyer_ip"].hash_after.days
+
+    retention.run(now=placed + dt.timedelta(days=days - 1))
+    order.refresh_from_db()
+    assert order.buyer_ip == raw
+
+    report = retention.run(now=placed + dt.timedelta(days=days, minutes=1))
+    order.refresh_from_db()
+    # The same keyed hash as in the login logs, so an address misused in both is matched.
+    assert order.buyer_ip == keyed_hash(raw, "ip")
+    line = {x.model: x for x in report.lines}["orders.Order"]
+    assert (line.found, line.hash_found, line.hashed) == (0, 1, 1)
+    assert Order.objects.filter(pk=order.pk).exists()  # the order itself is kept longer

@@ -139,6 +139,64 @@ def test_staff_erase_with_an_override_reason_for_open_orders(
     assert mailoutbox[-1].to == ["maja@example.com"]
 
 
+@pytest.mark.promise("P31", "P33")
+def test_the_override_reason_is_kept_with_the_erasure_and_shown_on_the_desk(
+        staff_client, staff, holder, monkeypatch):
+    """No open request holds the reason here: the erasure's own audit record does."""
+    monkeypatch.setattr(erasure, "_blockers", [lambda p: ["Order 100001 is not delivered."]])
+    assert not PrivacyRequest.objects.exists()
+    staff_client.post(reverse("privacy_desk:person_erase", args=[f"u{holder.pk}"]),
+                      {"confirm": "on", "override_reason": "Ordern makulerad per telefon"})
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ERASURE)
+    assert event.detail["override_reason"] == "Ordern makulerad per telefon"
+    log = staff_client.post(reverse("privacy_desk:audit"), {"q": "maja@example.com"})
+    assert "Ordern makulerad per telefon" in log.content.decode()
+
+
+@pytest.mark.promise("P31", "P33")
+@pytest.mark.parametrize("reason", ["Maja ringde och bad om det",
+                                    "Bekräftat med maja@example.com",
+                                    "Samtal från 070-111 22 33",
+                                    "Se mejl från kund@annan.example"])
+def test_an_override_reason_that_names_the_person_is_refused_and_nothing_is_erased(
+        staff_client, holder, monkeypatch, reason):
+    monkeypatch.setattr(erasure, "_blockers", [lambda p: ["Order 100001 is not delivered."]])
+    response = staff_client.post(reverse("privacy_desk:person_erase", args=[f"u{holder.pk}"]),
+                                 {"confirm": "on", "override_reason": reason})
+    assert response.status_code == 400
+    assert response.context["erase_form"].has_error("override_reason", "names_person")
+    assert User.objects.filter(pk=holder.pk).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ERASURE).exists()
+    with pytest.raises(ValueError):
+        erasure.execute(holder, override_reason=reason)
+    assert User.objects.filter(pk=holder.pk).exists()
+
+
+@given(reason=st.text(max_size=400), confirm=st.sampled_from(["", "on", "x"]))
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_hostile_erasure_posts_under_a_hold_never_fail_and_never_erase(
+        staff_client, holder, reason, confirm):
+    if not LegalHold.objects.filter(user=holder).exists():
+        LegalHold.objects.create(user=holder, reason="Tvist")
+    response = staff_client.post(reverse("privacy_desk:person_erase", args=[f"u{holder.pk}"]),
+                                 {"confirm": confirm, "override_reason": reason})
+    assert response.status_code in (400, 409)
+    assert User.objects.filter(pk=holder.pk).exists()
+
+
+@given(reason=st.text(max_size=400), until=st.text(max_size=20),
+       secret=st.sampled_from(["", "on", "true", "0", "x" * 50]))
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_hostile_hold_posts_never_fail(staff_client, holder, reason, until, secret):
+    before = LegalHold.objects.count()
+    response = staff_client.post(reverse("privacy_desk:person_hold", args=[f"u{holder.pk}"]),
+                                 {"reason": reason, "until": until, "secret": secret})
+    assert response.status_code in (302, 400)
+    assert LegalHold.objects.count() == before + (response.status_code == 302)
+
+
 @pytest.mark.promise("P33", "P18")
 def test_staff_set_and_lift_a_legal_hold(staff_client, staff, holder):
     ref = f"u{holder.pk}"
@@ -148,13 +206,24 @@ def test_staff_set_and_lift_a_legal_hold(staff_client, staff, holder):
     staff_client.post(reverse("privacy_desk:person_hold", args=[ref]),
                       {"reason": "Tvist", "until": ""})
     hold = LegalHold.objects.get()
-    assert (hold.user, hold.created_by, hold.until) == (holder, staff, None)
+    assert (hold.user, hold.created_by, hold.until, hold.secret) == (holder, staff, None, False)
     assert erasure.preview(holder).holds == ["Tvist"]
     assert "Tvist" in staff_client.get(_person_url(holder)).content.decode()
     staff_client.post(reverse("privacy_desk:hold_lift", args=[ref, hold.pk]))
     assert erasure.preview(holder).holds == []
     assert [e.detail["change"] for e in AuditEvent.objects.filter(action="hold")
             .order_by("pk")] == ["set", "lifted"]
+
+
+@pytest.mark.promise("P26", "P33")
+def test_staff_set_a_hold_under_legal_secrecy(staff_client, staff, holder):
+    staff_client.post(reverse("privacy_desk:person_hold", args=[f"u{holder.pk}"]),
+                      {"reason": "Förundersökning, sekretess", "until": "", "secret": "on"})
+    hold = LegalHold.objects.get()
+    assert hold.secret is True
+    assert AuditEvent.objects.get(action="hold").detail["secret"] is True
+    page = staff_client.get(_person_url(holder)).content.decode()
+    assert "Förundersökning, sekretess" in page  # staff see it in full
 
 
 def test_a_hold_of_another_person_cannot_be_lifted_through_this_page(

@@ -112,6 +112,31 @@ def test_disclosures_appear_in_the_export_unless_under_legal_secrecy(person, mak
     assert "secret-1" not in json.dumps(data)
 
 
+@pytest.mark.promise("P26", "P29")
+def test_a_legal_hold_appears_in_the_export_unless_under_legal_secrecy(person):
+    LegalHold.objects.create(user=person, reason="Tvist om faktura 1042")
+    LegalHold.objects.create(user=person, reason="Förundersökning 5000-K123-26",
+                             secret=True)
+    data = export.collect(person, language="en")
+    holds = {r["model"]: r for r in data["records"]}["privacy.LegalHold"]
+    assert [row["values"]["reason"] for row in holds["rows"]] == ["Tvist om faktura 1042"]
+    assert "5000-K123-26" not in json.dumps(data, ensure_ascii=False)
+
+
+@pytest.mark.promise("P26", "P31")
+def test_the_erasure_preview_does_not_tell_the_person_why_a_secret_hold_applies(person):
+    LegalHold.objects.create(user=person, reason="Förundersökning 5000-K123-26",
+                             secret=True)
+    plan = erasure.preview(person)
+    assert plan.holds == ["Förundersökning 5000-K123-26"]  # for staff
+    assert plan.holds_shown == [erasure.secret_hold_text()]
+    with pytest.raises(erasure.ErasureRefused) as refused:
+        erasure.execute(person)
+    assert "5000-K123-26" in " ".join(refused.value.reasons)
+    assert "5000-K123-26" not in " ".join(refused.value.shown)
+    assert get_user_model().objects.filter(pk=person.pk).exists()
+
+
 @pytest.mark.promise("P29")
 def test_archive_has_data_json_and_a_readable_report(person):
     blob, data = export.build_archive(person, language="sv")
@@ -241,6 +266,30 @@ def test_the_sweep_deletes_expired_rows_only_and_reports_per_model(person, stran
 def test_the_sweep_skips_people_under_a_legal_hold(person):
     LegalHold.objects.create(user=person, reason="Claim pending")
     later = timezone.now() + dt.timedelta(days=31)
+    line = {x.model: x for x in retention.run(now=later).lines}["cart.Cart"]
+    assert (line.found, line.acted, line.held) == (1, 0, 1)
+    assert Cart.objects.filter(user=person).exists()
+
+
+@pytest.mark.promise("P18", "P23")
+def test_a_hold_that_has_ended_by_the_sweeps_now_no_longer_keeps_anything(person):
+    """The sweep judges a hold by its own ``now``, not by the wall clock."""
+    today = timezone.localdate()
+    LegalHold.objects.create(user=person, reason="Claim", until=today + dt.timedelta(days=10))
+    days = registry.get(Cart).retention.days
+    later = timezone.now() + dt.timedelta(days=days + 11)
+    line = {x.model: x for x in retention.run(now=later).lines}["cart.Cart"]
+    assert (line.found, line.acted, line.held) == (1, 1, 0)
+    assert not Cart.objects.filter(user=person).exists()
+
+
+@pytest.mark.promise("P18", "P23")
+def test_a_hold_still_running_at_the_sweeps_now_keeps_the_rows(person):
+    today = timezone.localdate()
+    days = registry.get(Cart).retention.days
+    LegalHold.objects.create(user=person, reason="Claim",
+                             until=today + dt.timedelta(days=days + 20))
+    later = timezone.now() + dt.timedelta(days=days + 1)
     line = {x.model: x for x in retention.run(now=later).lines}["cart.Cart"]
     assert (line.found, line.acted, line.held) == (1, 0, 1)
     assert Cart.objects.filter(user=person).exists()

@@ -1,4 +1,5 @@
-"""Raw IP addresses are kept 30 days, then replaced by a keyed one-way hash (P10, P35)."""
+"""Raw IP addresses are kept for their declared period, then replaced by a keyed one-way
+hash by the retention sweep (P10, P35, P23)."""
 
 import datetime as dt
 
@@ -11,46 +12,95 @@ from django.utils import timezone, translation
 
 from tillit.accounts.models import Address
 from tillit.privacy import datamap as dm
+from tillit.privacy import retention
 from tillit.privacy.checks import check_models
 from tillit.privacy.hashing import is_hashed, keyed_hash
+from tillit.privacy.models import AuditEvent, LegalHold
 from tillit.security.models import FailedLogin, LoginRecord
-from tillit.security.services import hash_expired_ips
 
 pytestmark = pytest.mark.django_db
-NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+RECORDED = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
-def _rows(customer):
-    old, fresh = NOW - dt.timedelta(days=31), NOW - dt.timedelta(days=29)
-    return [
-        LoginRecord.objects.create(user=customer, ip="198.51.100.1", created_at=old),
-        LoginRecord.objects.create(user=customer, ip="198.51.100.2", created_at=fresh),
-        FailedLogin.objects.create(username="anna", ip="198.51.100.1", created_at=old),
-        FailedLogin.objects.create(username="anna", ip="", created_at=old),
-    ]
+def raw_days(model) -> int:
+    """How long the data map keeps the model's IP address raw."""
+    return dm.registry.get(model).fields["ip"].hash_after.days
 
 
-@pytest.mark.promise("P10", "P35")
-def test_addresses_older_than_30_days_are_replaced_by_their_keyed_hash(customer):
-    old_login, fresh_login, old_failure, empty = _rows(customer)
-    assert hash_expired_ips(now=NOW) == 2
-    for row in (old_login, fresh_login, old_failure, empty):
+@pytest.fixture
+def attempts(customer):
+    """A login and two failed logins, all at ``RECORDED``, one of them without an address."""
+    return {
+        "login": LoginRecord.objects.create(user=customer, ip="198.51.100.1",
+                                            created_at=RECORDED),
+        "failure": FailedLogin.objects.create(username="anna", user=customer,
+                                              ip="198.51.100.1", created_at=RECORDED),
+        "no_ip": FailedLogin.objects.create(username="anna", ip="", created_at=RECORDED),
+    }
+
+
+def ips(attempts) -> dict:
+    for row in attempts.values():
         row.refresh_from_db()
-    assert old_login.ip == keyed_hash("198.51.100.1", "ip") and is_hashed(old_login.ip)
+    return {name: row.ip for name, row in attempts.items()}
+
+
+@pytest.mark.promise("P10", "P35", "P23")
+def test_login_addresses_become_keyed_hashes_after_their_declared_period_not_a_day_before(
+        attempts):
+    days = raw_days(LoginRecord)
+    assert days == raw_days(FailedLogin)
+
+    retention.run(now=RECORDED + dt.timedelta(days=days - 1))
+    assert ips(attempts) == {"login": "198.51.100.1", "failure": "198.51.100.1", "no_ip": ""}
+
+    report = retention.run(now=RECORDED + dt.timedelta(days=days, minutes=1))
+    hashed = keyed_hash("198.51.100.1", "ip")
     # The same address gives the same hash in both logs, so misuse stays traceable.
-    assert old_failure.ip == old_login.ip
-    assert fresh_login.ip == "198.51.100.2"
-    assert empty.ip == ""
-    assert hash_expired_ips(now=NOW) == 0  # idempotent
+    assert ips(attempts) == {"login": hashed, "failure": hashed, "no_ip": ""}
+    assert is_hashed(hashed)
+    lines = {x.model: x for x in report.lines}
+    assert (lines["security.LoginRecord"].hash_found, lines["security.LoginRecord"].hashed) \
+        == (1, 1)
+    assert lines["security.FailedLogin"].hashed == 1
+    # The rows themselves stay: they are kept longer than the raw address.
+    assert LoginRecord.objects.count() == 1 and FailedLogin.objects.count() == 2
+    logged = AuditEvent.objects.filter(action="retention").latest("pk").detail["models"]
+    assert logged["security.LoginRecord"]["hashed"] == 1
+
+    again = retention.run(now=RECORDED + dt.timedelta(days=days + 2))
+    assert {x.model: x.hashed for x in again.lines}["security.LoginRecord"] == 0
 
 
-@pytest.mark.promise("P10")
-def test_the_management_command_hashes_for_cron(customer, capsys):
-    LoginRecord.objects.create(user=customer, ip="198.51.100.1",
-                               created_at=timezone.now() - dt.timedelta(days=40))
-    call_command("security", "hash-ips")
-    assert "Hashed 1 IP address" in capsys.readouterr().out
-    assert is_hashed(LoginRecord.objects.get().ip)
+@pytest.mark.promise("P10", "P23")
+def test_a_dry_run_counts_the_addresses_it_would_hash_and_changes_nothing(attempts, capsys):
+    later = RECORDED + dt.timedelta(days=raw_days(LoginRecord) + 1)
+    report = retention.run(dry_run=True, now=later)
+    line = {x.model: x for x in report.lines}["security.LoginRecord"]
+    assert (line.hash_found, line.hashed, line.hash_held) == (1, 1, 0)
+    assert ips(attempts)["login"] == "198.51.100.1"
+    assert not AuditEvent.objects.filter(action="retention").exists()
+
+    with translation.override("en"):
+        call_command("retention", "run", "--dry-run")
+    out = capsys.readouterr().out
+    assert "would hash" in out and "ip: replaced by a keyed one-way hash" in out
+
+
+@pytest.mark.promise("P10", "P18", "P23")
+def test_a_legal_hold_keeps_the_persons_addresses_raw_until_it_ends(attempts, customer):
+    """A hold keeps evidence as it is; a hash cannot be turned back into the address."""
+    ends = timezone.localdate(RECORDED) + dt.timedelta(days=raw_days(LoginRecord) + 10)
+    LegalHold.objects.create(user=customer, reason="Bedrägeriutredning", until=ends)
+    during = RECORDED + dt.timedelta(days=raw_days(LoginRecord) + 1)
+    report = retention.run(now=during)
+    line = {x.model: x for x in report.lines}["security.LoginRecord"]
+    assert (line.hash_found, line.hashed, line.hash_held) == (1, 0, 1)
+    assert ips(attempts)["login"] == "198.51.100.1"
+
+    after = timezone.make_aware(dt.datetime.combine(ends + dt.timedelta(days=1), dt.time(3)))
+    retention.run(now=after)
+    assert ips(attempts)["login"] == keyed_hash("198.51.100.1", "ip")
 
 
 @pytest.mark.promise("P10")

@@ -4,6 +4,11 @@ cancel, export for carriers; receive and refund returns; read receipts and credi
 Orders and documents are read-only in the admin: every change goes through a service, so
 the payment provider, stock, documents and e-mails stay in step. Opening a document as
 issued is written to the audit log (P33), as change pages are by the staff middleware.
+
+Documents locked by their buyer's erasure (P32) are for bookkeeping only: staff without
+the "view kept accounting records" permission (support, order handling) find them in no
+list, search or page; bookkeepers see them marked as locked, and can find them by the
+buyer's e-mail address when it is given to them again (through its keyed hash).
 """
 
 from __future__ import annotations
@@ -22,21 +27,39 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tillit.core.money import format_sek
+from tillit.privacy.datamap import registry
+from tillit.privacy.erasure import erased_hash
+from tillit.privacy.hashing import is_hashed
 from tillit.privacy.ledger import audit
 from tillit.privacy.models import AuditEvent
 from tillit.shipping import export as carrier_export
 from tillit.shipping.models import Carrier
 
 from . import services
-from .models import CreditNote, Order, OrderLine, Receipt, ReturnLine, ReturnRequest
+from .models import (
+    KEPT_RECORDS_PERMISSION,
+    CreditNote,
+    Order,
+    OrderLine,
+    Receipt,
+    ReturnLine,
+    ReturnRequest,
+)
 
 
 def _audit_document_view(request, doc) -> None:
     # Admin change pages are audited for every declared model by the staff middleware;
-    # the document page is ours, so it logs itself.
+    # the document page is ours, so it logs itself. A locked document names nobody the
+    # log could find again, so its hashed e-mail is not passed on as a person.
     audit(AuditEvent.Action.STAFF_VIEW, actor=request.user, subject=None,
-          subject_email=doc.buyer_email, target=f"{doc._meta.label}:{doc.pk}",
-          detail={"page": "admin:document", "model": doc._meta.label})
+          subject_email="" if is_hashed(doc.buyer_email) else doc.buyer_email,
+          target=f"{doc._meta.label}:{doc.pk}",
+          detail={"page": "admin:document", "model": doc._meta.label,
+                  **({"locked": True} if doc.is_locked else {})})
+
+
+def sees_kept_records(request) -> bool:
+    return request.user.has_perm(KEPT_RECORDS_PERMISSION)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -133,6 +156,10 @@ class OrderAdmin(ReadOnlyAdmin):
         receipt = getattr(order, "receipt", None)
         if receipt is None:
             return "–"
+        if receipt.is_locked:
+            # Opened from the receipts list by bookkeepers only; no link for the rest.
+            return format_html("{} ({})", receipt.display_number,
+                               _("locked for bookkeeping"))
         url = reverse("admin:orders_receipt_document", args=[receipt.pk])
         return format_html('<a href="{}">{}</a>', url, receipt.display_number)
 
@@ -305,6 +332,32 @@ class DocumentAdmin(ReadOnlyAdmin):
         return [path("<int:pk>/document/", self.admin_site.admin_view(self.document_view),
                      name="{}_{}_document".format(*info)), *super().get_urls()]
 
+    def get_queryset(self, request):
+        documents = super().get_queryset(request)
+        return documents if sees_kept_records(request) else documents.unlocked()
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return (*shown, "locked_at") if sees_kept_records(request) else shown
+
+    def get_fields(self, request, obj=None):
+        shown = super().get_fields(request, obj)
+        return (*shown, "locked_at") if sees_kept_records(request) else shown
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Bookkeepers also find a locked document by its buyer's e-mail address, through
+        the keyed hash the erasure left in its place."""
+        found, may_have_duplicates = super().get_search_results(request, queryset,
+                                                                search_term)
+        term = search_term.strip()
+        if sees_kept_records(request) and "@" in term and len(term) <= 254:
+            ref = erased_hash(registry.get(self.model), "buyer_email", term)
+            found = found | queryset.filter(locked_at__isnull=False, buyer_email=ref)
+        return found, may_have_duplicates
+
     @admin.display(description=_("number"), ordering="number")
     def display_number(self, doc):
         return doc.display_number
@@ -322,7 +375,7 @@ class DocumentAdmin(ReadOnlyAdmin):
     def document_view(self, request, pk):
         if not self.has_view_permission(request):
             return HttpResponse(status=403)
-        doc = get_object_or_404(self.model, pk=pk)
+        doc = get_object_or_404(self.get_queryset(request), pk=pk)
         _audit_document_view(request, doc)
         response = HttpResponse(doc.html, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

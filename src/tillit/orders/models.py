@@ -7,8 +7,12 @@ the policy version the buyer was shown (P05). Amounts are integer öre, incl. VA
 Receipts and credit notes are accounting records under Bokföringslagen: written once at
 issue (rendered HTML plus the data as JSON), numbered without gaps per series, and never
 changed afterwards. ``save()`` refuses an update, the queryset refuses ``update()``, and a
-database trigger (see the migration) refuses an UPDATE that bypasses both; the one change
-it lets through is a link to a deleted order, receipt or return becoming NULL.
+database trigger (see the migrations) refuses an UPDATE that bypasses both. It lets
+through two changes only: a link to a deleted order, receipt or return becoming NULL, and
+the lock of an erasure (``lock_kept``): ``locked_at`` stamped once, with the lookup e-mail
+replaced by a keyed hash. A locked document is the buyer's no more: it serves bookkeeping
+only, seen by staff with the "view kept accounting records" permission, until the
+retention sweep deletes it.
 
 An order goes with its lines and returns (CASCADE); its documents stand alone, so the
 retention sweep can remove each when its own period ends, in any order.
@@ -25,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core.money import Money, VatLine, vat_breakdown
+from tillit.privacy.hashing import is_hashed
 
 # The withdrawal period (ångerrätt, lagen om distansavtal 2 kap. 10 §): 14 days from the
 # day the goods were received.
@@ -208,11 +213,36 @@ class ImmutableDocument(Exception):
     """Something tried to change an issued receipt or credit note."""
 
 
+# Who may see documents locked by an erasure: bookkeeping, not support (P32).
+KEPT_RECORDS_PERMISSION = "orders.view_kept_accounting_records"
+# What an erasure may change on an issued document (``privacy.datamap.Keep``).
+LOCK_CHANGES = frozenset({"locked_at", "buyer_email"})
+
+
 class _WriteOnceQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ImmutableDocument(f"{self.model._meta.label} rows are never changed.")
 
     update.queryset_only = True
+
+    def lock_kept(self, **changes) -> int:
+        """Lock the documents of an erased buyer to bookkeeping: ``locked_at`` (required)
+        stamped, and ``buyer_email``, the only link to the buyer outside the document,
+        replaced by a keyed hash. The document as issued (name, address, HTML, data) stays;
+        it is the record. Documents locked before are left as they are."""
+        if set(changes) - LOCK_CHANGES or changes.get("locked_at") is None:
+            raise ImmutableDocument(f"Locking {self.model._meta.label} rows stamps "
+                                    "locked_at and may hash buyer_email; nothing else.")
+        if "buyer_email" in changes and not is_hashed(changes["buyer_email"]):
+            raise ImmutableDocument("A locked document keeps only a keyed hash of the "
+                                    "buyer's e-mail.")
+        return models.QuerySet.update(self.filter(locked_at__isnull=True), **changes)
+
+    lock_kept.queryset_only = True
+
+    def unlocked(self):
+        """The documents that are still their buyer's (not locked by an erasure)."""
+        return self.filter(locked_at__isnull=True)
 
 
 class AccountingDocument(models.Model):
@@ -226,6 +256,10 @@ class AccountingDocument(models.Model):
     total_ore = models.IntegerField(_("total incl. VAT (öre)"))
     html = models.TextField(_("document (HTML, as issued)"))
     data = models.JSONField(_("document data"))
+    locked_at = models.DateTimeField(
+        _("locked for bookkeeping"), null=True, blank=True, editable=False,
+        help_text=_("Set when the buyer's data was erased: the document is then kept for "
+                    "bookkeeping only, until its retention period ends."))
 
     objects = _WriteOnceQuerySet.as_manager()
 
@@ -248,6 +282,10 @@ class AccountingDocument(models.Model):
     def display_number(self) -> str:
         return f"{self.PREFIX}{self.number}"
 
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
 
 class Receipt(AccountingDocument):
     """The receipt, with the content of a full invoice (mervärdesskattelagen 17 kap.)."""
@@ -263,6 +301,9 @@ class Receipt(AccountingDocument):
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
         indexes = [models.Index(Upper("buyer_email"), name="receipt_buyer_email_ci")]
+        # For receipts and credit notes alike (the admin asks for it by name).
+        permissions = [("view_kept_accounting_records",
+                        _("Can view accounting records kept after an erasure"))]
 
 
 class ReturnRequest(models.Model):

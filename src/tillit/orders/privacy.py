@@ -7,6 +7,10 @@ Retention, decided:
   through an erasure request, locked to bookkeeping (P23, P32). They hold only what the
   VAT act requires of an invoice: the buyer's name and address, not phone or e-mail
   (the stored e-mail is only the link that lets the buyer's access request find them).
+  On erasure that link becomes a keyed hash and the document is stamped ``locked_at``:
+  from then on no export, erasure, page or support search finds it; staff with the
+  "view kept accounting records" permission (bookkeeping) still do, until the sweep
+  deletes it.
 * The order, its lines and returns underlie those documents (what was sold, delivered and
   returned), so they are accounting material with the same period. On erasure the order
   keeps its amounts and lines but loses every contact and delivery detail; the receipt
@@ -177,8 +181,9 @@ dm.declare(
     fields=_DOCUMENT_FIELDS,
     uses=_DOCUMENT_USES,
     retention=dm.AccountingPeriod("issued_at"),
-    on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING),
+    on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING, lock_field="locked_at"),
     recipients=_DOCUMENT_RECIPIENTS,
+    not_personal=("locked_at",),
 )
 
 dm.declare(
@@ -188,8 +193,9 @@ dm.declare(
     fields={**_DOCUMENT_FIELDS, "return_request": dm.Field(PURCHASE, dm.GENERATED)},
     uses=_DOCUMENT_USES,
     retention=dm.AccountingPeriod("issued_at"),
-    on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING),
+    on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING, lock_field="locked_at"),
     recipients=_DOCUMENT_RECIPIENTS,
+    not_personal=("locked_at",),
 )
 
 dm.declare(

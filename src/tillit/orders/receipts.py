@@ -118,6 +118,8 @@ def issue_credit_note(order: Order, lines: list[tuple[OrderLine, int]], *,
     note = CreditNote(receipt=receipt, return_request=return_request, number=number,
                       issued_at=issued_at, buyer_name=receipt.buyer_name,
                       buyer_email=receipt.buyer_email, total_ore=data["total_ore"],
-                      data=data, html=render(data))
+                      data=data, html=render(data),
+                      # A correction of a receipt locked by its buyer's erasure is locked too.
+                      locked_at=receipt.locked_at)
     note.save()
     return note

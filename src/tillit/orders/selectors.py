@@ -1,7 +1,10 @@
 """Reads about orders, for their buyers' pages.
 
 A customer reaches only their own orders (another customer's order number is a 404); a
-guest reaches one order through its signed link (a changed token is a 404).
+guest reaches one order through its signed link (a changed token is a 404). After the
+buyer's erasure nobody does: the order has no account and only a hash of the e-mail, so
+its old guest link is a 404, and its documents, locked to bookkeeping, are never shown
+on a buyer's page (P32).
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from tillit.privacy.hashing import is_hashed
+
 from . import links, services
-from .models import CreditNote, Order, OrderLine, ReturnRequest
+from .models import CreditNote, Order, OrderLine, Receipt, ReturnRequest
 
 
 def orders_of(user):
@@ -27,13 +32,19 @@ def order_of(user, number: int) -> Order:
 
 def order_for_token(token: str) -> Order:
     order = links.order_for_token(token)
-    if order is None:
+    # An erased buyer's order keeps only a keyed hash of the e-mail: it is nobody's now.
+    if order is None or is_hashed(order.email):
         raise Http404("No such order.")
     return order
 
 
+def receipt_of(order: Order) -> Receipt:
+    return get_object_or_404(Receipt.objects.unlocked(), order=order)
+
+
 def credit_note_of(order: Order, number: int) -> CreditNote:
-    return get_object_or_404(CreditNote, receipt__order=order, number=number)
+    return get_object_or_404(CreditNote.objects.unlocked(), receipt__order=order,
+                             number=number)
 
 
 @dataclass
@@ -61,7 +72,7 @@ class OrderPage:
 
 def order_page(order: Order, now=None) -> OrderPage:
     returns = list(order.returns.prefetch_related("lines__order_line"))
-    notes = list(CreditNote.objects.filter(receipt__order=order).order_by("number"))
+    notes = list(CreditNote.objects.unlocked().filter(receipt__order=order).order_by("number"))
     can_return = services.return_window_open(order, now) and bool(returnable_lines(order))
     return OrderPage(order=order, lines=list(order.lines.all()), returns=returns,
                      credit_notes=notes, can_return=can_return)

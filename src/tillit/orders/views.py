@@ -93,12 +93,12 @@ def _document(html: str) -> HttpResponse:
 @require_safe
 def receipt(request, number: int):
     order = selectors.order_of(request.user, number)
-    return _document(order.receipt.html)
+    return _document(selectors.receipt_of(order).html)
 
 
 @require_safe
 def guest_receipt(request, token: str):
-    return _document(_guest_order(token).receipt.html)
+    return _document(selectors.receipt_of(_guest_order(token)).html)
 
 
 @login_required

@@ -176,6 +176,10 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
         lock = decl.on_erasure.lock_field
         if lock and lock not in field_names:
             error(f"{label}: the lock field '{lock}' is missing.", "tillit.privacy.E006")
+        elif lock and not (isinstance(model._meta.get_field(lock), models.DateTimeField)
+                           and model._meta.get_field(lock).null):
+            error(f"{label}.{lock}: the lock field must be a nullable date-time field (empty "
+                  f"until an erasure locks the row).", "tillit.privacy.E006")
     if isinstance(decl.on_erasure, Keep) and not anchor:
         error(f"{label}: a record kept on erasure needs a retention rule that ends.",
               "tillit.privacy.E006")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import models
 from django.utils import timezone
@@ -77,6 +77,9 @@ class Subject:
     account. ``email``: a field holding the person's e-mail (guest orders, sign-ups).
     ``session``: a field holding a session key (guest carts). Several may be given.
     ``finder(model, person) -> QuerySet``: for rows no field path reaches (sessions).
+    ``locked``: a date-time field that, once set, takes the row out of every lookup by
+    person; :func:`Registry.declare` fills it from :attr:`Keep.lock_field`, so a record
+    kept for bookkeeping after an erasure is found by no later export, erasure or page.
     """
 
     person: bool = False
@@ -85,6 +88,7 @@ class Subject:
     session: str = ""
     kinds: tuple[str, ...] = ("customer",)
     finder: Callable | None = field(default=None, compare=False)
+    locked: str = ""
 
     def link_fields(self) -> set[str]:
         """The model's own fields that are the link to the person (first path segment)."""
@@ -115,6 +119,8 @@ class Subject:
             rows = manager.filter(pk__in=union)
         if self.finder is not None:
             rows = rows | self.finder(model, person)
+        if self.locked:
+            rows = rows.filter(**{f"{self.locked}__isnull": True})
         return rows
 
 
@@ -237,7 +243,8 @@ class HashAfter:
     replaced by a keyed one-way hash (``privacy.hashing.keyed_hash``), so the shop can still
     tell "the same value" apart without being able to read it. The row itself follows the
     declaration's retention rule. ``purpose`` keeps hashes of different uses unlinkable
-    (default: the field's own name)."""
+    (default: the field's own name). The retention sweep (``privacy.retention.run``)
+    applies every such rule of every declaration."""
 
     anchor: str
     days: int
@@ -262,30 +269,6 @@ class HashAfter:
         return (queryset.filter(**{f"{self.anchor}__lt": self.cutoff(now)})
                 .exclude(**{field_name: ""})
                 .exclude(**{f"{field_name}__startswith": PREFIX}))
-
-
-def hash_due_fields(declaration: Declaration, now: dt.datetime | None = None,
-                    batch_size: int = 500) -> int:
-    """Apply the declaration's :class:`HashAfter` rules: replace every raw value past its
-    period by its keyed hash. Returns the number of values replaced. The retention sweep
-    calls this for every declaration; it is idempotent."""
-    from .hashing import keyed_hash
-
-    model, replaced = declaration.model, 0
-    for name, spec in declaration.fields.items():
-        rule = spec.hash_after
-        if rule is None:
-            continue
-        purpose = rule.purpose or name
-        while True:
-            rows = list(rule.due(model._default_manager.all(), name, now)
-                        .order_by("pk").values_list("pk", name)[:batch_size])
-            if not rows:
-                break
-            objs = [model(pk=pk, **{name: keyed_hash(value, purpose)}) for pk, value in rows]
-            model._default_manager.bulk_update(objs, [name])
-            replaced += len(objs)
-    return replaced
 
 
 # Actions on erasure ---------------------------------------------------------------------
@@ -315,9 +298,14 @@ class Anonymise:
 class Keep:
     """Keep under a legal obligation until the retention rule ends, locked to that use.
 
-    On erasure the row is detached from the account (its direct link to the user is set
-    to NULL) and, if ``lock_field`` names a date-time field, stamped there, so that the
-    app's own code can keep it out of every use but ``reason``.
+    On erasure the row is detached from every identifier of the person: its direct link to
+    the account is set to NULL and its own e-mail field (the subject's ``email``, when not a
+    path) is replaced by a keyed hash (``privacy.erasure.erased_hash``); links through a
+    parent row are cut by the parent's own action. If ``lock_field`` names a nullable
+    date-time field, it is stamped there, and from then on the row is out of every lookup
+    by person (:attr:`Subject.locked`): it serves ``reason`` only, and the retention sweep
+    deletes it when its period ends. A model whose rows are otherwise never changed (issued
+    receipts) takes this one change through its queryset's ``lock_kept(**changes)``.
     """
 
     basis: str = LEGAL_OBLIGATION
@@ -405,6 +393,11 @@ class Registry:
             raise ValueError(f"{model._meta.label} is declared twice in the data map.")
         if not isinstance(recipients, dict):
             recipients = dict.fromkeys(recipients)
+        if isinstance(on_erasure, Keep) and on_erasure.lock_field:
+            if subject.locked not in ("", on_erasure.lock_field):
+                raise ValueError(f"{model._meta.label}: the subject's lock field differs "
+                                 "from the one the Keep action stamps.")
+            subject = replace(subject, locked=on_erasure.lock_field)
         declaration = Declaration(
             model=model, title=title, subject=subject, fields=dict(fields), uses=list(uses),
             retention=retention, on_erasure=on_erasure,

@@ -205,7 +205,7 @@ def _person_context(request, ref: str, person: Person, **forms) -> dict:
         "events": selectors.audit_log(person, limit=20),
         "plan": plan,
         "export_form": forms.get("export_form") or StaffExportForm(),
-        "erase_form": forms.get("erase_form") or StaffErasureForm(),
+        "erase_form": forms.get("erase_form") or StaffErasureForm(person=person),
         "hold_form": forms.get("hold_form") or HoldForm(),
         "erase_errors": forms.get("erase_errors", []),
     }
@@ -240,14 +240,14 @@ def person_export(request, ref: str):
 @desk_view(("POST",))
 def person_erase(request, ref: str):
     who = _resolve(request, ref)
-    form = StaffErasureForm(request.POST)
+    form = StaffErasureForm(request.POST, person=who)
     if not form.is_valid():
         return _render(request, "privacy/desk/person.html",
                        _person_context(request, ref, who, erase_form=form), status=400)
     req = _open_request(who, PrivacyRequest.Kind.ERASURE)
     try:
         plan = services.erase(who, actor=request.user, req=req,
-                              override_reason=form.cleaned_data["override_reason"].strip())
+                              override_reason=form.cleaned_data["override_reason"])
     except erasure.ErasureRefused as refused:
         return _render(request, "privacy/desk/person.html", _person_context(
             request, ref, who, erase_form=form, erase_errors=refused.reasons), status=409)
@@ -265,7 +265,8 @@ def person_hold(request, ref: str):
         return _render(request, "privacy/desk/person.html",
                        _person_context(request, ref, who, hold_form=form), status=400)
     services.set_hold(who, reason=form.cleaned_data["reason"],
-                      until=form.cleaned_data["until"], actor=request.user)
+                      until=form.cleaned_data["until"], actor=request.user,
+                      secret=form.cleaned_data["secret"])
     messages.success(request, _("The legal hold is set."))
     return redirect("privacy_desk:person", ref=ref)
 

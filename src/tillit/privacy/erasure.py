@@ -3,8 +3,10 @@
 :func:`preview` says, per record, what will be deleted, what is anonymised, what is kept,
 why and until when, and what stands in the way (a legal hold, an open order).
 :func:`execute` carries it out in one transaction: all of it happens or none. Records kept
-under a legal obligation are detached from the account and locked to that use; the
-retention sweep deletes them when their period ends. Running it twice is harmless.
+under a legal obligation are detached from every identifier of the person (account link
+cleared, e-mail replaced by a keyed hash) and locked to that use, so no later export,
+erasure or page finds them; the retention sweep deletes them when their period ends.
+Running it twice is harmless.
 
 Apps that know a reason to wait (an order not yet delivered or still returnable) register
 a *blocker*: ``register_blocker(fn)`` with ``fn(person) -> list[str]`` of reasons.
@@ -13,6 +15,7 @@ a *blocker*: ``register_blocker(fn)`` with ``fn(person) -> list[str]`` of reason
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,11 +40,20 @@ def register_blocker(fn: Callable[[Person], list[str]]) -> Callable:
 
 
 class ErasureRefused(Exception):
-    """Erasure cannot go ahead now; ``reasons`` says why (shown to the person or staff)."""
+    """Erasure cannot go ahead now. ``reasons`` says why, for staff; ``shown`` says it for
+    the person (a hold under legal secrecy is not described to them)."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], shown: list[str] | None = None):
         super().__init__("; ".join(reasons))
         self.reasons = reasons
+        self.shown = reasons if shown is None else shown
+
+
+def secret_hold_text() -> str:
+    """What the person is told about a hold under legal secrecy: that something stands in
+    the way, not what (GDPR art. 23 and the secrecy provision behind the hold)."""
+    return _("We are required by law to keep your data for now, and cannot tell you more "
+             "about the reason.")
 
 
 @dataclass
@@ -58,7 +70,9 @@ class Step:
 class Plan:
     person: Person
     steps: list[Step] = field(default_factory=list)
+    # The holds' reasons, for staff; ``holds_shown`` is what the person reads.
     holds: list[str] = field(default_factory=list)
+    holds_shown: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
 
     @property
@@ -108,7 +122,11 @@ def preview(who, reg=None) -> Plan:
     person = Person.of(who)
     reg = reg or default_registry
     plan = Plan(person=person)
-    plan.holds = [h.reason for h in active_holds(person)]
+    for hold in active_holds(person):
+        plan.holds.append(hold.reason)
+        shown = secret_hold_text() if hold.secret else hold.reason
+        if shown not in plan.holds_shown:
+            plan.holds_shown.append(shown)
     for blocker in _blockers:
         plan.blockers += blocker(person)
     for decl in reg:
@@ -130,16 +148,67 @@ def preview(who, reg=None) -> Plan:
     return plan
 
 
+def erased_hash(decl: Declaration, name: str, value: str) -> str:
+    """What an erasure writes in place of ``value`` in ``decl``'s field ``name``: a keyed
+    hash, its own per model and field, so that a kept or anonymised row can still be
+    matched to whoever makes a claim about it, by someone who is given the value again,
+    without the shop keeping the value."""
+    return keyed_hash(str(value), f"erased:{decl.label}:{name}")
+
+
+def _own_field(path: str) -> str:
+    """The model's own field a subject path names, or "" for a path through a relation
+    (that link is cut by the related row's own action)."""
+    return path if path and "__" not in path else ""
+
+
+def kept_rows_for(decl: Declaration, who):
+    """The rows of ``decl`` kept and locked by an earlier erasure of ``who``, found through
+    the keyed hash of the e-mail: for bookkeeping and legal holds only, never for the
+    person's rights or pages."""
+    person = Person.of(who)
+    manager = decl.model._default_manager
+    email = _own_field(decl.subject.email)
+    if not (isinstance(decl.on_erasure, Keep) and decl.subject.locked and email
+            and person.email):
+        return manager.none()
+    return manager.filter(**{f"{decl.subject.locked}__isnull": False,
+                             email: erased_hash(decl, email, person.email)})
+
+
 def _detach(decl: Declaration, rows, now) -> int:
-    """Cut a kept row's direct link to the account and stamp its lock."""
+    """Cut a kept row from every identifier of the person: its own account link is
+    cleared, its own e-mail field replaced by :func:`erased_hash`, and the lock stamped.
+    One UPDATE per distinct e-mail value (a person's rows share it), however many rows."""
     action: Keep = decl.on_erasure
-    updates = {}
-    for path in (decl.subject.user,):
-        if path and "__" not in path:
-            updates[path] = None
+    manager = decl.model._default_manager
+    pks = list(rows.values_list("pk", flat=True))
+    if not pks:
+        return 0
+    mine = manager.filter(pk__in=pks)
+    changes = {}
+    if user := _own_field(decl.subject.user):
+        changes[user] = None
     if action.lock_field:
-        updates[action.lock_field] = now
-    return rows.update(**updates) if updates else rows.count()
+        changes[action.lock_field] = now
+
+    def write(queryset, values):
+        # Write-once rows (issued receipts) accept exactly this change, through lock_kept.
+        writer = getattr(queryset, "lock_kept", None) or queryset.update
+        if values:
+            writer(**values)
+
+    email = _own_field(decl.subject.email)
+    if email:
+        blank = Q(**{email: ""}) | Q(**{f"{email}__isnull": True})
+        for value in list(mine.exclude(blank).order_by().values_list(email, flat=True)
+                          .distinct()):
+            write(mine.filter(**{email: value}),
+                  {**changes, email: erased_hash(decl, email, value)})
+        write(mine.filter(blank), changes)
+    else:
+        write(mine, changes)
+    return len(pks)
 
 
 def _anonymise(decl: Declaration, rows) -> int:
@@ -157,8 +226,7 @@ def _anonymise(decl: Declaration, rows) -> int:
         values = (mine.exclude(**{f"{name}__isnull": True}).exclude(**{name: ""})
                   .order_by().values_list(name, flat=True).distinct())
         for value in list(values):
-            mine.filter(**{name: value}).update(
-                **{name: keyed_hash(str(value), f"erased:{decl.label}:{name}")})
+            mine.filter(**{name: value}).update(**{name: erased_hash(decl, name, value)})
     clears = {}
     for name in action.clear:
         f = meta.get_field(name)
@@ -188,10 +256,42 @@ def _recipient_notices(person: Person) -> int:
     return len(by_recipient)
 
 
+_AN_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.\w+")
+_PHONE_NOISE = re.compile(r"[\s\-().+/]")
+
+
+def reason_names_person(person: Person, reason: str) -> bool:
+    """Whether ``reason`` (staff's free text, kept in the audit log after the erasure)
+    holds an e-mail address or one of the person's own identifiers: their e-mail, user
+    ID, name or any word of it, phone number, company or org.nr. A guard against the
+    obvious slips; the form asks for a reason without personal data."""
+    text = reason.casefold()
+    if _AN_EMAIL.search(reason):
+        return True
+    words = set(re.findall(r"\w+", text))
+    compact = _PHONE_NOISE.sub("", reason)
+    values = [person.email]
+    if person.user is not None:
+        values += [getattr(person.user, attr, "") or "" for attr in
+                   ("email", "username", "name", "phone", "company", "org_nr")]
+    for value in filter(None, (str(v).strip() for v in values)):
+        if value.casefold() in text:
+            return True
+        digits = re.sub(r"\D", "", value)
+        if len(digits) >= 6 and digits in compact:
+            return True
+        if any(len(w) >= 3 and not w.isdigit() and w in words
+               for w in re.findall(r"\w+", value.casefold())):
+            return True
+    return False
+
+
 def execute(who, *, actor=None, override_reason: str = "", reg=None,
             before_commit: Callable[[Plan], None] | None = None, channel: str = "") -> Plan:
     """Erase ``who``'s data in one transaction. Refused while a legal hold is active, or
-    while a blocker (open order) stands unless staff give ``override_reason``.
+    while a blocker (open order) stands unless staff give ``override_reason``; the reason
+    of an override is kept with the erasure's audit event, so it must not name the person
+    (:func:`reason_names_person`; ``ValueError`` otherwise).
 
     ``before_commit`` runs last inside the transaction (the confirmation e-mail is sent
     there, while the address still exists; a failure undoes everything). ``channel`` (how
@@ -202,10 +302,16 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
     with transaction.atomic():
         plan = preview(person, reg)
         if plan.holds:
-            raise ErasureRefused([_("A legal hold applies: %(reason)s") % {"reason": r}
-                                  for r in plan.holds])
+            def say(reasons):
+                return [_("A legal hold applies: %(reason)s") % {"reason": r} for r in reasons]
+            raise ErasureRefused(say(plan.holds), shown=say(plan.holds_shown))
+        override_reason = override_reason.strip()
         if plan.blockers and not override_reason:
             raise ErasureRefused(plan.blockers)
+        overridden = bool(plan.blockers)
+        if overridden and reason_names_person(person, override_reason):
+            raise ValueError("The override reason names the person; the audit log keeps "
+                             "no personal data.")
         notices = _recipient_notices(person)
         audit(AuditEvent.Action.ERASURE, actor=actor,
               subject=person.user if person.user is not None and person.user.pk else None,
@@ -215,7 +321,8 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
                       "anonymised": {s.model: s.count for s in plan.anonymised},
                       "kept": {s.model: s.count for s in plan.kept},
                       "recipient_notices": notices,
-                      "override": bool(override_reason and plan.blockers),
+                      "override": overridden,
+                      **({"override_reason": override_reason} if overridden else {}),
                       **({"channel": channel} if channel else {})})
         kept_pks: dict[type, set] = {}
         decls = list(reg)
@@ -236,6 +343,13 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
             if model._default_manager.filter(pk__in=pks).count() != len(pks):
                 raise RuntimeError(f"Erasure would have deleted kept {model._meta.label} "
                                    "records; nothing was erased.")
+        # What is kept must be out of reach of the person's identifiers, whichever way the
+        # data map links it (an own field, or a path through an order anonymised above).
+        for decl in decls:
+            if isinstance(decl.on_erasure, Keep) and \
+                    decl.subject.rows_for(decl.model, person).exists():
+                raise RuntimeError(f"Kept {decl.label} records would still be found by the "
+                                   "person's account or e-mail; nothing was erased.")
         if before_commit is not None:
             before_commit(plan)
     return plan

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts.forms import ProfileForm
 
+from .erasure import reason_names_person
 from .models import AuditEvent, PrivacyRequest
 
 Kind = PrivacyRequest.Kind
@@ -108,17 +109,39 @@ class StaffExportForm(forms.Form):
 
 
 class StaffErasureForm(forms.Form):
+    """Staff erase a person; an override of open orders needs a reason, which the audit log
+    keeps after the erasure, so it must not name the person."""
+
     confirm = forms.BooleanField(label=_("Erase this person's data now"), required=True)
     override_reason = forms.CharField(
         label=_("Reason to go ahead despite open orders"), required=False, max_length=300,
-        help_text=_("Only when the preview lists open orders. A legal hold cannot be "
-                    "overridden: lift it first."))
+        help_text=_("Only when the preview lists open orders. Kept in the audit log: write "
+                    "it without the person's name, e-mail or phone number. A legal hold "
+                    "cannot be overridden: lift it first."))
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_override_reason(self):
+        reason = self.cleaned_data["override_reason"].strip()
+        if reason and self.person is not None and reason_names_person(self.person, reason):
+            raise forms.ValidationError(
+                _("The reason is kept in the audit log after the erasure: leave out the "
+                  "person's name, e-mail address, phone number and other details."),
+                code="names_person")
+        return reason
 
 
 class HoldForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
     until = forms.DateField(label=_("Until (empty: until lifted)"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
+    secret = forms.BooleanField(
+        label=_("Under legal secrecy"), required=False,
+        help_text=_("Only when the law forbids telling the person (e.g. a criminal "
+                    "investigation): the hold is then left out of their access report, and "
+                    "their erasure preview does not say why."))
 
     def clean_until(self):
         until = self.cleaned_data["until"]

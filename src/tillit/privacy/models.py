@@ -166,7 +166,12 @@ class AuditEvent(models.Model):
 
 class LegalHold(models.Model):
     """A legal hold (P18, P32): while active, erasure and the retention sweep leave the
-    person's data alone, and the erasure preview says why."""
+    person's data alone, and the erasure preview says why.
+
+    ``secret``: the hold rests on a matter the law forbids telling the person about (a
+    criminal investigation under secrecy, GDPR art. 23). It is then kept out of their
+    access export, and their erasure preview says only that the law requires the data to
+    be kept, not why (as for secret disclosures, P26). Staff see it in full."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+",
@@ -175,6 +180,10 @@ class LegalHold(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     until = models.DateField(_("until"), null=True, blank=True,
                              help_text=_("Empty: until lifted."))
+    secret = models.BooleanField(
+        _("under legal secrecy"), default=False,
+        help_text=_("Kept out of the person's access report, and its reason out of their "
+                    "erasure preview, while the law forbids telling."))
     created_at = models.DateTimeField(_("set"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+",

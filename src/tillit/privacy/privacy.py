@@ -151,6 +151,9 @@ dm.declare(
     retention=dm.After("created_at", days=365 * 10, event=_("the hold was set")),
     on_erasure=dm.Keep(basis=dm.LEGITIMATE_INTEREST, reason=_("the legal claim")),
     recipients=("hosting",),
+    not_personal=("secret",),
+    # A hold under legal secrecy stays out of the person's export (GDPR art. 23).
+    withhold=Q(secret=True),
 )
 
 dm.declare(

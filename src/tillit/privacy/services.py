@@ -487,14 +487,18 @@ def staff_rectify(obj, values: dict, *, actor, reason: str,
 # Legal holds and Art. 19 tasks ----------------------------------------------------------
 
 
-def set_hold(person: Person, *, reason: str, until: dt.date | None, actor) -> LegalHold:
-    """Pause erasure and retention for ``person`` (P18, P32)."""
+def set_hold(person: Person, *, reason: str, until: dt.date | None, actor,
+             secret: bool = False) -> LegalHold:
+    """Pause erasure and retention for ``person`` (P18, P32); ``secret`` keeps the hold out
+    of the person's access report and its reason out of their erasure preview."""
     with transaction.atomic():
         hold = LegalHold.objects.create(user=_account(person), email=person.email,
-                                        reason=reason, until=until, created_by=actor)
+                                        reason=reason, until=until, created_by=actor,
+                                        secret=secret)
         audit(AuditEvent.Action.HOLD, actor=actor, subject=_account(person),
               subject_email=person.email, target=f"privacy.LegalHold:{hold.pk}",
-              detail={"change": "set", "until": until.isoformat() if until else None})
+              detail={"change": "set", "until": until.isoformat() if until else None,
+                      "secret": secret})
     return hold
 
 

@@ -192,7 +192,7 @@ def erase_confirm(request):
             services.request_erasure(request.user, language=_language(request))
         except erasure.ErasureRefused as refused:
             return render(request, "privacy/rights/erase_waiting.html",
-                          {"reasons": refused.reasons})
+                          {"reasons": refused.shown})
         logout(request)
         return redirect("privacy:goodbye")
     return render(request, "privacy/rights/erase_preview.html", {
@@ -227,7 +227,7 @@ def guest_erase(request, pk: int):
             services.erase(person, req=req, language=_language(request))
         except erasure.ErasureRefused as refused:
             return render(request, "privacy/rights/erase_waiting.html",
-                          {"reasons": refused.reasons})
+                          {"reasons": refused.shown})
         request.session.pop(_VERIFIED_KEY, None)
         return redirect("privacy:goodbye")
     return render(request, "privacy/rights/erase_preview.html", {

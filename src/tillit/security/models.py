@@ -1,8 +1,8 @@
 """The login log (P11), the failed-login log (P13) and the IP blocklist (P10, P18).
 
-IP addresses are stored raw for 30 days and then replaced by a keyed one-way hash
-(see ``privacy.py`` and :func:`tillit.security.services.hash_expired_ips`), so the columns
-hold either an address or ``hmac-sha256:...``; 80 characters fit both.
+IP addresses are stored raw for the period ``privacy.py`` declares and then replaced by a
+keyed one-way hash by the retention sweep (``tillit retention run``), so the columns hold
+either an address or ``hmac-sha256:...``; 80 characters fit both.
 """
 
 import ipaddress

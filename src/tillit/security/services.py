@@ -1,5 +1,6 @@
-"""Writes of the security layer: the login log, failed logins, throttling, the blocklist and
-the IP-hashing step of retention.
+"""Writes of the security layer: the login log, failed logins, throttling and the blocklist.
+The raw IP addresses in the logs are replaced by keyed hashes by the retention sweep
+(``tillit retention run``), from the ``HashAfter`` rules in ``privacy.py``.
 
 The login flow calls, in order: :func:`login_refusal` before any password is hashed (a
 cooled-down pair or account is refused cheaply), then :func:`record_login` or
@@ -23,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tillit.core import mail, tokens
-from tillit.privacy import datamap
 
 from . import blocklist, conf, selectors
 from .clientip import client_ip
@@ -239,11 +239,3 @@ def complete_enrolment(token: EnrolmentToken, device) -> None:
             raise LinkRefused(410, "used")
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-
-
-def hash_expired_ips(now: dt.datetime | None = None) -> int:
-    """Replace every IP address kept raw past its period (30 days) in the login logs by its
-    keyed one-way hash (P10, P35). Returns how many were replaced. The retention sweep
-    calls this; until it exists, cron runs ``tillit security hash-ips``."""
-    return sum(datamap.hash_due_fields(datamap.registry.get(model), now)
-               for model in (LoginRecord, FailedLogin))

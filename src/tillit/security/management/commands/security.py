@@ -8,15 +8,14 @@ from tillit.security import conf, services
 
 
 class Command(BaseCommand):
-    help = ("Security tools: `tillit security hash-ips` replaces IP addresses kept raw past "
-            "30 days by keyed hashes (run daily from cron); `tillit security totp-enrol USER` "
+    # IP addresses are hashed by the retention sweep: `tillit retention run`.
+    help = ("Security tools: `tillit security totp-enrol USER` "
             "prints a single-use link with which a staff member enrols an authenticator; "
             "`tillit security totp-reset USER` removes a staff member's authenticator (they "
             "then need a new enrolment link).")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("hash-ips", help="hash the IP addresses past their raw retention")
         enrol = sub.add_parser("totp-enrol",
                                help="print a single-use link to enrol a staff member's TOTP")
         enrol.add_argument("username")
@@ -30,10 +29,7 @@ class Command(BaseCommand):
         return user
 
     def handle(self, *args, **options):
-        if options["action"] == "hash-ips":
-            count = services.hash_expired_ips()
-            self.stdout.write(f"Hashed {count} IP address(es) kept past their raw retention.")
-        elif options["action"] == "totp-enrol":
+        if options["action"] == "totp-enrol":
             user = self._user(options["username"])
             try:
                 raw = services.issue_enrolment(user)
