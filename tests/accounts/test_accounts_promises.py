@@ -46,7 +46,8 @@ def test_every_policy_field_of_the_account_is_in_the_data_map():
 def test_registration_stores_what_was_given_and_nothing_else(client, registration):
     client.post(reverse("accounts:register"),
                 registration(phone="070-174 06 50", company="Ljudbolaget AB",
-                             org_nr="556677-8899", address="Storgatan 1", birthday="född-1990-05-01"))
+                             org_nr="556677-8899", address="Storgatan 1",
+                             birthday="född-1990-05-01"))
     waiting = PendingRegistration.objects.values().get()
     assert not [k for k, v in waiting.items() if "Storgatan" in str(v) or "född" in str(v)]
     client.post(_activation_path(mail.outbox[0]))
