@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.checkout.conftest import emulator_path
-from tests.payments.klarna_helpers import iframe_src
+from tests.payments.klarna_helpers import checkout_page_url
 from tillit.checkout.models import CheckoutSession
 from tillit.payments.klarna.emulator import clock
 from tillit.payments.klarna.emulator.models import EmulatedOrder
@@ -42,7 +42,7 @@ def test_loading_the_checkout_page_creates_the_providers_order_and_embeds_it(
     order = EmulatedOrder.objects.get()
     assert checkout.klarna_order_id == order.order_id
     assert order.order_amount == 2 * product.price_ore
-    assert emulator_path(iframe_src(response.content.decode())) == (
+    assert emulator_path(checkout_page_url(response.content.decode())) == (
         f"/klarna-emulator/checkout/{order.order_id}/")
 
 

@@ -49,7 +49,8 @@ def order_body(lines=None, *, base="https://shop.example", **overrides):
     return body
 
 
-def iframe_src(html: str) -> str:
+def checkout_page_url(html: str) -> str:
+    """The provider's checkout page that the snippet in ``html`` frames."""
     match = re.search(r'<iframe[^>]+src="([^"]+)"', html)
     assert match, "no iframe in the snippet"
     return match.group(1).replace("&amp;", "&")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from django.utils import translation
 
-from tests.payments.klarna_helpers import BUYER, iframe_src, line, order_body
+from tests.payments.klarna_helpers import BUYER, checkout_page_url, line, order_body
 from tillit.payments.klarna import client as klarna_client
 from tillit.payments.klarna.client import (
     MAX_BACKOFF,
@@ -23,7 +23,7 @@ from tillit.payments.klarna.emulator.models import EmulatedCapture, EmulatedOrde
 
 def confirm(order, **changes):
     """The buyer fills in the snippet's page and confirms, over HTTP."""
-    page = iframe_src(order["html_snippet"])
+    page = checkout_page_url(order["html_snippet"])
     return httpx.post(page, data={**BUYER, **changes}, follow_redirects=False, timeout=5)
 
 
@@ -45,9 +45,9 @@ def test_create_returns_the_order_with_a_snippet_framing_the_emulated_checkout(k
 
     assert order["status"] == "checkout_incomplete"
     assert order["order_amount"] == 129900
-    assert iframe_src(order["html_snippet"]) == (
+    assert checkout_page_url(order["html_snippet"]) == (
         f"{emulator_url}/checkout/{order['order_id']}/")
-    assert httpx.get(iframe_src(order["html_snippet"])).status_code == 200
+    assert httpx.get(checkout_page_url(order["html_snippet"])).status_code == 200
 
 
 def test_read_returns_what_was_created_and_update_replaces_the_cart(klarna):

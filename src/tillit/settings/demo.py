@@ -4,7 +4,14 @@ import os
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, INSTALLED_APPS, TILLIT_CHECKOUT, TILLIT_PUBLIC_URL, VAR_DIR
+from .base import (
+    DATABASES,
+    INSTALLED_APPS,
+    TILLIT_CHECKOUT,
+    TILLIT_PUBLIC_URL,
+    VAR_DIR,
+    sqlite_options,
+)
 
 DEBUG = os.environ.get("TILLIT_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY") or "demo-only-secret-key-not-for-production-0123456789"
@@ -31,10 +38,10 @@ _shop_db = DATABASES["default"]
 if _shop_db["ENGINE"].endswith("sqlite3") and str(_shop_db.get("NAME", "")) not in ("",
                                                                                   ":memory:"):
     _shop_file = Path(_shop_db["NAME"])
-    DATABASES = {**DATABASES, "klarna_emulator": {
+    DATABASES = {**DATABASES, "klarna_emulator": sqlite_options({
         "ENGINE": _shop_db["ENGINE"],
         "NAME": _shop_file.with_name(f"{_shop_file.stem}-klarna-emulator{_shop_file.suffix}"),
-    }}
+    })}
     DATABASE_ROUTERS = ["tillit.payments.klarna.emulator.router.EmulatorRouter"]
 TILLIT_CHECKOUT = {
     **TILLIT_CHECKOUT,
