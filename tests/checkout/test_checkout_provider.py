@@ -72,7 +72,7 @@ def test_the_merchant_urls_point_back_at_this_shop(client, product, add_to_cart,
 
     [sent] = provider.bodies("/checkout/v3/orders")
     assert sent["merchant_urls"] == {
-        "terms": "https://butik.example" + reverse("privacy:policy"),
+        "terms": "https://butik.example" + reverse("checkout:terms"),
         "checkout": "https://butik.example/kassa/",
         "confirmation": "https://butik.example/kassa/bekraftelse/?order_id="
                         "{checkout.order.id}",
@@ -170,6 +170,68 @@ def test_an_expired_provider_order_is_replaced_by_a_new_one(client, customer, pr
     assert first.status == CheckoutSession.Status.REPLACED
     assert second.klarna_order_id != first.klarna_order_id
     assert Disclosure.objects.filter(reference=second.klarna_order_id).count() == 1
+
+
+@pytest.mark.promise("P05")
+def test_a_reload_records_the_policy_version_and_address_it_showed(client, product,
+                                                                    add_to_cart, pay,
+                                                                    no_push):
+    from tillit.orders.models import Order
+    from tillit.privacy.models import Processor
+    from tillit.privacy.policy import current_version
+
+    add_to_cart(client, product, 1)
+    client.get(reverse("checkout:start"), REMOTE_ADDR="203.0.113.9")
+    first_shown = CheckoutSession.objects.get().policy_version
+    Processor.objects.create(  # the processor register changes: a new policy text
+        name="Exempeldrift AB", service="Hosting", recipient_kind="hosting",
+        data_description="All data", location="EU", agreement_date=dt.date(2026, 1, 1))
+
+    page = client.get(reverse("checkout:start"), REMOTE_ADDR="203.0.113.10")
+    client.get(emulator_path(pay(client, page)["Location"]))
+
+    shown = current_version()[1]
+    assert shown != first_shown
+    assert shown.digest in page.content.decode()
+    checkout = CheckoutSession.objects.get()
+    assert (checkout.policy_version, checkout.buyer_ip) == (shown, "203.0.113.10")
+    order = Order.objects.get()
+    assert (order.policy_version, order.buyer_ip) == (shown, "203.0.113.10")
+
+
+def test_a_paid_checkout_leads_to_its_order_not_to_a_second_payment(client, product,
+                                                                    add_to_cart, pay,
+                                                                    no_push):
+    from tillit.orders.models import Order
+
+    add_to_cart(client, product, 1)
+    assert pay(client, client.get(reverse("checkout:start"))).status_code == 303
+    # Paid at the provider; neither the push nor the confirmation page has run yet.
+
+    response = client.get(reverse("checkout:start"))
+
+    paid = EmulatedOrder.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("checkout:confirmation") + f"?order_id={paid.order_id}"
+    assert client.get(response.url).status_code == 200
+    assert Order.objects.get().klarna_order_id == paid.order_id
+    assert EmulatedOrder.objects.count() == 1
+
+
+def test_a_cart_changed_after_paying_still_leads_to_the_paid_order(client, product,
+                                                                   make_product,
+                                                                   add_to_cart, pay,
+                                                                   no_push):
+    add_to_cart(client, product, 1)
+    assert pay(client, client.get(reverse("checkout:start"))).status_code == 303
+    add_to_cart(client, make_product(), 1)  # in another tab, before the confirmation
+
+    response = client.get(reverse("checkout:start"))
+
+    paid = EmulatedOrder.objects.get()
+    assert response.status_code == 302
+    assert response.url.endswith(f"?order_id={paid.order_id}")
+    assert paid.order_amount == product.price_ore
 
 
 def test_two_guests_get_their_own_provider_orders(client, product, add_to_cart):

@@ -57,14 +57,20 @@ class PolicyVersion(models.Model):
 
 class Disclosure(models.Model):
     """The disclosure ledger (P25, P26, P28): every transfer of personal data to a third
-    party. Append-only: rows are written by ``privacy.ledger.record_disclosure`` and never
-    changed."""
+    party. Append-only: rows are written by ``privacy.ledger.record_disclosure`` and what
+    they record is never changed. One link may be completed later: an entry written for a
+    guest's browser session (``session_ref``, e.g. when a guest's checkout loads) is linked
+    once to the person's e-mail when the purchase reveals it (``ledger.link_disclosure``)."""
 
     occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+",
                              verbose_name=_("customer"))
     email = models.EmailField(_("e-mail of the person"), blank=True, db_index=True)
+    # A guest not yet known by e-mail, as the cart names the browser session: a keyed hash
+    # of the session key, never the live credential (tillit.cart.owner.CartOwner).
+    session_ref = models.CharField(_("guest session"), max_length=80, blank=True,
+                                   db_index=True)
     recipient_kind = models.CharField(
         _("kind of recipient"), max_length=40,
         choices=[(k, v) for k, v in taxonomy.RECIPIENTS.items()],

@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 from .base import (
     DATABASES,
     INSTALLED_APPS,
+    MIDDLEWARE,
     TILLIT_CHECKOUT,
     TILLIT_PUBLIC_URL,
     VAR_DIR,
@@ -57,3 +58,16 @@ TILLIT_MAILBOX_DIR = VAR_DIR / "mailbox"
 TILLIT_DEMO = True
 # Staff pages ask for no TOTP code in the demo (`tillit demo` says so); production does.
 TILLIT_STAFF_OTP_REQUIRED = False
+
+# The production Content-Security-Policy, on request (TILLIT_CSP=1; the browser tests run the
+# demo so): the same directives and nonces, the checkout provider's origins derived from
+# KLARNA_BASE_URL (here the emulator's server), but no upgrade-insecure-requests, since the
+# demo speaks plain HTTP on the loopback.
+if os.environ.get("TILLIT_CSP") == "1":
+    from tillit.security.csp import checkout_origins as _checkout_origins
+    from tillit.security.csp import directives as _csp_directives
+
+    INSTALLED_APPS = [*INSTALLED_APPS, "csp"]
+    MIDDLEWARE = [MIDDLEWARE[0], "csp.middleware.CSPMiddleware", *MIDDLEWARE[1:]]
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives(
+        _checkout_origins(TILLIT_CHECKOUT["base_url"]), upgrade_insecure=False)}

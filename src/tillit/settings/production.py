@@ -1,15 +1,16 @@
 """Production: everything from the environment, HTTPS only (P34).
 
-Refuses to start half-configured: ``SECRET_KEY``, ``TILLIT_HASH_KEY``, ``ALLOWED_HOSTS`` and
-``DATABASE_URL`` must be set. ``tillit check --deploy`` with these settings reports nothing
-(tests/security/test_production_settings.py). README "Security" lists every variable.
+Refuses to start half-configured: ``SECRET_KEY``, ``TILLIT_HASH_KEY``, ``ALLOWED_HOSTS``,
+``DATABASE_URL``, ``KLARNA_USERNAME`` and ``KLARNA_PASSWORD`` must be set. ``tillit check
+--deploy`` with these settings reports nothing (tests/security/test_production_settings.py).
+README "Security" lists every variable.
 """
 
 import os
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from tillit.security.csp import checkout_origins as csp_checkout_origins
 from tillit.security.csp import directives as csp_directives
 
 from .base import *  # noqa: F403
@@ -35,6 +36,10 @@ SECRET_KEY = _required("SECRET_KEY")
 TILLIT_HASH_KEY = _required("TILLIT_HASH_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 _required("DATABASE_URL")  # read by base.DATABASES
+# The checkout provider's API credentials (README "Checkout provider"): without them the
+# first buyer would meet a failing checkout; better that the shop refuses to start.
+TILLIT_CHECKOUT = {**TILLIT_CHECKOUT, "username": _required("KLARNA_USERNAME"),
+                   "password": _required("KLARNA_PASSWORD")}
 DEBUG = False
 
 # The address customers use; links in e-mail and the checkout provider's callbacks.
@@ -67,10 +72,10 @@ LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp 4): see tillit.security.csp. The checkout provider's
-# host (TILLIT_CHECKOUT["base_url"]) and any TILLIT_CSP_CHECKOUT_ORIGINS may be framed.
-_checkout_host = urlsplit(TILLIT_CHECKOUT["base_url"]).netloc
-_checkout_origins = [f"https://{_checkout_host}"] if _checkout_host else []
-_checkout_origins += _list("TILLIT_CSP_CHECKOUT_ORIGINS")
+# snippet may load scripts and frames from the origins derived from KLARNA_BASE_URL
+# (tillit.security.csp.checkout_origins) and from TILLIT_CSP_CHECKOUT_ORIGINS.
+_checkout_origins = csp_checkout_origins(TILLIT_CHECKOUT["base_url"],
+                                         _list("TILLIT_CSP_CHECKOUT_ORIGINS"))
 INSTALLED_APPS = [*INSTALLED_APPS, "csp"]
 MIDDLEWARE = [MIDDLEWARE[0], "csp.middleware.CSPMiddleware", *MIDDLEWARE[1:]]
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives(_checkout_origins)}

@@ -18,14 +18,18 @@ import time
 import uuid
 from functools import wraps
 
+from csp.decorators import csp_exempt
 from django.conf import settings
 from django.db import IntegrityError, router, transaction
 from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -145,15 +149,41 @@ def _address(order: EmulatedOrder) -> dict | None:
             "country": order.country}
 
 
+BOOTSTRAP_SCRIPT = "klarna_emulator/checkout.bootstrap.js"
+CONTAINER_ID = "klarna-checkout-container"
+
+
 def snippet(order: EmulatedOrder) -> str:
-    """The ``html_snippet``: like Klarna's, a container the merchant puts in its page; here
-    an iframe of the emulated buyer page."""
-    src = order.merchant_host + reverse("klarna_emulator:buyer", args=[order.order_id])
+    """The ``html_snippet``, built as Klarna Checkout's is: a container, an inline script
+    that sets the checkout's configuration and loads the provider's bootstrap script from
+    the provider's host (:data:`BOOTSTRAP_SCRIPT`), which then frames the buyer's page in
+    the container, and a ``<noscript>`` note. A merchant page with a Content-Security-Policy
+    must therefore give the inline script its nonce and allow the provider's host for
+    scripts and frames, as it must for the real provider."""
+    host = order.merchant_host
+    with translation.override(order.locale.split("-")[0]):
+        config = {
+            "ORDER_URL": host + reverse("klarna_emulator:buyer", args=[order.order_id]),
+            "BOOTSTRAP_SRC": host + static(BOOTSTRAP_SCRIPT),
+            "LOCALE": order.locale, "ORDER_STATUS": order.status,
+            "MERCHANT_TAC_URI": merchant_url(order, "terms"),
+            "TITLE": str(_("Checkout")),
+        }
+        no_script = _("Turn on JavaScript in your browser to pay.")
+    # As json_script does: nothing in the values can end the script element.
+    config_js = json.dumps(config).translate(
+        {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"})
     return format_html(
-        '<div id="klarna-checkout-container" class="klarna-emulator">'
-        '<iframe id="klarna-checkout-iframe" name="klarna-checkout-iframe" title="{}" '
-        'src="{}"></iframe></div>',
-        "Checkout", src)
+        '<div id="{}">'
+        '<script type="text/javascript">\n/* <![CDATA[ */\n'
+        "(function(w,k,i,d,n,c,l){{"
+        "w[k]=w[k]||function(){{(w[k].q=w[k].q||[]).push(arguments)}};"
+        "l=w[k].config={};l.container=w.document.getElementById(i);"
+        "n=d.createElement('script');c=d.getElementById(i);n.async=!0;"
+        "n.src=l.BOOTSTRAP_SRC;c.appendChild(n);"
+        "}})(this,'_klarnaCheckout','{}',document);\n/* ]]> */\n</script>"
+        "<noscript>{}</noscript></div>",
+        CONTAINER_ID, mark_safe(config_js), CONTAINER_ID, no_script)  # noqa: S308
 
 
 def checkout_json(order: EmulatedOrder) -> dict:
@@ -196,9 +226,18 @@ def _refund_json(r: EmulatedRefund) -> dict:
             "order_lines": r.order_lines}
 
 
+def placed_status(order: EmulatedOrder) -> str:
+    """The order management status: an authorisation nothing was captured from runs out
+    after :data:`AUTHORIZATION_LIFETIME` and the order is then EXPIRED, as at Klarna."""
+    if (order.placed_status == Placed.AUTHORIZED and order.completed_at is not None
+            and clock.now() >= order.completed_at + AUTHORIZATION_LIFETIME):
+        return "EXPIRED"
+    return order.placed_status
+
+
 def placed_json(order: EmulatedOrder) -> dict:
     return {
-        "order_id": order.order_id, "status": order.placed_status,
+        "order_id": order.order_id, "status": placed_status(order),
         "fraud_status": order.fraud_status, "order_amount": order.order_amount,
         "original_order_amount": order.order_amount,
         "captured_amount": order.captured_amount, "refunded_amount": order.refunded_amount,
@@ -360,9 +399,9 @@ def _money_movement(request, order_id: str, correlation_id: str, *, kind: str):
     body = _body(request)
     amount_key = "captured_amount" if kind == "capture" else "refunded_amount"
     if kind == "capture":
-        if found.placed_status not in CAPTURABLE:
+        if placed_status(found) not in CAPTURABLE:
             return error(403, "CAPTURE_NOT_ALLOWED",
-                         [f"The order is {found.placed_status}"], correlation_id)
+                         [f"The order is {placed_status(found)}"], correlation_id)
         limit = found.remaining_authorized_amount
     else:
         limit = found.refundable_amount
@@ -430,6 +469,7 @@ def _buyer_order(order_id: str) -> EmulatedOrder:
 
 
 @xframe_options_exempt  # framed by the merchant's checkout page, as Klarna's is
+@csp_exempt()  # the provider's page, not the shop's: the shop's policy would forbid framing
 @csrf_exempt  # the unguessable order id in the URL is the buyer's key, as at Klarna
 @require_http_methods(["GET", "POST"])
 def buyer(request, order_id):
