@@ -153,7 +153,8 @@ class OrderAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 services.ship_order(order, carrier=form.cleaned_data["carrier"],
-                                    tracking_number=form.cleaned_data["tracking_number"])
+                                    tracking_number=form.cleaned_data["tracking_number"],
+                                    recorded_by=request.user)
             except services.OrderError as error:
                 form.add_error(None, str(error.message))
             else:

@@ -397,9 +397,11 @@ def mark_packed(order: Order, *, carrier=None) -> Order:
     return order
 
 
-def ship_order(order: Order, *, carrier, tracking_number: str) -> Order:
+def ship_order(order: Order, *, carrier, tracking_number: str, recorded_by=None) -> Order:
     """Capture the payment and mark the order shipped with its carrier and tracking number;
-    then e-mail the buyer the tracking link (P02).
+    then e-mail the buyer the tracking link (P02). Handing the parcel to the carrier is a
+    disclosure (P25): recorded here unless the carrier export recorded it for this order
+    and carrier already (``recorded_by``: the member of staff, for the audit log).
 
     Run it outside a transaction: the capture's idempotency key is committed before the
     provider is called, so a retry after a failure or timeout reuses it and the provider
@@ -422,6 +424,8 @@ def ship_order(order: Order, *, carrier, tracking_number: str) -> Order:
         if locked.capture_idempotency_key is None:
             locked.capture_idempotency_key = uuid.uuid4()
             locked.save(update_fields=["capture_idempotency_key", "updated_at"])
+    from tillit.shipping.services import record_handover
+
     provider_error = _provider_error()
     with transaction.atomic():
         locked = _locked(order)
@@ -446,6 +450,7 @@ def ship_order(order: Order, *, carrier, tracking_number: str) -> Order:
         locked.packed_at = locked.packed_at or now
         locked.shipped_at = now
         locked.save()
+        record_handover(locked, carrier, recorded_by=recorded_by)
     try:
         notifications.send_shipped(locked)
     except Exception:
