@@ -309,10 +309,36 @@ def test_the_ledger_entry_points_at_the_providers_entry_in_the_processor_registe
     kustom = Processor.objects.create(
         name="Kustom", service="Checkout and payments", recipient_kind="payment_provider",
         data_description="Order contents", location="EU",
-        agreement_date=dt.date(2026, 1, 1))
+        agreement_date=dt.date(2026, 1, 1), is_checkout_provider=True)
     client.force_login(customer)
     add_to_cart(client, product, 1)
 
     client.get(reverse("checkout:start"))
 
     assert Disclosure.objects.get().processor == kustom
+
+
+@pytest.mark.promise("P27")
+@pytest.mark.promise("P28")
+def test_the_configured_provider_is_the_one_buyers_the_ledger_and_the_policy_name(
+        client, customer, product, add_to_cart, settings):
+    """One source for the checkout provider's name: the setting buyers see (README
+    "Checkout provider"). The register's row for it keeps the agreement."""
+    from tillit.privacy import demo as register
+
+    register.load()  # the demo register: its checkout provider row is called "Kustom (...)"
+    settings.TILLIT_CHECKOUT = {**settings.TILLIT_CHECKOUT, "provider_name": "Exempelbetal"}
+    client.force_login(customer)
+    add_to_cart(client, product, 1)
+
+    checkout = client.get(reverse("checkout:start")).content.decode()
+    policy = client.get(reverse("privacy:policy")).content.decode()
+
+    note = checkout.split('class="provider-note">', 1)[1].split("</p>", 1)[0]
+    assert "Exempelbetal" in note and "Kustom" not in note
+    [entry] = Disclosure.objects.all()
+    assert entry.recipient == "Exempelbetal"
+    assert entry.processor.is_checkout_provider
+    processors = policy.split('id="processors"', 1)[1].split("</section>", 1)[0]
+    assert "Exempelbetal" in processors and "Kustom" not in processors
+    assert entry.processor.agreement_date.isoformat() in processors

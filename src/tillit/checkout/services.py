@@ -241,13 +241,11 @@ def _read_if_known(session: CheckoutSession, client: KlarnaClient) -> dict | Non
 
 
 def _provider_processor():
-    """The processor register's entry for the checkout provider, when there is exactly one
-    active (P27); the ledger entry then points at it."""
+    """The processor register's entry for the checkout provider (P27), if the register
+    marks one; the ledger entry then points at it."""
     from tillit.privacy.models import Processor
 
-    found = list(Processor.objects.filter(recipient_kind="payment_provider",
-                                          is_active=True)[:2])
-    return found[0] if len(found) == 1 else None
+    return Processor.objects.filter(is_checkout_provider=True, is_active=True).first()
 
 
 def _record_disclosure(session: CheckoutSession, *, user=None, email: str = "",

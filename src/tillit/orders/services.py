@@ -188,9 +188,9 @@ def _language(checkout, klarna_order: Mapping) -> str:
 
 
 def _payment_method(klarna_order: Mapping) -> str:
-    from django.conf import settings
+    from tillit.payments.klarna.client import provider_name
 
-    provider = settings.TILLIT_CHECKOUT.get("provider_name", "Klarna")
+    provider = provider_name()
     method = klarna_order.get("initial_payment_method")
     if isinstance(method, Mapping) and isinstance(method.get("description"), str):
         return f"{provider}: {method['description'][:150]}"

@@ -7,8 +7,8 @@ from .models import AuditEvent, Disclosure, PolicyVersion, PrivacyRequest, Proce
 @admin.register(Processor)
 class ProcessorAdmin(admin.ModelAdmin):
     list_display = ("name", "service", "recipient_kind", "location", "outside_eea",
-                    "agreement_date", "is_active")
-    list_filter = ("recipient_kind", "outside_eea", "is_active")
+                    "agreement_date", "is_active", "is_checkout_provider")
+    list_filter = ("recipient_kind", "outside_eea", "is_active", "is_checkout_provider")
     search_fields = ("name", "service")
 
 

@@ -27,14 +27,36 @@ class Processor(models.Model):
     )
     agreement_date = models.DateField(_("data processing agreement signed"))
     is_active = models.BooleanField(_("active"), default=True)
+    # The checkout provider's name has one source, the setting buyers see
+    # (TILLIT_CHECKOUT["provider_name"]); this row holds the rest of what the register says.
+    is_checkout_provider = models.BooleanField(
+        _("runs the checkout"), default=False,
+        help_text=_("The checkout and payment provider. The checkout, the disclosure ledger "
+                    "and the privacy policy name it as the shop's checkout setting "
+                    "(TILLIT_CHECKOUT_PROVIDER) does, whatever the name above says."),
+    )
 
     class Meta:
         ordering = ["recipient_kind", "name"]
         verbose_name = _("processor")
         verbose_name_plural = _("processor register")
+        constraints = [
+            models.UniqueConstraint(fields=["is_checkout_provider"],
+                                    condition=models.Q(is_checkout_provider=True),
+                                    name="one_checkout_provider"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.service})"
+        return f"{self.display_name} ({self.service})"
+
+    @property
+    def display_name(self) -> str:
+        """The name the shop shows: for the checkout provider, the configured one."""
+        if self.is_checkout_provider:
+            from tillit.payments.klarna.client import provider_name
+
+            return provider_name()
+        return self.name
 
 
 class PolicyVersion(models.Model):

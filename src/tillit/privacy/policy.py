@@ -160,7 +160,7 @@ def build(language: str | None = None) -> Policy:
         processors_by_kind: dict[str, list[ProcessorEntry]] = defaultdict(list)
         all_processors = []
         for p in Processor.objects.filter(is_active=True).order_by("recipient_kind", "name"):
-            entry = ProcessorEntry(p.name, p.service, p.data_description, p.location,
+            entry = ProcessorEntry(p.display_name, p.service, p.data_description, p.location,
                                    p.outside_eea, p.safeguard, p.agreement_date.isoformat())
             processors_by_kind[p.recipient_kind].append(entry)
             all_processors.append(entry)

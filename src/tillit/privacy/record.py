@@ -46,8 +46,9 @@ def build(language: str = "en") -> dict:
                     _add(act["recipients"], str(taxonomy.RECIPIENTS[kind]))
                     for p in processors:
                         if p.recipient_kind == kind and p.outside_eea:
+                            safeguard = p.safeguard or "safeguard missing"
                             _add(act["transfers_outside_eea"],
-                                 f"{p.name}, {p.location}: {p.safeguard or 'safeguard missing'}")
+                                 f"{p.display_name}, {p.location}: {safeguard}")
                 act["records"].append({
                     "model": d.label, "title": str(d.title),
                     "retention": "; ".join([str(d.retention.describe()), *(
@@ -61,7 +62,7 @@ def build(language: str = "en") -> dict:
             "controller": dict(settings.TILLIT_CONTROLLER),
             "activities": [activities[k] for k in taxonomy.PURPOSES if k in activities],
             "processors": [
-                {"name": p.name, "service": p.service, "recipient_kind": p.recipient_kind,
+                {"name": p.display_name, "service": p.service, "recipient_kind": p.recipient_kind,
                  "data": p.data_description, "location": p.location,
                  "outside_eea": p.outside_eea, "safeguard": p.safeguard,
                  "agreement_date": p.agreement_date.isoformat()}

@@ -34,7 +34,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ..client import IDEMPOTENCY_HEADER, is_valid_order_id
+from ..client import IDEMPOTENCY_HEADER, is_valid_order_id, provider_name
 from ..payload import ORDER_ID_PLACEHOLDER
 from . import clock, faults, push, validation
 from .forms import PAYMENT_METHODS, BuyerForm
@@ -505,12 +505,12 @@ def _form_page(request, order: EmulatedOrder, form, status: int = 200):
     return render(request, "klarna_emulator/checkout.html", {
         "order": order, "form": form, "checkout_url": merchant_url(order, "checkout"),
         "terms_url": merchant_url(order, "terms"),
-        "provider": settings.TILLIT_CHECKOUT.get("provider_name", "Klarna"),
+        "provider": provider_name(),
     }, status=status)
 
 
 def _complete_page(request, order: EmulatedOrder):
     return render(request, "klarna_emulator/complete.html", {
         "order": order, "confirmation_url": merchant_url(order, "confirmation"),
-        "provider": settings.TILLIT_CHECKOUT.get("provider_name", "Klarna"),
+        "provider": provider_name(),
     })
