@@ -140,6 +140,21 @@ def test_the_guests_access_export_lists_the_checkout_disclosure_once(client, che
     assert disclosures[0]["reference"] == order_id_of(paid)
 
 
+def test_a_company_buyer_gets_a_receipt_with_its_name_org_nr_and_vat_number(
+        client, checkout_page, pay, no_push):
+    answer = pay(client, checkout_page, customer_type="organization",
+                 organization_name="Ljudfirman AB", organization_registration_id="556677-8899",
+                 vat_id="SE556677889901")
+
+    client.get(emulator_path(answer["Location"]))
+
+    order = Order.objects.get()
+    assert (order.billing_company, order.billing_org_nr, order.billing_vat_number) == (
+        "Ljudfirman AB", "556677-8899", "SE556677889901")
+    for value in ("Ljudfirman AB", "556677-8899", "SE556677889901"):
+        assert value in order.receipt.html
+
+
 @pytest.mark.promise("P25")
 def test_a_customers_purchase_adds_no_second_disclosure(client, customer, product,
                                                         add_to_cart, pay, no_push):

@@ -143,10 +143,27 @@ def merchant_url(order: EmulatedOrder, key: str) -> str:
 def _address(order: EmulatedOrder) -> dict | None:
     if not order.email:
         return None
-    return {"given_name": order.given_name, "family_name": order.family_name,
-            "email": order.email, "street_address": order.street_address,
-            "postal_code": order.postal_code, "city": order.city, "phone": order.phone,
-            "country": order.country}
+    address = {"given_name": order.given_name, "family_name": order.family_name,
+               "email": order.email, "street_address": order.street_address,
+               "postal_code": order.postal_code, "city": order.city, "phone": order.phone,
+               "country": order.country}
+    if order.customer_type == "organization":
+        address["organization_name"] = order.organization_name
+    return address
+
+
+def _customer(order: EmulatedOrder) -> dict:
+    """Klarna Checkout's ``customer``: a person, or (B2B) an organization with its
+    registration id. The VAT number is not a documented field of Klarna Checkout v3's
+    customer object; the emulator sends it as ``vat_id`` (the name Klarna's other APIs
+    use), and the shop takes it only if it comes."""
+    if order.customer_type != "organization":
+        return {"type": "person"}
+    customer = {"type": "organization",
+                "organization_registration_id": order.organization_registration_id}
+    if order.vat_id:
+        customer["vat_id"] = order.vat_id
+    return customer
 
 
 BOOTSTRAP_SCRIPT = "klarna_emulator/checkout.bootstrap.js"
@@ -201,7 +218,7 @@ def checkout_json(order: EmulatedOrder) -> dict:
             data[key] = getattr(order, key)
     if order.status == Status.COMPLETE:
         data.update(completed_at=_iso(order.completed_at), billing_address=_address(order),
-                    shipping_address=_address(order), customer={"type": "person"},
+                    shipping_address=_address(order), customer=_customer(order),
                     **_payment_method(order))
     else:
         data["expires_at"] = _iso(order.expires_at)
@@ -246,7 +263,7 @@ def placed_json(order: EmulatedOrder) -> dict:
         "order_lines": order.order_lines, "merchant_reference1": order.merchant_reference1,
         "merchant_reference2": order.merchant_reference2,
         "billing_address": _address(order), "shipping_address": _address(order),
-        "customer": {"type": "person"}, "created_at": _iso(order.completed_at),
+        "customer": _customer(order), "created_at": _iso(order.completed_at),
         "expires_at": _iso(order.completed_at + AUTHORIZATION_LIFETIME),
         "klarna_reference": order.order_id.replace("-", "")[:8].upper(),
         "captures": [_capture_json(c) for c in order.captures.all()],
