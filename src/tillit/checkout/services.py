@@ -9,9 +9,9 @@ the provider has answered, so a failed call leaves nothing behind on our side.
 Disclosure ledger (P25, P28). What the shop sends is the order's contents; the buyer types
 name, e-mail, address and phone into the provider's own checkout, so those go straight
 from the buyer to the provider and are not a disclosure by the shop (nothing is prefilled,
-P05). The ledger entry is written when the page loads, once per provider order (a later
-update of the same order is the same disclosure), in the transaction that writes the
-checkout session, for everyone:
+P05). The ledger entry is written when the page loads, as soon as the provider has
+answered, once per provider order (a later update of the same order is the same
+disclosure), for everyone:
 
 - a logged-in customer's entry names the account;
 - a guest is known then only by the browser session, so the entry names that session
@@ -157,9 +157,9 @@ def open_checkout(*, owner, cart, policy_version, buyer_ip: str | None,
 
     Reuses this owner's open order for the same cart: read it if nothing changed, update it
     if the cart did, and record the ``policy_version`` and ``buyer_ip`` of this load; creates
-    a new one when there is none or it expired. A new order writes its
-    :class:`CheckoutSession` and its disclosure ledger entry (the customer's, or the guest
-    session's) in one transaction. Raises :class:`CheckoutAlreadyPaid` if the buyer has
+    a new one when there is none or it expired. A new order writes its disclosure ledger
+    entry (the customer's, or the guest session's) and its :class:`CheckoutSession`.
+    Raises :class:`CheckoutAlreadyPaid` if the buyer has
     paid the open order already, :class:`KlarnaError` if the provider fails.
     """
     client = client or get_client()
@@ -185,10 +185,12 @@ def open_checkout(*, owner, cart, policy_version, buyer_ip: str | None,
         session_ref="" if owner.user is not None else owner.session_ref,
         klarna_order_id=order_id, payload_digest=digest, policy_version=policy_version,
         buyer_ip=buyer_ip or None, locale=locale)
-    with transaction.atomic():
-        session.disclosure = _record_disclosure(session, user=owner.user,
-                                                session_ref=session.session_ref)
-        session.save()
+    # The ledger entry first, and not in one transaction with the session: the transfer
+    # happened when the provider answered, so the entry stands even if the session row
+    # could not be written.
+    session.disclosure = _record_disclosure(session, user=owner.user,
+                                            session_ref=session.session_ref)
+    session.save()
     return OpenedCheckout(session=session, html_snippet=snippet, created=True)
 
 
