@@ -29,7 +29,9 @@ from tillit.core.money import vat_breakdown, vat_part
 from . import numbering
 from .models import CreditNote, Order, OrderLine, Receipt, ReturnRequest
 
-SCHEMA = 1
+# 2: "supply_date" is None until goods are dispatched ("supply_at_dispatch",
+# "digital_supply_date"); the buyer has a "vat_number".
+SCHEMA = 2
 
 
 def _seller() -> dict:
