@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.payments.klarna_helpers import BUYER, RecordingTransport, iframe_src
+from tests.payments.klarna_helpers import BUYER, RecordingTransport, checkout_page_url
 from tillit.payments.klarna.emulator import faults
 from tillit.payments.klarna.emulator.transport import InProcessTransport
 
@@ -63,7 +63,7 @@ def pay():
     shop's confirmation page when all is well)."""
 
     def do(client, checkout_response, **buyer):
-        page = emulator_path(iframe_src(checkout_response.content.decode()))
+        page = emulator_path(checkout_page_url(checkout_response.content.decode()))
         assert client.get(page).status_code == 200
         return client.post(page, {**BUYER, **buyer})
 

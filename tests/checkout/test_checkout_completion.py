@@ -1,6 +1,7 @@
 """From the provider's checkout to our order: the confirmation page and the push each place
 the order once and acknowledge it; hostile or forged requests get a 4xx, never a 500."""
 
+import datetime as dt
 import string
 import uuid
 
@@ -13,6 +14,7 @@ from tests.checkout.conftest import emulator_path
 from tests.payments.klarna_helpers import BUYER
 from tillit.checkout.models import CheckoutSession
 from tillit.orders.models import Order
+from tillit.payments.klarna.emulator import clock
 from tillit.payments.klarna.emulator.models import EmulatedOrder
 from tillit.privacy.models import Disclosure
 
@@ -80,22 +82,77 @@ def test_a_guest_buys_through_the_providers_checkout(client, product, checkout_p
 
 @pytest.mark.promise("P25")
 @pytest.mark.promise("P28")
-def test_a_guests_disclosure_is_recorded_with_the_email_the_purchase_revealed(
-        client, checkout_page, paid, settings):
-    order_id = order_id_of(paid)
-    assert not Disclosure.objects.exists()  # nobody to name before the purchase
+def test_a_guests_checkout_load_is_in_the_ledger_at_once_under_the_guests_session(
+        client, checkout_page, settings):
+    checkout = CheckoutSession.objects.get()
+
+    [entry] = Disclosure.objects.all()
+
+    assert entry.session_ref == checkout.session_ref != ""
+    assert (entry.user, entry.email) == (None, "")
+    assert entry.reference == checkout.klarna_order_id
+    assert entry.recipient == settings.TILLIT_CHECKOUT["provider_name"]
+    assert entry.categories == ["user.behavior.purchase_history"]
+    assert entry.occurred_at <= checkout.created_at
+    assert checkout.disclosure == entry
+
+
+@pytest.mark.promise("P28")
+def test_an_unfinished_guest_checkout_keeps_its_ledger_entry(client, product, add_to_cart):
+    add_to_cart(client, product, 1)
+    client.get(reverse("checkout:start"))
+    client.get(reverse("checkout:start"))  # a reload is the same transfer
+
+    [entry] = Disclosure.objects.all()
+    assert entry.session_ref == CheckoutSession.objects.get().session_ref
+    assert not Order.objects.exists()
+
+
+@pytest.mark.promise("P25")
+@pytest.mark.promise("P28")
+def test_the_purchase_links_the_guests_entry_to_the_buyer_once(client, checkout_page, paid):
+    [at_load] = Disclosure.objects.all()
 
     client.get(paid)
-    push(client, order_id)
+    push(client, order_id_of(paid))
     client.get(paid)
 
     [entry] = Disclosure.objects.all()
+    assert entry.pk == at_load.pk and entry.occurred_at == at_load.occurred_at
     assert entry.email == BUYER["email"]
-    assert entry.user is None
-    assert entry.reference == order_id
-    assert entry.recipient == settings.TILLIT_CHECKOUT["provider_name"]
-    assert entry.categories == ["user.behavior.purchase_history"]
-    assert CheckoutSession.objects.get().disclosure == entry
+    assert entry.user is None and entry.session_ref == ""
+    assert entry.reference == Order.objects.get().klarna_order_id
+
+
+@pytest.mark.promise("P28")
+@pytest.mark.promise("P29")
+def test_the_guests_access_export_lists_the_checkout_disclosure_once(client, checkout_page,
+                                                                     paid, settings):
+    from tillit.privacy import export
+
+    client.get(paid)
+    push(client, order_id_of(paid))
+
+    disclosures = export.collect(BUYER["email"])["disclosures"]
+
+    provider = settings.TILLIT_CHECKOUT["provider_name"]
+    assert [d["recipient"] for d in disclosures] == [provider]
+    assert disclosures[0]["reference"] == order_id_of(paid)
+
+
+def test_a_company_buyer_gets_a_receipt_with_its_name_org_nr_and_vat_number(
+        client, checkout_page, pay, no_push):
+    answer = pay(client, checkout_page, customer_type="organization",
+                 organization_name="Ljudfirman AB", organization_registration_id="556677-8899",
+                 vat_id="SE556677889901")
+
+    client.get(emulator_path(answer["Location"]))
+
+    order = Order.objects.get()
+    assert (order.billing_company, order.billing_org_nr, order.billing_vat_number) == (
+        "Ljudfirman AB", "556677-8899", "SE556677889901")
+    for value in ("Ljudfirman AB", "556677-8899", "SE556677889901"):
+        assert value in order.receipt.html
 
 
 @pytest.mark.promise("P25")
@@ -162,6 +219,21 @@ def test_sold_out_while_paying_places_nothing_and_cancels_the_payment(client, pr
     assert not Order.objects.exists()
     assert EmulatedOrder.objects.get().placed_status == "CANCELLED"
     assert product.name in response.content.decode()
+
+
+def test_after_a_sold_out_cancellation_the_checkout_opens_a_new_payment(client, product,
+                                                                        paid):
+    product.stock = 1
+    product.save()
+    client.get(paid)
+    product.stock = 5
+    product.save()
+
+    response = client.get(reverse("checkout:start"))
+
+    assert response.status_code == 200
+    assert EmulatedOrder.objects.count() == 2
+    assert CheckoutSession.objects.filter(status=CheckoutSession.Status.CANCELLED).count() == 1
 
 
 def test_the_provider_failing_at_confirmation_gives_a_retry_page(client, paid, settings):
@@ -238,6 +310,41 @@ def test_a_push_for_a_sold_out_order_is_answered_and_cancels_the_payment(client,
     assert push(client, order_id_of(paid)).status_code == 204
     assert not Order.objects.exists()
     assert EmulatedOrder.objects.get().placed_status == "CANCELLED"
+
+
+def test_a_push_for_an_authorisation_that_expired_is_answered_and_places_nothing(
+        client, paid, monkeypatch, caplog):
+    paid_at = EmulatedOrder.objects.get().completed_at
+    monkeypatch.setattr(clock, "now", lambda: paid_at + dt.timedelta(days=29))
+
+    with caplog.at_level("INFO", logger="tillit.payments"):
+        response = push(client, order_id_of(paid))
+
+    assert response.status_code == 204
+    assert not Order.objects.exists()
+    assert "EXPIRED" in caplog.text
+
+
+class _EndedProvider:
+    """The provider's order management, saying an order ended with ``status``."""
+
+    def __init__(self, status):
+        self.status = status
+
+    def read_placed_order(self, order_id):
+        return {"order_id": order_id, "status": self.status}
+
+
+@pytest.mark.parametrize("status", ["CANCELLED", "EXPIRED", "CLOSED"])
+def test_a_push_for_an_order_that_ended_is_answered_and_places_nothing(client, paid,
+                                                                       monkeypatch, status):
+    from tillit.checkout import services
+
+    monkeypatch.setattr(services, "get_client", lambda: _EndedProvider(status))
+
+    assert push(client, order_id_of(paid)).status_code == 204
+    assert push(client, order_id_of(paid)).status_code == 204
+    assert not Order.objects.exists()
 
 
 def test_a_push_for_an_unknown_order_is_404(client, db):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.checkout.conftest import emulator_path
-from tests.payments.klarna_helpers import iframe_src
+from tests.payments.klarna_helpers import checkout_page_url
 from tillit.checkout.models import CheckoutSession
 from tillit.payments.klarna.emulator import clock
 from tillit.payments.klarna.emulator.models import EmulatedOrder
@@ -42,7 +42,7 @@ def test_loading_the_checkout_page_creates_the_providers_order_and_embeds_it(
     order = EmulatedOrder.objects.get()
     assert checkout.klarna_order_id == order.order_id
     assert order.order_amount == 2 * product.price_ore
-    assert emulator_path(iframe_src(response.content.decode())) == (
+    assert emulator_path(checkout_page_url(response.content.decode())) == (
         f"/klarna-emulator/checkout/{order.order_id}/")
 
 
@@ -72,7 +72,7 @@ def test_the_merchant_urls_point_back_at_this_shop(client, product, add_to_cart,
 
     [sent] = provider.bodies("/checkout/v3/orders")
     assert sent["merchant_urls"] == {
-        "terms": "https://butik.example" + reverse("privacy:policy"),
+        "terms": "https://butik.example" + reverse("checkout:terms"),
         "checkout": "https://butik.example/kassa/",
         "confirmation": "https://butik.example/kassa/bekraftelse/?order_id="
                         "{checkout.order.id}",
@@ -172,6 +172,68 @@ def test_an_expired_provider_order_is_replaced_by_a_new_one(client, customer, pr
     assert Disclosure.objects.filter(reference=second.klarna_order_id).count() == 1
 
 
+@pytest.mark.promise("P05")
+def test_a_reload_records_the_policy_version_and_address_it_showed(client, product,
+                                                                    add_to_cart, pay,
+                                                                    no_push):
+    from tillit.orders.models import Order
+    from tillit.privacy.models import Processor
+    from tillit.privacy.policy import current_version
+
+    add_to_cart(client, product, 1)
+    client.get(reverse("checkout:start"), REMOTE_ADDR="203.0.113.9")
+    first_shown = CheckoutSession.objects.get().policy_version
+    Processor.objects.create(  # the processor register changes: a new policy text
+        name="Exempeldrift AB", service="Hosting", recipient_kind="hosting",
+        data_description="All data", location="EU", agreement_date=dt.date(2026, 1, 1))
+
+    page = client.get(reverse("checkout:start"), REMOTE_ADDR="203.0.113.10")
+    client.get(emulator_path(pay(client, page)["Location"]))
+
+    shown = current_version()[1]
+    assert shown != first_shown
+    assert shown.digest in page.content.decode()
+    checkout = CheckoutSession.objects.get()
+    assert (checkout.policy_version, checkout.buyer_ip) == (shown, "203.0.113.10")
+    order = Order.objects.get()
+    assert (order.policy_version, order.buyer_ip) == (shown, "203.0.113.10")
+
+
+def test_a_paid_checkout_leads_to_its_order_not_to_a_second_payment(client, product,
+                                                                    add_to_cart, pay,
+                                                                    no_push):
+    from tillit.orders.models import Order
+
+    add_to_cart(client, product, 1)
+    assert pay(client, client.get(reverse("checkout:start"))).status_code == 303
+    # Paid at the provider; neither the push nor the confirmation page has run yet.
+
+    response = client.get(reverse("checkout:start"))
+
+    paid = EmulatedOrder.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("checkout:confirmation") + f"?order_id={paid.order_id}"
+    assert client.get(response.url).status_code == 200
+    assert Order.objects.get().klarna_order_id == paid.order_id
+    assert EmulatedOrder.objects.count() == 1
+
+
+def test_a_cart_changed_after_paying_still_leads_to_the_paid_order(client, product,
+                                                                   make_product,
+                                                                   add_to_cart, pay,
+                                                                   no_push):
+    add_to_cart(client, product, 1)
+    assert pay(client, client.get(reverse("checkout:start"))).status_code == 303
+    add_to_cart(client, make_product(), 1)  # in another tab, before the confirmation
+
+    response = client.get(reverse("checkout:start"))
+
+    paid = EmulatedOrder.objects.get()
+    assert response.status_code == 302
+    assert response.url.endswith(f"?order_id={paid.order_id}")
+    assert paid.order_amount == product.price_ore
+
+
 def test_two_guests_get_their_own_provider_orders(client, product, add_to_cart):
     from django.test import Client
 
@@ -247,10 +309,36 @@ def test_the_ledger_entry_points_at_the_providers_entry_in_the_processor_registe
     kustom = Processor.objects.create(
         name="Kustom", service="Checkout and payments", recipient_kind="payment_provider",
         data_description="Order contents", location="EU",
-        agreement_date=dt.date(2026, 1, 1))
+        agreement_date=dt.date(2026, 1, 1), is_checkout_provider=True)
     client.force_login(customer)
     add_to_cart(client, product, 1)
 
     client.get(reverse("checkout:start"))
 
     assert Disclosure.objects.get().processor == kustom
+
+
+@pytest.mark.promise("P27")
+@pytest.mark.promise("P28")
+def test_the_configured_provider_is_the_one_buyers_the_ledger_and_the_policy_name(
+        client, customer, product, add_to_cart, settings):
+    """One source for the checkout provider's name: the setting buyers see (README
+    "Checkout provider"). The register's row for it keeps the agreement."""
+    from tillit.privacy import demo as register
+
+    register.load()  # the demo register: its checkout provider row is called "Kustom (...)"
+    settings.TILLIT_CHECKOUT = {**settings.TILLIT_CHECKOUT, "provider_name": "Exempelbetal"}
+    client.force_login(customer)
+    add_to_cart(client, product, 1)
+
+    checkout = client.get(reverse("checkout:start")).content.decode()
+    policy = client.get(reverse("privacy:policy")).content.decode()
+
+    note = checkout.split('class="provider-note">', 1)[1].split("</p>", 1)[0]
+    assert "Exempelbetal" in note and "Kustom" not in note
+    [entry] = Disclosure.objects.all()
+    assert entry.recipient == "Exempelbetal"
+    assert entry.processor.is_checkout_provider
+    processors = policy.split('id="processors"', 1)[1].split("</section>", 1)[0]
+    assert "Exempelbetal" in processors and "Kustom" not in processors
+    assert entry.processor.agreement_date.isoformat() in processors

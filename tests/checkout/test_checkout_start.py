@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from tillit.checkout.models import CheckoutSession
 from tillit.core.money import format_sek
 from tillit.privacy.datamap import registry
 
@@ -70,8 +71,10 @@ def test_checkout_start_asks_for_no_personal_data_and_records_only_the_checkout(
     assert "cart.Cart" in rows_before
     changed = {label: n - rows_before[label] for label, n in rows_of_personal_data().items()
                if n != rows_before[label]}
-    # Our checkout row, and (in tests, in-process) the provider's order; nothing else.
-    assert changed == {"checkout.CheckoutSession": 1, "klarna_emulator.EmulatedOrder": 1}
+    # Our checkout row, the ledger entry of what went to the provider (P28), and (in
+    # tests, in-process) the provider's order; nothing else.
+    assert changed == {"checkout.CheckoutSession": 1, "privacy.Disclosure": 1,
+                       "klarna_emulator.EmulatedOrder": 1}
     assert dict(client.session.items()) == session_before
 
 
@@ -124,7 +127,7 @@ def test_checkout_start_embeds_the_providers_checkout_named_from_settings(
     payment = content.split('class="panel payment"', 1)[1]
     note = payment.split('class="provider-note">', 1)[1].split("</p>", 1)[0]
     assert note.count("Exempelbetal") >= 2
-    assert '<iframe id="klarna-checkout-iframe"' in payment
+    assert '<div id="klarna-checkout-container">' in payment
 
 
 def test_empty_cart_is_sent_back_to_the_cart_with_a_message(client, db):
@@ -159,3 +162,15 @@ def test_customer_reaches_checkout_with_the_account_cart(client, customer, produ
 
 def test_checkout_start_refuses_post(client, db):
     assert client.post(reverse("checkout:start")).status_code == 405
+
+
+@pytest.mark.promise("P28")
+def test_only_a_get_opens_the_providers_checkout(client, product, add_to_cart, provider):
+    """A HEAD (a link checker, a prefetch) sends nothing to the provider."""
+    add_to_cart(client, product, 1)
+
+    response = client.head(reverse("checkout:start"))
+
+    assert response.status_code == 405
+    assert provider.requests == []
+    assert not CheckoutSession.objects.exists()

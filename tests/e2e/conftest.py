@@ -24,11 +24,15 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
-    """Start ``tillit demo`` on a free port with its own database; yield its base URL."""
+    """Start ``tillit demo`` on a free port with its own database and the production
+    Content-Security-Policy; yield its base URL."""
     var = tmp_path_factory.mktemp("demo-var")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="tillit.settings.demo", TILLIT_VAR_DIR=str(var))
+    # TILLIT_CSP=1: the browser meets the production Content-Security-Policy, nonces and the
+    # checkout provider's origins included (settings/demo.py).
+    env.update(DJANGO_SETTINGS_MODULE="tillit.settings.demo", TILLIT_VAR_DIR=str(var),
+               TILLIT_CSP="1")
     log = (var / "demo.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tillit", "demo", "--port", str(port),

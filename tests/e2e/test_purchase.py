@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.provider import fill_in_and_confirm
 from tillit.accounts.demo import CUSTOMER, STAFF
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -48,18 +49,7 @@ def test_a_customer_buys_and_staff_ship_and_the_customer_is_told(demo_server, br
 
     # Checkout: the provider's page sits in an iframe; the buyer fills it in and confirms.
     page.goto(base + "kassa/")
-    frame = page.frame_locator("iframe").first
-    frame.locator("input[name=email]").fill("kim.kund@example.com")
-    frame.locator("input[name=given_name]").fill("Kim")
-    frame.locator("input[name=family_name]").fill("Kund")
-    frame.locator("input[name=street_address]").fill("Exempelgatan 1")
-    frame.locator("input[name=postal_code]").fill("56531")
-    frame.locator("input[name=city]").fill("Mullsjö")
-    frame.locator("input[name=phone]").fill("070-123 45 67")
-    frame.locator("input[name=payment_method]").first.check()
-    page.screenshot(path=SHOTS / "checkout.png", full_page=True)
-    frame.locator("button[name=confirm]").click()
-    page.wait_for_url("**/kassa/bekraftelse/**")
+    fill_in_and_confirm(page, screenshot=SHOTS / "checkout.png")
     number = page.locator("[data-order-number]").first.inner_text().strip()
     assert number.isdigit()
     page.screenshot(path=SHOTS / "confirmation.png", full_page=True)

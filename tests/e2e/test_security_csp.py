@@ -1,35 +1,37 @@
 """The shop's pages raise no Content-Security-Policy violation in Chromium under the
-production policy (P34). The demo serves plain HTTP on loopback without a CSP, so the test
-adds the production policy (tillit.security.csp, less upgrade-insecure-requests, which
-would send loopback requests to HTTPS) to every page the browser loads."""
+production policy (P34), the checkout with the provider's snippet and the order pages
+included. The browser tests' demo runs with the production middleware and directives
+(``TILLIT_CSP=1``: nonces, the provider's origins derived from KLARNA_BASE_URL, here the
+demo's emulator server; no upgrade-insecure-requests, which would send loopback requests to
+HTTPS), so the policy checked is the one the server sends."""
 
 import re
+from pathlib import Path
 
 import pytest
-from csp.utils import build_policy
 
+from tests.e2e.provider import fill_in_and_confirm
 from tillit.accounts.demo import CUSTOMER
-from tillit.security.csp import directives
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.mark.promise("P34")
 def test_shop_pages_raise_no_csp_violation_in_chromium(demo_server, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
     base = demo_server["url"].rstrip("/")
-    policy = build_policy(config=directives([], upgrade_insecure=False))
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    violations, documents = [], []
+    violations, unprotected = [], []
 
-    def with_policy(route):
-        response = route.fetch(max_redirects=0)
-        documents.append(route.request.url)
-        route.fulfill(response=response,
-                      headers={**response.headers, "content-security-policy": policy})
+    def check_policy(response):
+        ours = response.request.resource_type == "document" and response.url.startswith(base)
+        if ours and "default-src" not in response.headers.get("content-security-policy", ""):
+            unprotected.append(response.url)
 
-    page.route(lambda url: url.startswith(base), lambda route: (
-        with_policy(route) if route.request.resource_type == "document" else route.continue_()))
+    page.on("response", check_policy)
     page.on("console", lambda msg: violations.append(msg.text)
             if "Content Security Policy" in msg.text else None)
 
@@ -43,13 +45,27 @@ def test_shop_pages_raise_no_csp_violation_in_chromium(demo_server, browser):
     product = re.search(r'href="(/produkt/[^"]+)"', visit(category)).group(1)
     visit(product)
     page.click("form.add-to-cart button, form[action*='lagg-till'] button")
+
+    # The checkout: the snippet's inline script (with the nonce) loads the provider's
+    # script from the provider's origin, which frames the provider's page.
+    visit("/kassa/")
+    page.frame_locator("#klarna-checkout-iframe").locator("input[name=email]").wait_for()
+    fill_in_and_confirm(page, screenshot=SHOTS / "checkout-csp.png")
+    page.click("[data-order-link]")
+    page.wait_for_url(re.compile(r".*/order/[^/]+/$"))
+    page.screenshot(path=SHOTS / "order-csp.png", full_page=True)
+    order_page = page.url.removeprefix(base)
+    visit(order_page + "kvitto/")
+
     for path in ("/kundvagn/", "/sok/?q=mix", "/konto/registrera/", "/konto/losenord/aterstall/",
-                 "/integritetspolicy", "/en/privacy-policy", "/sidor/cookies", "/konto/logga-in/"):
+                 "/integritetspolicy", "/en/privacy-policy", "/sidor/cookies", "/kopvillkor",
+                 "/konto/logga-in/"):
         visit(path)
     page.fill("input[name=username]", CUSTOMER[1])
     page.fill("input[name=password]", CUSTOMER[2])
     page.click("form.stacked button[type=submit]")
     page.wait_for_url(re.compile(r".*/konto/$"))
-    assert "/konto/" in documents[-1]
+    visit("/konto/ordrar/")
     context.close()
     assert violations == []
+    assert unprotected == []

@@ -90,6 +90,20 @@ def test_the_shipped_mail_has_the_tracking_link(customer_order, carriers, mailou
         assert settings.TILLIT_CONTROLLER["org_nr"] in body
 
 
+@pytest.mark.promise("P17")
+def test_the_shipped_mail_is_the_dispatch_notice_with_the_date_of_supply(customer_order,
+                                                                         carriers,
+                                                                         mailoutbox):
+    order = services.ship_order(customer_order, carrier=carriers["postnord"],
+                                tracking_number="00370712345")
+
+    [message] = mailoutbox
+    shipped_on = timezone.localdate(order.shipped_at).isoformat()
+    for body in _bodies(message):
+        assert f"Skickad {shipped_on}" in body
+        assert order.receipt.display_number in body
+
+
 @pytest.mark.promise("P03", "P17")
 def test_the_refund_mail_has_the_amount_and_the_credit_note(customer_order, carriers,
                                                            mailoutbox):

@@ -9,7 +9,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.orders.orders_fixtures import address
+from tests.orders.orders_fixtures import address, klarna_line
 from tillit.core.money import format_sek
 from tillit.orders import numbering
 from tillit.orders.models import ImmutableDocument, NumberSeries, Receipt
@@ -34,8 +34,9 @@ def test_the_receipt_holds_every_field_of_a_full_invoice(customer_order):
     # Quantity and kind of goods.
     assert [(li["name"], li["quantity"]) for li in doc["lines"]] == [("Mixer", 1),
                                                                      ("Ljudboken", 2)]
-    # The date of supply.
-    assert doc["supply_date"] == doc["order_date"]
+    # The date of supply: the goods are not dispatched yet, so no date is claimed; the
+    # receipt says where it will be given.
+    assert doc["supply_date"] is None and doc["supply_at_dispatch"] is True
     # Taxable amount, rate and VAT per rate, and the total (P01).
     assert doc["vat"] == [
         {"rate_bp": 2500, "gross_ore": 129900, "vat_ore": 25980, "net_ore": 103920},
@@ -61,6 +62,75 @@ def test_a_company_buyers_receipt_carries_its_org_nr(place, product, make_user):
                   billing=address(organization_name="Ljudfirman AB"))
     assert order.receipt.data["buyer"]["org_nr"] == "556677-8899"
     assert "556677-8899" in order.receipt.html and "Ljudfirman AB" in order.receipt.html
+
+
+def _supply_cell(html: str) -> str:
+    return html.split('data-field="supply_date">', 1)[1].split("</td>", 1)[0]
+
+
+def test_a_receipt_for_goods_claims_no_delivery_date_before_dispatch(customer_order):
+    doc = customer_order.receipt.data
+
+    cell = _supply_cell(customer_order.receipt.html)
+
+    assert doc["order_date"] not in cell
+    assert "skickas" in cell and "avisering" in cell
+
+
+def test_licences_and_cloud_services_are_supplied_on_the_issue_date(place, make_product):
+    licence = make_product(name="Mixplugin licens", kind="licence", vat_rate=2500)
+
+    order = place([], extra_lines=[klarna_line(licence, kind="digital")])
+
+    doc = order.receipt.data
+    assert doc["supply_date"] == doc["issue_date"]
+    assert _supply_cell(order.receipt.html) == doc["issue_date"]
+
+
+def test_a_receipt_with_goods_and_a_licence_dates_the_licence_only(place, product,
+                                                                    make_product):
+    licence = make_product(name="Mixplugin licens", kind="licence")
+
+    order = place([(product, 1)], extra_lines=[klarna_line(licence, kind="digital")])
+
+    doc = order.receipt.data
+    assert doc["supply_date"] is None
+    assert doc["digital_supply_date"] == doc["issue_date"]
+    assert doc["issue_date"] in _supply_cell(order.receipt.html)
+
+
+COMPANY = {"type": "organization", "organization_registration_id": "556677-8899",
+           "vat_id": "se 5566 7788 9901"}
+
+
+def test_a_company_buyers_receipt_carries_the_vat_number_the_provider_gave(place, product):
+    order = place([(product, 1)], billing=address(organization_name="Ljudfirman AB"),
+                  customer=COMPANY)
+
+    assert order.billing_vat_number == "SE556677889901"
+    assert order.receipt.data["buyer"]["vat_number"] == "SE556677889901"
+    assert order.receipt.data["buyer"]["org_nr"] == "556677-8899"
+    vat = order.receipt.html.split('data-field="buyer_vat_number">', 1)[1]
+    assert vat.startswith("SE556677889901<")
+
+
+@pytest.mark.parametrize("customer", [
+    {**COMPANY, "vat_id": "not a VAT number"}, {**COMPANY, "vat_id": 556677889901},
+    {**COMPANY, "vat_id": "SE5566778899"},
+    {"type": "organization"}, "organization"])
+def test_a_missing_or_malformed_vat_number_is_left_off_and_the_order_placed(place, product,
+                                                                           customer):
+    order = place([(product, 1)], billing=address(organization_name="Ljudfirman AB"),
+                  customer=customer)
+
+    assert order.billing_vat_number == ""
+    assert 'data-field="buyer_vat_number"' not in order.receipt.html
+
+
+def test_a_private_buyer_gets_no_company_numbers(place, product):
+    order = place([(product, 1)], customer=COMPANY)  # no company in the address
+
+    assert (order.billing_org_nr, order.billing_vat_number) == ("", "")
 
 
 def test_the_receipt_keeps_the_seller_as_it_was_when_issued(customer_order):

@@ -49,10 +49,12 @@ def order_body(lines=None, *, base="https://shop.example", **overrides):
     return body
 
 
-def iframe_src(html: str) -> str:
-    match = re.search(r'<iframe[^>]+src="([^"]+)"', html)
-    assert match, "no iframe in the snippet"
-    return match.group(1).replace("&amp;", "&")
+def checkout_page_url(html: str) -> str:
+    """The provider's checkout page that the snippet in ``html`` makes its script frame
+    (the ``ORDER_URL`` of the configuration the snippet's inline script sets)."""
+    match = re.search(r'"ORDER_URL":\s*("(?:[^"\\]|\\.)*")', html)
+    assert match, "no checkout configuration in the snippet"
+    return json.loads(match.group(1))
 
 
 class RecordingTransport(httpx.BaseTransport):

@@ -32,7 +32,8 @@ def test_production_settings_do_not_install_or_mount_the_emulator(tmp_path):
            if not k.startswith(("KLARNA", "TILLIT_", "DJANGO_"))}
     env.update(DJANGO_SETTINGS_MODULE="tillit.settings.production",
                SECRET_KEY="x" * 50, TILLIT_HASH_KEY="y" * 32, ALLOWED_HOSTS="shop.example",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+               KLARNA_USERNAME="merchant-id", KLARNA_PASSWORD="merchant-secret")
 
     result = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)

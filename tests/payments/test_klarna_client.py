@@ -2,14 +2,16 @@
 path, Klarna's validation, and the failures the shop must survive."""
 
 import datetime as dt
+import json
 import logging
+import re
 import uuid
 
 import httpx
 import pytest
 from django.utils import translation
 
-from tests.payments.klarna_helpers import BUYER, iframe_src, line, order_body
+from tests.payments.klarna_helpers import BUYER, checkout_page_url, line, order_body
 from tillit.payments.klarna import client as klarna_client
 from tillit.payments.klarna.client import (
     MAX_BACKOFF,
@@ -23,7 +25,7 @@ from tillit.payments.klarna.emulator.models import EmulatedCapture, EmulatedOrde
 
 def confirm(order, **changes):
     """The buyer fills in the snippet's page and confirms, over HTTP."""
-    page = iframe_src(order["html_snippet"])
+    page = checkout_page_url(order["html_snippet"])
     return httpx.post(page, data={**BUYER, **changes}, follow_redirects=False, timeout=5)
 
 
@@ -45,9 +47,26 @@ def test_create_returns_the_order_with_a_snippet_framing_the_emulated_checkout(k
 
     assert order["status"] == "checkout_incomplete"
     assert order["order_amount"] == 129900
-    assert iframe_src(order["html_snippet"]) == (
+    assert checkout_page_url(order["html_snippet"]) == (
         f"{emulator_url}/checkout/{order['order_id']}/")
-    assert httpx.get(iframe_src(order["html_snippet"])).status_code == 200
+    assert httpx.get(checkout_page_url(order["html_snippet"])).status_code == 200
+
+
+def test_the_snippet_is_a_container_whose_script_loads_the_providers_bootstrap(
+        klarna, emulator_url):
+    """As Klarna's: no iframe in the markup; an inline script loads the provider's script
+    from the provider's host, and that script frames the checkout."""
+    snippet = klarna.create_order(order_body())["html_snippet"]
+
+    bootstrap = json.loads(re.search(r'"BOOTSTRAP_SRC":\s*("[^"]*")', snippet).group(1))
+    script = httpx.get(bootstrap, timeout=5)
+
+    assert snippet.startswith('<div id="klarna-checkout-container"><script')
+    assert "<iframe" not in snippet
+    assert bootstrap.startswith(emulator_url.removesuffix("/klarna-emulator") + "/")
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]
+    assert 'createElement("iframe")' in script.text
 
 
 def test_read_returns_what_was_created_and_update_replaces_the_cart(klarna):

@@ -173,14 +173,57 @@ def test_the_buyer_page_may_be_framed_by_the_shop(client, created):
     assert 'target="_top"' in response.content.decode()
 
 
-def test_the_buyer_page_asks_for_contact_and_address_only(client, created):
+def test_the_buyer_page_asks_for_contact_address_and_company_details_only(client, created):
     from tests.checkout.test_checkout_start import fields_of
 
     response = client.get(f"{BASE}/checkout/{created['order_id']}/")
 
     assert fields_of(response.content.decode()) == {
         "email", "given_name", "family_name", "street_address", "postal_code", "city",
-        "phone", "payment_method", "confirm"}
+        "phone", "payment_method", "confirm",
+        # Klarna Checkout's B2B: a company buyer's name, org.nr and VAT number.
+        "customer_type", "organization_name", "organization_registration_id", "vat_id"}
+
+
+COMPANY_BUYER = {**BUYER, "customer_type": "organization",
+                 "organization_name": "Ljudfirman AB",
+                 "organization_registration_id": "5566778899", "vat_id": "SE 556677889901"}
+
+
+def test_a_company_buyer_is_an_organization_with_its_numbers(client, created):
+    client.post(f"{BASE}/checkout/{created['order_id']}/", COMPANY_BUYER)
+
+    order = call(client, "GET", f"/checkout/v3/orders/{created['order_id']}").json()
+
+    assert order["customer"] == {"type": "organization",
+                                 "organization_registration_id": "556677-8899",
+                                 "vat_id": "SE556677889901"}
+    assert order["billing_address"]["organization_name"] == "Ljudfirman AB"
+
+
+def test_a_private_buyer_sends_no_company_details(client, created):
+    client.post(f"{BASE}/checkout/{created['order_id']}/",
+                {**COMPANY_BUYER, "customer_type": "person"})
+
+    order = call(client, "GET", f"/checkout/v3/orders/{created['order_id']}").json()
+
+    assert order["customer"] == {"type": "person"}
+    assert "organization_name" not in order["billing_address"]
+
+
+@pytest.mark.parametrize("changes", [
+    {"organization_name": ""}, {"organization_registration_id": ""},
+    {"organization_registration_id": "12345"}, {"organization_registration_id": "55667788a9"},
+    {"vat_id": "SE5566778899"}, {"vat_id": "XX123456789"}, {"vat_id": "SE" + "1" * 40},
+    {"customer_type": "government"}])
+def test_bad_company_details_are_refused_and_the_order_stays_unfinished(client, created,
+                                                                        changes):
+    response = client.post(f"{BASE}/checkout/{created['order_id']}/",
+                           {**COMPANY_BUYER, **changes})
+
+    assert response.status_code == 400
+    assert EmulatedOrder.objects.get(order_id=created["order_id"]).status == \
+        "checkout_incomplete"
 
 
 BAD_FIELDS = {

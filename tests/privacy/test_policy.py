@@ -116,7 +116,7 @@ def test_processor_register_is_shown_on_the_policy_page(client, processors):
                              location="Norway (EEA)", agreement_date="2025-01-02")
     page = _text(client.get("/en/privacy-policy"))
     for p in Processor.objects.filter(is_active=True):
-        assert p.name in page
+        assert p.display_name in page
         assert p.agreement_date.isoformat() in page
     hotel = Processor.objects.get(name="Lagerhotellet AB")
     hotel.is_active = False
@@ -163,8 +163,8 @@ def test_art30_record_lists_every_declared_record(processors, capsys):
     listed = {r["model"] for a in record["activities"] for r in a["records"]}
     assert listed == {d.label for d in dm.registry}
     assert record["controller"]["org_nr"] == "969790-7807"
-    assert {p["name"] for p in record["processors"]} == set(
-        Processor.objects.values_list("name", flat=True))
+    assert {p["name"] for p in record["processors"]} == {
+        p.display_name for p in Processor.objects.all()}
     for activity in record["activities"]:
         assert activity["legal_bases"] and activity["data_categories"]
 

@@ -43,7 +43,8 @@ def _env(tmp_path, **overrides):
         DJANGO_SETTINGS_MODULE="tillit.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64), TILLIT_HASH_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="shop.example", DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-        TILLIT_VAR_DIR=str(tmp_path),
+        TILLIT_VAR_DIR=str(tmp_path), KLARNA_USERNAME="merchant-id",
+        KLARNA_PASSWORD="merchant-secret",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}

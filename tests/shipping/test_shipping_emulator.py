@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.orders.orders_fixtures import checkout, klarna_line
-from tests.payments.klarna_helpers import BUYER, PASSWORD, USERNAME, iframe_src
+from tests.payments.klarna_helpers import BUYER, PASSWORD, USERNAME, checkout_page_url
 from tillit.orders import services
 from tillit.orders.models import Order
 from tillit.payments.klarna import payload
@@ -50,7 +50,7 @@ def test_capture_at_shipment_and_a_partial_refund_reach_the_provider(emulator, l
         "order_amount": sum(li["total_amount"] for li in lines),
         "order_tax_amount": sum(li["total_tax_amount"] for li in lines),
         "order_lines": lines, "merchant_urls": _merchant_urls(live_server.url)})
-    answer = httpx.post(iframe_src(created["html_snippet"]), data=BUYER, timeout=5)
+    answer = httpx.post(checkout_page_url(created["html_snippet"]), data=BUYER, timeout=5)
     assert answer.status_code == 303
     klarna_id = created["order_id"]
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from tests.orders.orders_fixtures import unavailable
 from tillit.orders import services
 from tillit.orders.models import Order
+from tillit.privacy.models import Disclosure
+from tillit.shipping import export
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,73 @@ def test_tracking_urls_quote_the_number(carriers):
     url = carriers["bring"].tracking_url("A B/../?x=1")
     assert url == "https://tracking.bring.se/tracking/A%20B%2F..%2F%3Fx%3D1"
     assert carriers["bring"].tracking_url("") == ""
+
+
+# Handing the parcel to the carrier is a disclosure (P25) -----------------------------------
+
+
+def _carrier_entries(order):
+    return Disclosure.objects.filter(recipient_kind="carrier", reference=str(order.number))
+
+
+@pytest.mark.promise("P25")
+def test_a_parcel_booked_by_hand_is_in_the_ledger_with_name_address_and_phone(
+        customer_order, carriers, fake_klarna):
+    services.ship_order(customer_order, carrier=carriers["postnord"],
+                        tracking_number="00370712345")
+
+    [entry] = _carrier_entries(customer_order)
+    assert entry.recipient == "PostNord"
+    assert entry.user == customer_order.user and entry.email == customer_order.email
+    assert set(entry.categories) >= {"user.name", "user.contact.address.street",
+                                     "user.contact.address.postal_code",
+                                     "user.contact.address.city",
+                                     "user.contact.phone_number"}
+    assert "user.contact.email" not in entry.categories
+    assert (entry.purpose, entry.legal_basis) == ("essential.service", "contract")
+
+
+@pytest.mark.promise("P25")
+def test_shipping_after_the_export_adds_no_second_entry(customer_order, carriers, fake_klarna):
+    export.export([services.mark_packed(customer_order, carrier=carriers["postnord"])])
+
+    services.ship_order(customer_order, carrier=carriers["postnord"],
+                        tracking_number="00370712345")
+
+    [entry] = _carrier_entries(customer_order)
+    assert "user.contact.email" in entry.categories  # the export's entry: the file had it
+
+
+@pytest.mark.promise("P25")
+def test_exported_for_one_carrier_but_shipped_with_another_names_both(customer_order,
+                                                                      carriers, fake_klarna):
+    export.export([services.mark_packed(customer_order, carrier=carriers["postnord"])])
+
+    services.ship_order(customer_order, carrier=carriers["dhl"], tracking_number="JD01460000")
+
+    assert sorted(_carrier_entries(customer_order).values_list("recipient", flat=True)) == [
+        "DHL", "PostNord"]
+
+
+def test_a_failed_capture_records_no_handover(customer_order, carriers, fake_klarna):
+    fake_klarna.fail["capture"] = [unavailable()]
+
+    with pytest.raises(services.FulfilmentError):
+        services.ship_order(customer_order, carrier=carriers["dhl"], tracking_number="JD01460000")
+
+    assert not _carrier_entries(customer_order).exists()
+
+
+@pytest.mark.promise("P25")
+def test_staff_shipping_in_the_admin_is_recorded_as_theirs(customer_order, carriers,
+                                                           fake_klarna, client, make_user):
+    from django.urls import reverse
+
+    staff = make_user(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+
+    client.post(reverse("admin:orders_order_ship", args=[customer_order.pk]),
+                {"carrier": carriers["bring"].pk, "tracking_number": "70701234"})
+
+    [entry] = _carrier_entries(customer_order)
+    assert entry.recorded_by == staff and entry.recipient == "Bring"

@@ -16,6 +16,7 @@ class CheckoutSession(models.Model):
         OPEN = "open", _("In the provider's checkout")
         PLACED = "placed", _("Order placed")
         REPLACED = "replaced", _("Replaced by a newer checkout")
+        CANCELLED = "cancelled", _("Not placed; the payment was cancelled")
 
     cart = models.ForeignKey("cart.Cart", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", verbose_name=_("cart"))

@@ -9,21 +9,27 @@ the provider has answered, so a failed call leaves nothing behind on our side.
 Disclosure ledger (P25, P28). What the shop sends is the order's contents; the buyer types
 name, e-mail, address and phone into the provider's own checkout, so those go straight
 from the buyer to the provider and are not a disclosure by the shop (nothing is prefilled,
-P05). The ledger must say whose data went where:
+P05). The ledger entry is written when the page loads, as soon as the provider has
+answered, once per provider order (a later update of the same order is the same
+disclosure), for everyone:
 
-- a logged-in customer is known when the page loads, so the entry is written then, once
-  per provider order (a later update of the same order is the same disclosure);
-- a guest is not known to anyone until the purchase is confirmed: the ledger cannot name a
-  person for a checkout that is never finished, and there is nobody to report it to. The
-  entry is written when the provider reports the purchase complete, with the e-mail the
-  buyer gave there and the provider's order id as reference; the checkout session's
-  ``created_at`` keeps the moment the contents were sent. An unfinished guest checkout
-  leaves only the pseudonymous checkout session (session key, order id), which expires.
+- a logged-in customer's entry names the account;
+- a guest is known then only by the browser session, so the entry names that session
+  (the keyed hash the cart uses). When the purchase is completed, the same entry is linked
+  to the e-mail the buyer gave the provider (``privacy.ledger.link_disclosure``), so it
+  appears once in the buyer's access report; an unfinished guest checkout keeps its entry
+  under the session reference.
+
+Reopening. A reload reuses the owner's open provider order for the same cart, brought up
+to date with the cart, the policy version shown (P05) and the buyer's address. If the
+provider says that order was paid (``checkout_complete``) while our order is not placed yet
+(the push and the confirmation page have not run), :class:`CheckoutAlreadyPaid` sends the
+buyer to its confirmation instead of opening a second order for the same cart.
 
 Completing (:func:`complete_checkout`, from the confirmation page and the push): read the
 provider's order, let ``tillit.orders.services.place_order_from_klarna`` make our order
-(idempotent), write the guest's ledger entry once, and acknowledge the order to the
-provider once. Safe to run twice, or at the same time from the push and the page.
+(idempotent), link a guest's ledger entry to the buyer once, and acknowledge the order to
+the provider once. Safe to run twice, or at the same time from the push and the page.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from tillit.payments.klarna.client import (
     is_valid_order_id,
     provider_name,
 )
-from tillit.privacy.ledger import record_disclosure
+from tillit.privacy.ledger import link_disclosure, record_disclosure
 
 from .models import CheckoutSession
 
@@ -66,6 +72,28 @@ PLACEHOLDER_SEGMENT = "0rder-id-placeholder"
 
 class CheckoutNotComplete(Exception):
     """The provider says the buyer has not finished paying for this order."""
+
+
+class CheckoutEnded(Exception):
+    """The provider's order ended without becoming ours (cancelled, expired or closed):
+    there is nothing to place, now or later."""
+
+    def __init__(self, order_id: str, status: str):
+        super().__init__(f"{order_id}: {status}")
+        self.status = status
+
+
+class CheckoutAlreadyPaid(Exception):
+    """The buyer has already paid the provider's order for this cart; ``session`` is its
+    checkout, to be completed (its confirmation page places the order)."""
+
+    def __init__(self, session: CheckoutSession):
+        super().__init__(session.klarna_order_id)
+        self.session = session
+
+
+# Order management statuses of an order that will never be placed.
+ENDED = ("CANCELLED", "EXPIRED", "CLOSED")
 
 
 @dataclass(frozen=True)
@@ -88,7 +116,7 @@ def merchant_urls(language: str | None = None) -> dict[str, str]:
         confirmation = reverse("checkout:confirmation")
         push = reverse("checkout:push", args=[PLACEHOLDER_SEGMENT])
         return {
-            "terms": base + reverse("privacy:policy"),
+            "terms": base + reverse("checkout:terms"),
             "checkout": base + reverse("checkout:start"),
             "confirmation": f"{base}{confirmation}?order_id="
                             f"{klarna_payload.ORDER_ID_PLACEHOLDER}",
@@ -128,9 +156,11 @@ def open_checkout(*, owner, cart, policy_version, buyer_ip: str | None,
     ``owner``'s cart) and return its snippet.
 
     Reuses this owner's open order for the same cart: read it if nothing changed, update it
-    if the cart did; creates a new one when there is none, it expired or was finished. A
-    new order writes its :class:`CheckoutSession` and, for a customer, the disclosure
-    ledger entry, in one transaction. Raises :class:`KlarnaError` if the provider fails.
+    if the cart did, and record the ``policy_version`` and ``buyer_ip`` of this load; creates
+    a new one when there is none or it expired. A new order writes its disclosure ledger
+    entry (the customer's, or the guest session's) and its :class:`CheckoutSession`.
+    Raises :class:`CheckoutAlreadyPaid` if the buyer has
+    paid the open order already, :class:`KlarnaError` if the provider fails.
     """
     client = client or get_client()
     locale = provider_locale(language)
@@ -140,7 +170,8 @@ def open_checkout(*, owner, cart, policy_version, buyer_ip: str | None,
     cart_id = cart.lines[0].cart_id
     session = _open_session(owner, cart_id)
     if session is not None:
-        opened = _reuse(session, body, digest, locale, client)
+        opened = _reuse(session, body, digest, locale, client,
+                        policy_version=policy_version, buyer_ip=buyer_ip or None)
         if opened is not None:
             return opened
     order = client.create_order(body)
@@ -154,17 +185,18 @@ def open_checkout(*, owner, cart, policy_version, buyer_ip: str | None,
         session_ref="" if owner.user is not None else owner.session_ref,
         klarna_order_id=order_id, payload_digest=digest, policy_version=policy_version,
         buyer_ip=buyer_ip or None, locale=locale)
-    if owner.user is None:
-        session.save()
-    else:
-        with transaction.atomic():
-            session.disclosure = _record_disclosure(session, user=owner.user)
-            session.save()
+    # The ledger entry first, and not in one transaction with the session: the transfer
+    # happened when the provider answered, so the entry stands even if the session row
+    # could not be written.
+    session.disclosure = _record_disclosure(session, user=owner.user,
+                                            session_ref=session.session_ref)
+    session.save()
     return OpenedCheckout(session=session, html_snippet=snippet, created=True)
 
 
 def _reuse(session: CheckoutSession, body: dict, digest: str, locale: str,
-           client: KlarnaClient) -> OpenedCheckout | None:
+           client: KlarnaClient, *, policy_version, buyer_ip: str | None,
+           ) -> OpenedCheckout | None:
     """The open provider order brought up to date, or None if a new one is needed."""
     try:
         if session.payload_digest == digest:
@@ -174,57 +206,73 @@ def _reuse(session: CheckoutSession, body: dict, digest: str, locale: str,
     except KlarnaUnavailable:
         raise
     except KlarnaError as exc:
-        # Expired (404) or already finished (read-only): start afresh.
-        log.info("Provider order %s cannot be reused (%s); opening a new one",
-                 session.klarna_order_id, exc.code)
-        order = None
-    if order is None or order.get("status") != "checkout_incomplete":
+        # Expired (404), or refused because the buyer finished it meanwhile (read-only):
+        # only a read tells these apart.
+        log.info("Provider order %s cannot be updated (%s)", session.klarna_order_id,
+                 exc.code)
+        order = None if exc.status == 404 else _read_if_known(session, client)
+    status = order.get("status") if isinstance(order, dict) else None
+    if status == "checkout_complete":
+        raise CheckoutAlreadyPaid(session)
+    if status != "checkout_incomplete":
         CheckoutSession.objects.filter(pk=session.pk, status=CheckoutSession.Status.OPEN) \
             .update(status=CheckoutSession.Status.REPLACED, updated_at=timezone.now())
         return None
     snippet = _snippet(order)
-    if session.payload_digest != digest or session.locale != locale:
-        CheckoutSession.objects.filter(pk=session.pk).update(
-            payload_digest=digest, locale=locale, updated_at=timezone.now())
-        session.payload_digest, session.locale = digest, locale
+    changes = {"payload_digest": digest, "locale": locale,
+               "policy_version": policy_version, "buyer_ip": buyer_ip}
+    changes = {name: value for name, value in changes.items()
+               if getattr(session, name) != value}
+    if changes:
+        # The order will say what this load showed: the policy version (P05) and where
+        # the buyer was (P10), not what an earlier load of the same order did.
+        CheckoutSession.objects.filter(pk=session.pk).update(**changes,
+                                                             updated_at=timezone.now())
+        for name, value in changes.items():
+            setattr(session, name, value)
     return OpenedCheckout(session=session, html_snippet=snippet, created=False)
 
 
+def _read_if_known(session: CheckoutSession, client: KlarnaClient) -> dict | None:
+    try:
+        return client.read_order(session.klarna_order_id)
+    except KlarnaUnavailable:
+        raise
+    except KlarnaError:
+        return None
+
+
 def _provider_processor():
-    """The processor register's entry for the checkout provider, when there is exactly one
-    active (P27); the ledger entry then points at it."""
+    """The processor register's entry for the checkout provider (P27), if the register
+    marks one; the ledger entry then points at it."""
     from tillit.privacy.models import Processor
 
-    found = list(Processor.objects.filter(recipient_kind="payment_provider",
-                                          is_active=True)[:2])
-    return found[0] if len(found) == 1 else None
+    return Processor.objects.filter(is_checkout_provider=True, is_active=True).first()
 
 
-def _record_disclosure(session: CheckoutSession, *, user=None, email: str = ""):
+def _record_disclosure(session: CheckoutSession, *, user=None, email: str = "",
+                       session_ref: str = ""):
     return record_disclosure(
         recipient_kind="payment_provider", recipient=provider_name(),
         categories=DISCLOSED_CATEGORIES, purpose=DISCLOSURE_PURPOSE,
-        legal_basis=DISCLOSURE_BASIS, user=user, email=email,
+        legal_basis=DISCLOSURE_BASIS, user=user, email=email, session_ref=session_ref,
         reference=session.klarna_order_id, processor=_provider_processor())
 
 
-class _AlreadyRecorded(Exception):
-    pass
-
-
-def _record_guest_disclosure_once(session: CheckoutSession, email: str) -> None:
-    """The guest's ledger entry, written once however many times placement runs: the
-    conditional update decides, inside the transaction that writes the entry."""
-    if session.disclosure_id is not None or not email:
+def _link_guest_disclosure(session: CheckoutSession, email: str) -> None:
+    """The guest's entry from the checkout's load, linked to the buyer's e-mail once. A
+    checkout opened before entries were written at load has none: it gets one now."""
+    if not email:
         return
-    try:
-        with transaction.atomic():
-            disclosure = _record_disclosure(session, email=email)
-            if not CheckoutSession.objects.filter(pk=session.pk, disclosure__isnull=True) \
-                    .update(disclosure=disclosure):
-                raise _AlreadyRecorded
-    except _AlreadyRecorded:
+    if session.disclosure_id is not None:
+        link_disclosure(session.disclosure, email=email)
         return
+    with transaction.atomic():
+        disclosure = _record_disclosure(session, email=email)
+        if not CheckoutSession.objects.filter(pk=session.pk, disclosure__isnull=True) \
+                .update(disclosure=disclosure):
+            transaction.set_rollback(True)  # another request recorded it first
+            return
     session.disclosure = disclosure
 
 
@@ -235,13 +283,14 @@ def complete_checkout(session: CheckoutSession, *, source: str = "confirmation",
     ``source`` "confirmation" reads the checkout API (the buyer's browser came back),
     "push" the order management API (the provider's server-to-server notice), as Klarna
     advises. Returns the order. Raises :class:`CheckoutNotComplete` if the buyer has not
-    finished, :class:`KlarnaError` if the provider fails before the order is placed, and
+    finished, :class:`CheckoutEnded` if the provider's order was cancelled, expired or
+    closed (push), :class:`KlarnaError` if the provider fails before the order is placed, and
     the orders app's ``OrderError`` if the order cannot be made (e.g. out of stock, in
     which case the orders app has cancelled the provider's order). A failed acknowledgement
     after placement is logged and re-raised only for the push (so the provider pushes
     again); the buyer's confirmation page still shows the order.
     """
-    from tillit.orders.services import place_order_from_klarna
+    from tillit.orders.services import OutOfStock, place_order_from_klarna
 
     client = client or get_client()
     if source == "push":
@@ -252,18 +301,28 @@ def complete_checkout(session: CheckoutSession, *, source: str = "confirmation",
                 raise
             # Order management knows only placed orders: this one is not (yet).
             raise CheckoutNotComplete(session.klarna_order_id) from exc
-        finished = klarna_order.get("status") not in (None, "", "CANCELLED")
+        status = klarna_order.get("status")
+        if status in ENDED:
+            raise CheckoutEnded(session.klarna_order_id, status)
+        finished = status not in (None, "")
     else:
         klarna_order = client.read_order(session.klarna_order_id)
         finished = klarna_order.get("status") == "checkout_complete"
     if not finished:
         raise CheckoutNotComplete(session.klarna_order_id)
-    order = place_order_from_klarna(klarna_order, checkout=session)
+    try:
+        order = place_order_from_klarna(klarna_order, checkout=session)
+    except OutOfStock:
+        # The provider's order is cancelled: the next checkout load opens a new one
+        # rather than sending the buyer back to this one.
+        CheckoutSession.objects.filter(pk=session.pk, status=CheckoutSession.Status.OPEN) \
+            .update(status=CheckoutSession.Status.CANCELLED, updated_at=timezone.now())
+        raise
     now = timezone.now()
     CheckoutSession.objects.filter(pk=session.pk, completed_at__isnull=True).update(
         status=CheckoutSession.Status.PLACED, completed_at=now, updated_at=now)
     if session.user_id is None:
-        _record_guest_disclosure_once(session, order.email)
+        _link_guest_disclosure(session, order.email)
     session.refresh_from_db(fields=["acknowledged_at", "status", "completed_at",
                                     "disclosure"])
     if session.acknowledged_at is None:

@@ -9,16 +9,18 @@ and a retry (502/503), never a server error.
 
 import ipaddress
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from tillit.cart.owner import CartOwner
 from tillit.cart.selectors import cart_summary
@@ -31,7 +33,7 @@ from tillit.payments.klarna.client import (
 )
 from tillit.privacy.policy import current_version as current_policy_version
 
-from . import selectors, services
+from . import selectors, services, snippet
 
 log = logging.getLogger("tillit.payments")
 
@@ -57,7 +59,9 @@ def _provider_failed(request, exc: KlarnaError, *, retry_url: str, cart=None):
     }, status=status)
 
 
-@require_safe
+# GET only: loading this page sends the order to the provider (P28), which a HEAD request
+# (link checkers, prefetchers) must not do.
+@require_GET
 @never_cache
 def start(request):
     owner = CartOwner.of(request)
@@ -74,12 +78,22 @@ def start(request):
     try:
         opened = services.open_checkout(owner=owner, cart=cart, policy_version=policy_version,
                                         buyer_ip=_buyer_ip(request), language=get_language())
+    except services.CheckoutAlreadyPaid as paid:
+        # Paid, but the order is not placed yet: its confirmation places it. Opening a new
+        # provider order here would let the buyer pay twice for one cart.
+        messages.info(request, _("You have already paid for this cart. Here is your order."))
+        return redirect(confirmation_path(paid.session.klarna_order_id))
     except KlarnaError as exc:
         return _provider_failed(request, exc, retry_url=request.get_full_path(), cart=cart)
     return render(request, "checkout/start.html", {
         "cart": cart, "policy_version": policy_version, "provider": provider_name(),
-        "html_snippet": opened.html_snippet,
+        "html_snippet": snippet.with_nonce(opened.html_snippet,
+                                           snippet.request_nonce(request)),
     })
+
+
+def confirmation_path(order_id: str) -> str:
+    return f"{reverse('checkout:confirmation')}?{urlencode({'order_id': order_id})}"
 
 
 def _bad_request(request, status: int = 400):
@@ -134,9 +148,10 @@ def confirmation(request):
 def push(request, order_id):
     """The provider's notice that ``order_id`` was paid (an empty POST). Places the order
     if the confirmation page has not, and acknowledges it. 204 when done (also the second
-    time); 404 for an unknown order; 409 when the provider does not call it paid or it
-    cannot become an order; 503 when the provider or our database failed, so the provider
-    pushes again later."""
+    time) and when the provider's order was cancelled, expired or closed (nothing to do);
+    404 for an unknown order; 409 when the provider does not call it paid yet or it cannot
+    become an order; 503 when the provider or our database failed, so the provider pushes
+    again later."""
     from tillit.orders.services import OrderError, OutOfStock
 
     session = selectors.checkout_for_provider_order(order_id)
@@ -146,6 +161,11 @@ def push(request, order_id):
         services.complete_checkout(session, source="push")
     except services.CheckoutNotComplete:
         return HttpResponse(status=409)
+    except services.CheckoutEnded as ended:
+        # Nothing will ever be placed: say so, so the provider stops pushing.
+        log.info("Push for provider order %s, which is %s: nothing to place", order_id,
+                 ended.status)
+        return HttpResponse(status=204)
     except KlarnaError as exc:
         log.warning("Push for provider order %s: provider failed (%s)", order_id, exc.code)
         return HttpResponse(status=503)
@@ -160,3 +180,13 @@ def push(request, order_id):
         log.exception("Push for provider order %s: database error", order_id)
         return HttpResponse(status=503)
     return HttpResponse(status=204)
+
+
+@require_safe
+def terms(request):
+    """The purchase terms (köpvillkor): the ones the provider's checkout links to
+    (``merchant_urls["terms"]``), with the trader's identity from the controller setting."""
+    from tillit.orders.models import RETURN_DAYS
+
+    return render(request, "checkout/terms.html", {"provider": provider_name(),
+                                                    "return_days": RETURN_DAYS})

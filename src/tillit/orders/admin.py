@@ -120,7 +120,8 @@ class OrderAdmin(ReadOnlyAdmin):
                            "exported_at", "shipped_at", "delivered_at", "cancelled_at",
                            "language", "policy_version")}),
         (_("Buyer"), {"fields": ("user", "email", "billing_name", "billing_company",
-                                 "billing_org_nr", "billing_street", "billing_street2",
+                                 "billing_org_nr", "billing_vat_number", "billing_street",
+                                 "billing_street2",
                                  "billing_postal_code", "billing_city", "billing_country",
                                  "billing_phone")}),
         (_("Delivery"), {"fields": ("shipping_name", "shipping_company", "shipping_street",
@@ -180,7 +181,8 @@ class OrderAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 services.ship_order(order, carrier=form.cleaned_data["carrier"],
-                                    tracking_number=form.cleaned_data["tracking_number"])
+                                    tracking_number=form.cleaned_data["tracking_number"],
+                                    recorded_by=request.user)
             except services.OrderError as error:
                 form.add_error(None, str(error.message))
             else:

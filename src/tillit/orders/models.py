@@ -79,6 +79,7 @@ class Order(models.Model):
     billing_name = models.CharField(_("billing name"), max_length=200)
     billing_company = models.CharField(_("billing company"), max_length=200, blank=True)
     billing_org_nr = models.CharField(_("buyer's org.nr"), max_length=30, blank=True)
+    billing_vat_number = models.CharField(_("buyer's VAT number"), max_length=20, blank=True)
     billing_street = models.CharField(_("billing street address"), max_length=200)
     billing_street2 = models.CharField(_("billing street address, line 2"), max_length=200,
                                        blank=True)

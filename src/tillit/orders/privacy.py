@@ -44,6 +44,9 @@ _BILLING = {
     "billing_name": dm.Field("user.name"),
     "billing_company": dm.Field("user.workplace"),
     "billing_org_nr": dm.Field("user.government_id"),
+    # A company buyer's VAT number, printed on the receipt (a sole trader's derives from
+    # their personal identity number, so it is personal data).
+    "billing_vat_number": dm.Field("user.government_id"),
     "billing_street": dm.Field("user.contact.address.street"),
     "billing_street2": dm.Field("user.contact.address.street"),
     "billing_postal_code": dm.Field("user.contact.address.postal_code"),

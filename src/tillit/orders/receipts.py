@@ -2,9 +2,15 @@
 
 A receipt carries everything a full invoice must under mervärdesskattelag (2023:200)
 17 kap. 24 §: issue date; a sequential number in one unbroken series; the seller's name,
-address, org.nr and VAT number; the buyer's name and address (and org.nr for a company
-buyer); quantity and kind of the goods; the date of supply; the taxable amount, the VAT
+address, org.nr and VAT number; the buyer's name and address (and a company buyer's org.nr
+and VAT number, when the provider gave them); quantity and kind of the goods; the date of
+supply where it is determined and differs from the issue date; the taxable amount, the VAT
 rate and the VAT amount per rate; the total; and how it was paid.
+
+Date of supply. Licences and cloud services are delivered when the order is placed, so
+their date is the issue date. Goods are delivered when they are dispatched, which is not
+known when the receipt is issued at placement: the receipt says so, and the dispatch notice
+(the "shipped" e-mail) gives the date. Nothing claims a date that has not happened.
 
 Both documents are issued inside the transaction that causes them (placing the order,
 refunding a return), so their number is taken and kept only if that transaction commits.
@@ -23,7 +29,9 @@ from tillit.core.money import vat_breakdown, vat_part
 from . import numbering
 from .models import CreditNote, Order, OrderLine, Receipt, ReturnRequest
 
-SCHEMA = 1
+# 2: "supply_date" is None until goods are dispatched ("supply_at_dispatch",
+# "digital_supply_date"); the buyer has a "vat_number".
+SCHEMA = 2
 
 
 def _seller() -> dict:
@@ -36,7 +44,8 @@ def _seller() -> dict:
 def _buyer(order: Order) -> dict:
     return {
         "name": order.billing_name, "company": order.billing_company,
-        "org_nr": order.billing_org_nr, "street": order.billing_street,
+        "org_nr": order.billing_org_nr, "vat_number": order.billing_vat_number,
+        "street": order.billing_street,
         "street2": order.billing_street2, "postal_code": order.billing_postal_code,
         "city": order.billing_city, "country": order.billing_country,
     }
@@ -81,6 +90,21 @@ def _document(kind: str, number: int, prefix: str, issued_at, order: Order,
     }
 
 
+def _supply(order: Order, issue_date: str) -> dict:
+    """When the receipt's lines are supplied: ``supply_date`` when that is the issue date
+    for all of them (only licences and cloud services, delivered at once); otherwise none,
+    with ``supply_at_dispatch`` set (goods, and what goes with them such as the delivery
+    fee, are supplied when dispatched) and ``digital_supply_date`` for any licences and
+    cloud services on the same receipt."""
+    kinds = {line.kind for line in order.lines.all()}
+    if OrderLine.Kind.PHYSICAL not in kinds:
+        return {"supply_date": issue_date}
+    supply = {"supply_date": None, "supply_at_dispatch": True}
+    if OrderLine.Kind.DIGITAL in kinds:
+        supply["digital_supply_date"] = issue_date
+    return supply
+
+
 def render(data: dict) -> str:
     """The document as a standalone HTML page, in the order's language."""
     with translation.override(data.get("language") or settings.LANGUAGE_CODE):
@@ -93,8 +117,7 @@ def issue_receipt(order: Order) -> Receipt:
     issued_at = timezone.now()
     lines = [(line, line.quantity) for line in order.lines.all()]
     data = _document("receipt", number, Receipt.PREFIX, issued_at, order, lines, sign=1)
-    # Goods are sold when the order is placed; they leave the warehouse within days.
-    data["supply_date"] = data["order_date"]
+    data.update(_supply(order, data["issue_date"]))
     receipt = Receipt(order=order, number=number, issued_at=issued_at,
                       buyer_name=order.billing_name, buyer_email=order.email,
                       total_ore=data["total_ore"], data=data, html=render(data))

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.cart.models import CartLine
 from tillit.catalog.models import Product
+from tillit.core import vatnumber
 from tillit.core.money import vat_part
 
 from . import notifications, numbering, receipts
@@ -188,9 +189,9 @@ def _language(checkout, klarna_order: Mapping) -> str:
 
 
 def _payment_method(klarna_order: Mapping) -> str:
-    from django.conf import settings
+    from tillit.payments.klarna.client import provider_name
 
-    provider = settings.TILLIT_CHECKOUT.get("provider_name", "Klarna")
+    provider = provider_name()
     method = klarna_order.get("initial_payment_method")
     if isinstance(method, Mapping) and isinstance(method.get("description"), str):
         return f"{provider}: {method['description'][:150]}"
@@ -206,6 +207,21 @@ def _org_nr(klarna_order: Mapping, user) -> str:
     if user is not None and getattr(user, "company", ""):
         return user.org_nr
     return ""
+
+
+def _vat_number(klarna_order: Mapping) -> str:
+    """A company buyer's VAT number, when the provider gives one (``customer.vat_id``; not
+    a documented field of Klarna Checkout v3's customer object, so often absent). A value
+    that is not a VAT number is left out and logged: no reason to refuse a paid order."""
+    customer = klarna_order.get("customer")
+    value = customer.get("vat_id") if isinstance(customer, Mapping) else None
+    if value in (None, ""):
+        return ""
+    number = vatnumber.normalise(value)
+    if not number:
+        log.warning("Provider order %s: ignored a VAT number that is not one",
+                    klarna_order.get("order_id"))
+    return number
 
 
 def _parse(klarna_order: Mapping, checkout) -> tuple[dict, list[_Line]]:
@@ -232,6 +248,8 @@ def _parse(klarna_order: Mapping, checkout) -> tuple[dict, list[_Line]]:
         "payment_method": _payment_method(klarna_order),
     }
     fields["billing_org_nr"] = _org_nr(klarna_order, user) if fields["billing_company"] else ""
+    fields["billing_vat_number"] = _vat_number(klarna_order) if fields["billing_company"] \
+        else ""
     lines = _lines(klarna_order)
     if fields["shipping_phone"] == "":
         fields["shipping_phone"] = fields["billing_phone"]
@@ -397,9 +415,11 @@ def mark_packed(order: Order, *, carrier=None) -> Order:
     return order
 
 
-def ship_order(order: Order, *, carrier, tracking_number: str) -> Order:
+def ship_order(order: Order, *, carrier, tracking_number: str, recorded_by=None) -> Order:
     """Capture the payment and mark the order shipped with its carrier and tracking number;
-    then e-mail the buyer the tracking link (P02).
+    then e-mail the buyer the tracking link (P02). Handing the parcel to the carrier is a
+    disclosure (P25): recorded here unless the carrier export recorded it for this order
+    and carrier already (``recorded_by``: the member of staff, for the audit log).
 
     Run it outside a transaction: the capture's idempotency key is committed before the
     provider is called, so a retry after a failure or timeout reuses it and the provider
@@ -422,6 +442,8 @@ def ship_order(order: Order, *, carrier, tracking_number: str) -> Order:
         if locked.capture_idempotency_key is None:
             locked.capture_idempotency_key = uuid.uuid4()
             locked.save(update_fields=["capture_idempotency_key", "updated_at"])
+    from tillit.shipping.services import record_handover
+
     provider_error = _provider_error()
     with transaction.atomic():
         locked = _locked(order)
@@ -446,6 +468,7 @@ def ship_order(order: Order, *, carrier, tracking_number: str) -> Order:
         locked.packed_at = locked.packed_at or now
         locked.shipped_at = now
         locked.save()
+        record_handover(locked, carrier, recorded_by=recorded_by)
     try:
         notifications.send_shipped(locked)
     except Exception:

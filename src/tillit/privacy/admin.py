@@ -7,8 +7,8 @@ from .models import AuditEvent, Disclosure, PolicyVersion, PrivacyRequest, Proce
 @admin.register(Processor)
 class ProcessorAdmin(admin.ModelAdmin):
     list_display = ("name", "service", "recipient_kind", "location", "outside_eea",
-                    "agreement_date", "is_active")
-    list_filter = ("recipient_kind", "outside_eea", "is_active")
+                    "agreement_date", "is_active", "is_checkout_provider")
+    list_filter = ("recipient_kind", "outside_eea", "is_active", "is_checkout_provider")
     search_fields = ("name", "service", "service_en")
     # Each free text in Swedish with its English twin on the same row; the English page
     # of the policy falls back to the Swedish text where the English one is empty.
@@ -19,7 +19,7 @@ class ProcessorAdmin(admin.ModelAdmin):
         ("location", "location_en"),
         "outside_eea",
         ("safeguard", "safeguard_en"),
-        "agreement_date", "is_active",
+        "agreement_date", "is_active", "is_checkout_provider",
     )
 
 

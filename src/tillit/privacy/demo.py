@@ -14,7 +14,7 @@ PROCESSORS = [
      "data_description": "Kontaktuppgifter, leveransadress, orderinnehåll och belopp",
      "data_description_en": "Contact details, delivery address, order contents and amounts",
      "location": "Sverige (EU)", "location_en": "Sweden (EU)",
-     "agreement_date": dt.date(2025, 9, 1)},
+     "agreement_date": dt.date(2025, 9, 1), "is_checkout_provider": True},
     {"name": "Nordisk Drift AB",
      "service": "Drift av webbshoppen och dess databas",
      "service_en": "Hosting of the web shop and its database",
@@ -55,7 +55,7 @@ def load() -> None:
     deleted stays that way, since the policy must name exactly the processors the shop
     uses. Only what is still missing of an untouched demo row is added: its English texts,
     where the Swedish one still reads as the demo wrote it (demo databases made before the
-    register had English).
+    register had English, or the checkout provider's mark).
     """
     if not Processor.objects.exists():
         for row in PROCESSORS:
@@ -68,5 +68,9 @@ def load() -> None:
                        and getattr(processor, field) == row[field]]
             for name in missing:
                 setattr(processor, name, row[name])
+            if (row.get("is_checkout_provider")
+                    and not Processor.objects.filter(is_checkout_provider=True).exists()):
+                processor.is_checkout_provider = True  # demo databases made before the flag
+                missing.append("is_checkout_provider")
             if missing:
                 processor.save(update_fields=missing)

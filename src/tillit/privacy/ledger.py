@@ -20,9 +20,13 @@ def person_ref(email: str) -> str:
 
 def record_disclosure(*, recipient_kind: str, recipient: str, categories: Iterable[str],
                       purpose: str, legal_basis: str, user=None, email: str = "",
-                      reference: str = "", legal_ground: str = "", secret: bool = False,
-                      processor: Processor | None = None, recorded_by=None) -> Disclosure:
-    """Record that personal data about a person went to a third party."""
+                      session_ref: str = "", reference: str = "", legal_ground: str = "",
+                      secret: bool = False, processor: Processor | None = None,
+                      recorded_by=None) -> Disclosure:
+    """Record that personal data about a person went to a third party.
+
+    The person is an account (``user``), an e-mail address, or, for a guest nobody knows
+    yet, the browser session (``session_ref``, see :func:`link_disclosure`)."""
     categories = sorted(set(categories))
     unknown = [c for c in categories if c not in taxonomy.CATEGORIES]
     if unknown or not categories:
@@ -33,12 +37,15 @@ def record_disclosure(*, recipient_kind: str, recipient: str, categories: Iterab
         raise ValueError(f"Unknown purpose: {purpose}")
     if legal_basis not in taxonomy.BASES:
         raise ValueError(f"Unknown legal basis: {legal_basis}")
-    if user is None and not email:
-        raise ValueError("A disclosure must say whose data it was (user or e-mail).")
+    if user is None and not email and not session_ref:
+        raise ValueError("A disclosure must say whose data it was (user, e-mail or "
+                         "guest session).")
     if recipient_kind == "authority" and not legal_ground:
         raise ValueError("A disclosure to an authority must state its legal ground.")
     disclosure = Disclosure.objects.create(
-        user=user, email=email or (user.email if user else ""), recipient_kind=recipient_kind,
+        user=user, email=email or (user.email if user else ""),
+        session_ref="" if (user is not None or email) else session_ref,
+        recipient_kind=recipient_kind,
         recipient=recipient, processor=processor, categories=categories, purpose=purpose,
         legal_basis=legal_basis, legal_ground=legal_ground, reference=reference,
         secret=secret, recorded_by=recorded_by,
@@ -48,6 +55,23 @@ def record_disclosure(*, recipient_kind: str, recipient: str, categories: Iterab
               subject_email=disclosure.email, target=f"privacy.Disclosure:{disclosure.pk}",
               detail={"recipient_kind": recipient_kind, "categories": categories})
     return disclosure
+
+
+def link_disclosure(disclosure: Disclosure, *, email: str, user=None) -> bool:
+    """Name the person of an entry recorded for a guest's browser session, now that the
+    purchase has revealed their e-mail (and account, if any): the same entry then belongs
+    to them, and their access report lists it once. Done once: only an entry that names
+    nobody yet is linked (a conditional update, safe when two requests race), and the
+    session reference, no longer needed, is cleared. Returns whether this call linked it.
+    What the entry records (recipient, categories, purpose, time) is never changed."""
+    if not email:
+        raise ValueError("Link a disclosure to an e-mail address.")
+    linked = Disclosure.objects.filter(
+        pk=disclosure.pk, user__isnull=True, email="",
+    ).update(email=email, user=user, session_ref="")
+    if linked:
+        disclosure.email, disclosure.user, disclosure.session_ref = email, user, ""
+    return bool(linked)
 
 
 def audit(action: str, *, actor=None, subject=None, subject_email: str = "",

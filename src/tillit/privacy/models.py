@@ -40,14 +40,36 @@ class Processor(models.Model):
                                     blank=True)
     agreement_date = models.DateField(_("data processing agreement signed"))
     is_active = models.BooleanField(_("active"), default=True)
+    # The checkout provider's name has one source, the setting buyers see
+    # (TILLIT_CHECKOUT["provider_name"]); this row holds the rest of what the register says.
+    is_checkout_provider = models.BooleanField(
+        _("runs the checkout"), default=False,
+        help_text=_("The checkout and payment provider. The checkout, the disclosure ledger "
+                    "and the privacy policy name it as the shop's checkout setting "
+                    "(TILLIT_CHECKOUT_PROVIDER) does, whatever the name above says."),
+    )
 
     class Meta:
         ordering = ["recipient_kind", "name"]
         verbose_name = _("processor")
         verbose_name_plural = _("processor register")
+        constraints = [
+            models.UniqueConstraint(fields=["is_checkout_provider"],
+                                    condition=models.Q(is_checkout_provider=True),
+                                    name="one_checkout_provider"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.service})"
+        return f"{self.display_name} ({self.service})"
+
+    @property
+    def display_name(self) -> str:
+        """The name the shop shows: for the checkout provider, the configured one."""
+        if self.is_checkout_provider:
+            from tillit.payments.klarna.client import provider_name
+
+            return provider_name()
+        return self.name
 
     def text(self, field: str, language: str) -> str:
         """The free text ``field`` (one of :attr:`TRANSLATED`) in ``language``: the English
@@ -79,14 +101,20 @@ class PolicyVersion(models.Model):
 
 class Disclosure(models.Model):
     """The disclosure ledger (P25, P26, P28): every transfer of personal data to a third
-    party. Append-only: rows are written by ``privacy.ledger.record_disclosure`` and never
-    changed."""
+    party. Append-only: rows are written by ``privacy.ledger.record_disclosure`` and what
+    they record is never changed. One link may be completed later: an entry written for a
+    guest's browser session (``session_ref``, e.g. when a guest's checkout loads) is linked
+    once to the person's e-mail when the purchase reveals it (``ledger.link_disclosure``)."""
 
     occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+",
                              verbose_name=_("customer"))
     email = models.EmailField(_("e-mail of the person"), blank=True, db_index=True)
+    # A guest not yet known by e-mail, as the cart names the browser session: a keyed hash
+    # of the session key, never the live credential (tillit.cart.owner.CartOwner).
+    session_ref = models.CharField(_("guest session"), max_length=80, blank=True,
+                                   db_index=True)
     recipient_kind = models.CharField(
         _("kind of recipient"), max_length=40,
         choices=[(k, v) for k, v in taxonomy.RECIPIENTS.items()],

@@ -161,7 +161,7 @@ def build(language: str | None = None) -> Policy:
         all_processors = []
         for p in Processor.objects.filter(is_active=True).order_by("recipient_kind", "name"):
             entry = ProcessorEntry(
-                p.name, p.text("service", language), p.text("data_description", language),
+                p.display_name, p.text("service", language), p.text("data_description", language),
                 p.text("location", language), p.outside_eea, p.text("safeguard", language),
                 p.agreement_date.isoformat())
             processors_by_kind[p.recipient_kind].append(entry)

@@ -87,9 +87,11 @@ dm.no_personal_data(PolicyVersion, "Published texts of the privacy policy.")
 dm.declare(
     Disclosure,
     title=_("Record of disclosures to third parties"),
-    subject=dm.Subject(user="user", email="email", kinds=("customer", "guest")),
+    subject=dm.Subject(user="user", email="email", session="session_ref",
+                       kinds=("customer", "guest")),
     fields={
         "email": dm.Field("user.contact.email", dm.GENERATED),
+        "session_ref": dm.Field("user.device.cookie_id", dm.GENERATED),
         "recipient": dm.Field("system.operations", dm.GENERATED),
         "categories": dm.Field("system.operations", dm.GENERATED),
         "reference": dm.Field("user.unique_id", dm.GENERATED),
@@ -103,7 +105,7 @@ dm.declare(
     ],
     # Kept as long as a claim about the disclosure can be made (preskriptionslagen).
     retention=dm.After("occurred_at", days=365 * 10, event=_("the disclosure")),
-    on_erasure=dm.Anonymise(clear=("user",), hash=("email",)),
+    on_erasure=dm.Anonymise(clear=("user", "session_ref"), hash=("email",)),
     recipients={"hosting": None},
     not_personal=("recipient_kind", "processor", "purpose", "legal_basis", "secret"),
     withhold=Q(secret=True),

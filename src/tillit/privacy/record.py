@@ -47,7 +47,7 @@ def build(language: str = "en") -> dict:
                     for p in processors:
                         if p.recipient_kind == kind and p.outside_eea:
                             _add(act["transfers_outside_eea"],
-                                 f"{p.name}, {p.text('location', language)}: "
+                                 f"{p.display_name}, {p.text('location', language)}: "
                                  f"{p.text('safeguard', language) or 'safeguard missing'}")
                 act["records"].append({
                     "model": d.label, "title": str(d.title),
@@ -62,7 +62,7 @@ def build(language: str = "en") -> dict:
             "controller": dict(settings.TILLIT_CONTROLLER),
             "activities": [activities[k] for k in taxonomy.PURPOSES if k in activities],
             "processors": [
-                {"name": p.name, "service": p.text("service", language),
+                {"name": p.display_name, "service": p.text("service", language),
                  "recipient_kind": p.recipient_kind,
                  "data": p.text("data_description", language),
                  "location": p.text("location", language),

@@ -75,10 +75,28 @@ TEMPLATES = [
     },
 ]
 
+
+
+def sqlite_options(database: dict) -> dict:
+    """``database`` (a DATABASES entry) made fit for concurrent requests when it is SQLite.
+
+    SQLite has one writer at a time. Django's transactions start DEFERRED: they take the
+    write lock only at their first write, and when two of them both read first, the one
+    that tries to upgrade second is refused at once ("database is locked") whatever the
+    timeout, because waiting could deadlock. IMMEDIATE takes the write lock when the
+    transaction begins, so concurrent writers queue instead, for up to ``timeout`` seconds
+    (below gunicorn's 30 s worker timeout). Other engines are returned unchanged.
+    """
+    if not database.get("ENGINE", "").endswith("sqlite3"):
+        return database
+    return {**database, "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                                    **database.get("OPTIONS", {})}}
+
+
 DATABASES = {
-    "default": dj_database_url.config(
+    "default": sqlite_options(dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'tillit.sqlite3'}", conn_max_age=60
-    )
+    ))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -4,7 +4,15 @@ import os
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, INSTALLED_APPS, TILLIT_CHECKOUT, TILLIT_PUBLIC_URL, VAR_DIR
+from .base import (
+    DATABASES,
+    INSTALLED_APPS,
+    MIDDLEWARE,
+    TILLIT_CHECKOUT,
+    TILLIT_PUBLIC_URL,
+    VAR_DIR,
+    sqlite_options,
+)
 
 DEBUG = os.environ.get("TILLIT_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY") or "demo-only-secret-key-not-for-production-0123456789"
@@ -31,10 +39,10 @@ _shop_db = DATABASES["default"]
 if _shop_db["ENGINE"].endswith("sqlite3") and str(_shop_db.get("NAME", "")) not in ("",
                                                                                   ":memory:"):
     _shop_file = Path(_shop_db["NAME"])
-    DATABASES = {**DATABASES, "klarna_emulator": {
+    DATABASES = {**DATABASES, "klarna_emulator": sqlite_options({
         "ENGINE": _shop_db["ENGINE"],
         "NAME": _shop_file.with_name(f"{_shop_file.stem}-klarna-emulator{_shop_file.suffix}"),
-    }}
+    })}
     DATABASE_ROUTERS = ["tillit.payments.klarna.emulator.router.EmulatorRouter"]
 TILLIT_CHECKOUT = {
     **TILLIT_CHECKOUT,
@@ -50,3 +58,16 @@ TILLIT_MAILBOX_DIR = VAR_DIR / "mailbox"
 TILLIT_DEMO = True
 # Staff pages ask for no TOTP code in the demo (`tillit demo` says so); production does.
 TILLIT_STAFF_OTP_REQUIRED = False
+
+# The production Content-Security-Policy, on request (TILLIT_CSP=1; the browser tests run the
+# demo so): the same directives and nonces, the checkout provider's origins derived from
+# KLARNA_BASE_URL (here the emulator's server), but no upgrade-insecure-requests, since the
+# demo speaks plain HTTP on the loopback.
+if os.environ.get("TILLIT_CSP") == "1":
+    from tillit.security.csp import checkout_origins as _checkout_origins
+    from tillit.security.csp import directives as _csp_directives
+
+    INSTALLED_APPS = [*INSTALLED_APPS, "csp"]
+    MIDDLEWARE = [MIDDLEWARE[0], "csp.middleware.CSPMiddleware", *MIDDLEWARE[1:]]
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives(
+        _checkout_origins(TILLIT_CHECKOUT["base_url"]), upgrade_insecure=False)}

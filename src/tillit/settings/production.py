@@ -1,19 +1,19 @@
 """Production: everything from the environment, HTTPS only (P34).
 
 Refuses to start half-configured: ``SECRET_KEY``, ``TILLIT_HASH_KEY`` (at least 32
-characters), ``ALLOWED_HOSTS`` (at least one host) and ``DATABASE_URL`` must be set; the
-security thresholds, given as JSON, must be well formed. ``tillit check --deploy`` with
-these settings reports nothing (tests/security/test_production_settings.py). README
-"Security" lists every variable.
+characters), ``ALLOWED_HOSTS`` (at least one host), ``DATABASE_URL``, ``KLARNA_USERNAME``
+and ``KLARNA_PASSWORD`` must be set; the security thresholds, given as JSON, must be well
+formed. ``tillit check --deploy`` with these settings reports nothing
+(tests/security/test_production_settings.py). README "Security" lists every variable.
 """
 
 import json
 import os
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from tillit.security import conf as security_conf
+from tillit.security.csp import checkout_origins as csp_checkout_origins
 from tillit.security.csp import directives as csp_directives
 
 from .base import *  # noqa: F403
@@ -76,6 +76,10 @@ _limits = _json("TILLIT_RATE_LIMITS", security_conf.validate_rate_limits,
                 '{"register": [5, 3600], "password_reset": [5, 3600]}')
 if _limits is not None:
     TILLIT_RATE_LIMITS = _limits
+# The checkout provider's API credentials (README "Checkout provider"): without them the
+# first buyer would meet a failing checkout; better that the shop refuses to start.
+TILLIT_CHECKOUT = {**TILLIT_CHECKOUT, "username": _required("KLARNA_USERNAME"),
+                   "password": _required("KLARNA_PASSWORD")}
 DEBUG = False
 
 # The address customers use; links in e-mail and the checkout provider's callbacks.
@@ -108,10 +112,10 @@ LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp 4): see tillit.security.csp. The checkout provider's
-# host (TILLIT_CHECKOUT["base_url"]) and any TILLIT_CSP_CHECKOUT_ORIGINS may be framed.
-_checkout_host = urlsplit(TILLIT_CHECKOUT["base_url"]).netloc
-_checkout_origins = [f"https://{_checkout_host}"] if _checkout_host else []
-_checkout_origins += _list("TILLIT_CSP_CHECKOUT_ORIGINS")
+# snippet may load scripts and frames from the origins derived from KLARNA_BASE_URL
+# (tillit.security.csp.checkout_origins) and from TILLIT_CSP_CHECKOUT_ORIGINS.
+_checkout_origins = csp_checkout_origins(TILLIT_CHECKOUT["base_url"],
+                                         _list("TILLIT_CSP_CHECKOUT_ORIGINS"))
 INSTALLED_APPS = [*INSTALLED_APPS, "csp"]
 MIDDLEWARE = [MIDDLEWARE[0], "csp.middleware.CSPMiddleware", *MIDDLEWARE[1:]]
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives(_checkout_origins)}

@@ -58,6 +58,11 @@ class EmulatedOrder(models.Model):
     city = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=2, default="SE")
     phone = models.CharField(max_length=30, blank=True)
+    # A company buyer (Klarna Checkout's B2B: customer.type "organization").
+    customer_type = models.CharField(max_length=20, default="person")
+    organization_name = models.CharField(max_length=200, blank=True)
+    organization_registration_id = models.CharField(max_length=20, blank=True)
+    vat_id = models.CharField(max_length=20, blank=True)
     payment_method = models.CharField(max_length=20, blank=True)
 
     captured_amount = models.BigIntegerField(default=0)

@@ -1,9 +1,10 @@
 """The emulator's rows in the data map (demo and tests only; production never installs it).
 
 The emulated checkout collects what the real provider collects: the buyer's e-mail, name,
-address and phone. It keeps them briefly: an unfinished checkout until 48 hours after it
-was opened (when it expires, as Klarna's do), a placed order until 30 days after its last
-change (long enough for a demo order to be shipped and returned).
+address and phone, and for a company buyer its name, org.nr and VAT number. It keeps them
+briefly: an unfinished checkout until 48 hours after it was opened (when it expires, as
+Klarna's do), a placed order until 30 days after its last change (long enough for a demo
+order to be shipped and returned).
 """
 
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ dm.declare(
         "city": dm.Field("user.contact.address.city"),
         "country": dm.Field("user.contact.address.country"),
         "phone": dm.Field("user.contact.phone_number"),
+        "organization_name": dm.Field("user.workplace"),
+        "organization_registration_id": dm.Field("user.government_id"),
+        "vat_id": dm.Field("user.government_id"),
         "payment_method": dm.Field("user.financial"),
         "fraud_status": dm.Field("user.financial", dm.GENERATED),
         "captured_amount": dm.Field("user.financial", dm.GENERATED),
@@ -70,7 +74,8 @@ dm.declare(
     retention=UntilForgetAt(),
     on_erasure=dm.DELETE,
     recipients={"hosting": None},
-    not_personal=("purchase_country", "purchase_currency", "merchant_urls", "merchant_host"),
+    not_personal=("purchase_country", "purchase_currency", "merchant_urls", "merchant_host",
+                  "customer_type"),
 )
 
 for model, amount, when, key in (

@@ -18,19 +18,23 @@ import time
 import uuid
 from functools import wraps
 
+from csp.decorators import csp_exempt
 from django.conf import settings
 from django.db import IntegrityError, router, transaction
 from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ..client import IDEMPOTENCY_HEADER, is_valid_order_id
+from ..client import IDEMPOTENCY_HEADER, is_valid_order_id, provider_name
 from ..payload import ORDER_ID_PLACEHOLDER
 from . import clock, faults, push, validation
 from .forms import PAYMENT_METHODS, BuyerForm
@@ -139,21 +143,64 @@ def merchant_url(order: EmulatedOrder, key: str) -> str:
 def _address(order: EmulatedOrder) -> dict | None:
     if not order.email:
         return None
-    return {"given_name": order.given_name, "family_name": order.family_name,
-            "email": order.email, "street_address": order.street_address,
-            "postal_code": order.postal_code, "city": order.city, "phone": order.phone,
-            "country": order.country}
+    address = {"given_name": order.given_name, "family_name": order.family_name,
+               "email": order.email, "street_address": order.street_address,
+               "postal_code": order.postal_code, "city": order.city, "phone": order.phone,
+               "country": order.country}
+    if order.customer_type == "organization":
+        address["organization_name"] = order.organization_name
+    return address
+
+
+def _customer(order: EmulatedOrder) -> dict:
+    """Klarna Checkout's ``customer``: a person, or (B2B) an organization with its
+    registration id. The VAT number is not a documented field of Klarna Checkout v3's
+    customer object; the emulator sends it as ``vat_id`` (the name Klarna's other APIs
+    use), and the shop takes it only if it comes."""
+    if order.customer_type != "organization":
+        return {"type": "person"}
+    customer = {"type": "organization",
+                "organization_registration_id": order.organization_registration_id}
+    if order.vat_id:
+        customer["vat_id"] = order.vat_id
+    return customer
+
+
+BOOTSTRAP_SCRIPT = "klarna_emulator/checkout.bootstrap.js"
+CONTAINER_ID = "klarna-checkout-container"
 
 
 def snippet(order: EmulatedOrder) -> str:
-    """The ``html_snippet``: like Klarna's, a container the merchant puts in its page; here
-    an iframe of the emulated buyer page."""
-    src = order.merchant_host + reverse("klarna_emulator:buyer", args=[order.order_id])
+    """The ``html_snippet``, built as Klarna Checkout's is: a container, an inline script
+    that sets the checkout's configuration and loads the provider's bootstrap script from
+    the provider's host (:data:`BOOTSTRAP_SCRIPT`), which then frames the buyer's page in
+    the container, and a ``<noscript>`` note. A merchant page with a Content-Security-Policy
+    must therefore give the inline script its nonce and allow the provider's host for
+    scripts and frames, as it must for the real provider."""
+    host = order.merchant_host
+    with translation.override(order.locale.split("-")[0]):
+        config = {
+            "ORDER_URL": host + reverse("klarna_emulator:buyer", args=[order.order_id]),
+            "BOOTSTRAP_SRC": host + static(BOOTSTRAP_SCRIPT),
+            "LOCALE": order.locale, "ORDER_STATUS": order.status,
+            "MERCHANT_TAC_URI": merchant_url(order, "terms"),
+            "TITLE": str(_("Checkout")),
+        }
+        no_script = _("Turn on JavaScript in your browser to pay.")
+    # As json_script does: nothing in the values can end the script element.
+    config_js = json.dumps(config).translate(
+        {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"})
     return format_html(
-        '<div id="klarna-checkout-container" class="klarna-emulator">'
-        '<iframe id="klarna-checkout-iframe" name="klarna-checkout-iframe" title="{}" '
-        'src="{}"></iframe></div>',
-        "Checkout", src)
+        '<div id="{}">'
+        '<script type="text/javascript">\n/* <![CDATA[ */\n'
+        "(function(w,k,i,d,n,c,l){{"
+        "w[k]=w[k]||function(){{(w[k].q=w[k].q||[]).push(arguments)}};"
+        "l=w[k].config={};l.container=w.document.getElementById(i);"
+        "n=d.createElement('script');c=d.getElementById(i);n.async=!0;"
+        "n.src=l.BOOTSTRAP_SRC;c.appendChild(n);"
+        "}})(this,'_klarnaCheckout','{}',document);\n/* ]]> */\n</script>"
+        "<noscript>{}</noscript></div>",
+        CONTAINER_ID, mark_safe(config_js), CONTAINER_ID, no_script)  # noqa: S308
 
 
 def checkout_json(order: EmulatedOrder) -> dict:
@@ -171,7 +218,7 @@ def checkout_json(order: EmulatedOrder) -> dict:
             data[key] = getattr(order, key)
     if order.status == Status.COMPLETE:
         data.update(completed_at=_iso(order.completed_at), billing_address=_address(order),
-                    shipping_address=_address(order), customer={"type": "person"},
+                    shipping_address=_address(order), customer=_customer(order),
                     **_payment_method(order))
     else:
         data["expires_at"] = _iso(order.expires_at)
@@ -196,9 +243,18 @@ def _refund_json(r: EmulatedRefund) -> dict:
             "order_lines": r.order_lines}
 
 
+def placed_status(order: EmulatedOrder) -> str:
+    """The order management status: an authorisation nothing was captured from runs out
+    after :data:`AUTHORIZATION_LIFETIME` and the order is then EXPIRED, as at Klarna."""
+    if (order.placed_status == Placed.AUTHORIZED and order.completed_at is not None
+            and clock.now() >= order.completed_at + AUTHORIZATION_LIFETIME):
+        return "EXPIRED"
+    return order.placed_status
+
+
 def placed_json(order: EmulatedOrder) -> dict:
     return {
-        "order_id": order.order_id, "status": order.placed_status,
+        "order_id": order.order_id, "status": placed_status(order),
         "fraud_status": order.fraud_status, "order_amount": order.order_amount,
         "original_order_amount": order.order_amount,
         "captured_amount": order.captured_amount, "refunded_amount": order.refunded_amount,
@@ -207,7 +263,7 @@ def placed_json(order: EmulatedOrder) -> dict:
         "order_lines": order.order_lines, "merchant_reference1": order.merchant_reference1,
         "merchant_reference2": order.merchant_reference2,
         "billing_address": _address(order), "shipping_address": _address(order),
-        "customer": {"type": "person"}, "created_at": _iso(order.completed_at),
+        "customer": _customer(order), "created_at": _iso(order.completed_at),
         "expires_at": _iso(order.completed_at + AUTHORIZATION_LIFETIME),
         "klarna_reference": order.order_id.replace("-", "")[:8].upper(),
         "captures": [_capture_json(c) for c in order.captures.all()],
@@ -360,9 +416,9 @@ def _money_movement(request, order_id: str, correlation_id: str, *, kind: str):
     body = _body(request)
     amount_key = "captured_amount" if kind == "capture" else "refunded_amount"
     if kind == "capture":
-        if found.placed_status not in CAPTURABLE:
+        if placed_status(found) not in CAPTURABLE:
             return error(403, "CAPTURE_NOT_ALLOWED",
-                         [f"The order is {found.placed_status}"], correlation_id)
+                         [f"The order is {placed_status(found)}"], correlation_id)
         limit = found.remaining_authorized_amount
     else:
         limit = found.refundable_amount
@@ -430,6 +486,7 @@ def _buyer_order(order_id: str) -> EmulatedOrder:
 
 
 @xframe_options_exempt  # framed by the merchant's checkout page, as Klarna's is
+@csp_exempt()  # the provider's page, not the shop's: the shop's policy would forbid framing
 @csrf_exempt  # the unguessable order id in the URL is the buyer's key, as at Klarna
 @require_http_methods(["GET", "POST"])
 def buyer(request, order_id):
@@ -465,12 +522,12 @@ def _form_page(request, order: EmulatedOrder, form, status: int = 200):
     return render(request, "klarna_emulator/checkout.html", {
         "order": order, "form": form, "checkout_url": merchant_url(order, "checkout"),
         "terms_url": merchant_url(order, "terms"),
-        "provider": settings.TILLIT_CHECKOUT.get("provider_name", "Klarna"),
+        "provider": provider_name(),
     }, status=status)
 
 
 def _complete_page(request, order: EmulatedOrder):
     return render(request, "klarna_emulator/complete.html", {
         "order": order, "confirmation_url": merchant_url(order, "confirmation"),
-        "provider": settings.TILLIT_CHECKOUT.get("provider_name", "Klarna"),
+        "provider": provider_name(),
     })
