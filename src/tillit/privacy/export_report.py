@@ -30,8 +30,8 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
-from django.utils.html import escape
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -56,7 +56,6 @@ _ORE_IN_LABEL = re.compile(r"\s*\(öre\)")
 _INVISIBLE = re.compile(r"<(script|style|head|title|template|svg|math|iframe|object)\b.*?"
                         r"</\1\s*>", re.IGNORECASE | re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_WHITESPACE = re.compile(r"\s+")
 _TABLE = re.compile(r"<table\b[^>]*>(.*?)</table\s*>", re.IGNORECASE | re.DOTALL)
 _ROW = re.compile(r"<tr\b[^>]*>(.*?)(?=<tr\b|</tr\s*>|$)", re.IGNORECASE | re.DOTALL)
 _CELL = re.compile(r"<(t[dh])\b[^>]*>(.*?)(?=<t[dh]\b|</t[dh]\s*>|$)",
@@ -70,19 +69,26 @@ _NUMBER_LIKE = re.compile(r"^[-−]?[\d\s\u00a0.,]+(\s?(kr|%))?$")
 _HEADING_MARK = "\x1e"
 
 
+def _esc(value) -> str:
+    """Escaped text (the standard library's escape: Django's, lazy-aware, costs several
+    times more per call, and a report makes tens of thousands of calls)."""
+    return html.escape(str(value))
+
+
 def _text(fragment: str) -> str:
-    return _WHITESPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
 def _lines(fragment: str) -> str:
+    # Tags, entities and escaping each go in one pass over the whole fragment (escaping
+    # adds no line break), then it is cut in lines.
     marked = _LINE_END.sub("\n", _HEADING.sub("\n" + _HEADING_MARK, fragment))
     out = []
-    for raw in marked.split("\n"):
+    for raw in _esc(html.unescape(_TAG.sub(" ", marked))).split("\n"):
         heading = raw.startswith(_HEADING_MARK)
-        line = _text(raw.lstrip(_HEADING_MARK))
+        line = " ".join(raw.lstrip(_HEADING_MARK).split())
         if line:
-            out.append(f"<p class=\"doc-h\">{escape(line)}</p>" if heading
-                       else f"<p>{escape(line)}</p>")
+            out.append(f"<p class=\"doc-h\">{line}</p>" if heading else f"<p>{line}</p>")
     return "".join(out)
 
 
@@ -97,7 +103,7 @@ def _table(body: str) -> str:
             # Figures line up on the right in a table of several columns (the lines).
             number = (" class=\"num\"" if len(found) > 2 and text
                       and _NUMBER_LIKE.match(text) else "")
-            cells.append(f"<{tag}{number}>{escape(text)}</{tag}>")
+            cells.append(f"<{tag}{number}>{_esc(text)}</{tag}>")
         if cells:
             rows.append("<tr>" + "".join(cells) + "</tr>")
     return "<table class=\"doc-table\">" + "".join(rows) + "</table>" if rows else ""
@@ -107,7 +113,7 @@ def document_html(stored: str) -> str:
     """A stored HTML document (a receipt as issued) rebuilt for the report from its text:
     its tables as tables, its headings as headings, the rest as lines. Returns escaped,
     safe HTML."""
-    text = _WHITESPACE.sub(" ", _INVISIBLE.sub(" ", _COMMENT.sub(" ", stored)))
+    text = " ".join(_INVISIBLE.sub(" ", _COMMENT.sub(" ", stored)).split())
     parts, pos = [], 0
     for match in _TABLE.finditer(text):
         parts.append(_lines(text[pos:match.start()]))
@@ -125,19 +131,36 @@ def looks_like_document(value) -> bool:
 # Values --------------------------------------------------------------------------------
 
 
+_month_names: dict[str, list[str]] = {}
+
+
+def _month(number: int) -> str:
+    """The month's name in the active language (looked up once per language: a report
+    writes thousands of dates)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language not in _month_names:
+        _month_names[language] = [str(MONTHS[n]) for n in range(1, 13)]
+    return _month_names[language][number - 1]
+
+
+def _day_text(day: dt.date) -> str:
+    return f"{day.day} {_month(day.month)} {day.year}"
+
+
 def _when(value: str) -> str:
+    """An ISO-8601 moment as local day and time: ``29 november 2026, 14:05``."""
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         return value
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return formats.date_format(moment, "DATETIME_FORMAT")
+    return f"{_day_text(moment)}, {moment:%H:%M}"
 
 
 def _day(value: str) -> str:
     try:
-        return formats.date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
+        return _day_text(dt.date.fromisoformat(value))
     except ValueError:
         return value
 
@@ -161,7 +184,7 @@ def _keyed(key: str, value) -> str:
         if _MONEY_KEY.search(key):
             return format_money(value)
         if _RATE_KEY.search(key):
-            return escape(format_rate(value))
+            return _esc(format_rate(value))
     return _plain(value)
 
 
@@ -170,30 +193,30 @@ def _plain(value) -> str:
     if value is None or value == "":
         return NOTHING
     if isinstance(value, str) and _ISO_MOMENT.match(value):
-        return escape(_when(value))
+        return _esc(_when(value))
     if isinstance(value, str) and _ISO_DAY.match(value):
-        return escape(_day(value))
+        return _esc(_day(value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, dict) and set(value) == {"id", "label"}:
-        return escape(value["label"])
+        return _esc(value["label"])
     if isinstance(value, list):
         if value and all(isinstance(v, str) and v in taxonomy.CATEGORIES for v in value):
-            return escape(", ".join(str(taxonomy.CATEGORIES[v]) for v in value))
+            return _esc(", ".join(str(taxonomy.CATEGORIES[v]) for v in value))
         if all(not isinstance(v, dict | list) for v in value):
-            return escape(", ".join(str(v) for v in value)) or NOTHING
+            return _esc(", ".join(str(v) for v in value)) or NOTHING
         return "<ol class=\"nested\">" + "".join(f"<li>{_plain(v)}</li>" for v in value) \
             + "</ol>"
     if isinstance(value, dict):
         items = []
         for key, inner in value.items():
-            items.append(f"<dt>{escape(key)}</dt><dd>{_keyed(str(key), inner)}</dd>")
+            items.append(f"<dt>{_esc(key)}</dt><dd>{_keyed(str(key), inner)}</dd>")
         return "<dl class=\"nested\">" + "".join(items) + "</dl>"
-    return escape(value)
+    return _esc(value)
 
 
 def format_money(ore: int) -> str:
-    return escape(format_sek(ore))
+    return _esc(format_sek(ore))
 
 
 def _formatter(field: models.Field | None, name: str, category: str) -> Callable:
@@ -205,17 +228,17 @@ def _formatter(field: models.Field | None, name: str, category: str) -> Callable
         return _plain
     if field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}
-        return lambda v: NOTHING if v in (None, "") else escape(labels.get(str(v), v))
+        return lambda v: NOTHING if v in (None, "") else _esc(labels.get(str(v), v))
     if isinstance(field, models.BooleanField):
         return _plain
     if isinstance(field, models.IntegerField) and _MONEY_NAME.search(name):
         return lambda v: format_money(v) if isinstance(v, int) else _plain(v)
     if isinstance(field, models.DateTimeField):
-        return lambda v: escape(_when(v)) if v else NOTHING
+        return lambda v: _esc(_when(v)) if v else NOTHING
     if isinstance(field, models.DateField):
-        return lambda v: escape(_day(v)) if v else NOTHING
+        return lambda v: _esc(_day(v)) if v else NOTHING
     if name in ("language", "locale"):
-        return lambda v: escape(_language_name(v)) if v else NOTHING
+        return lambda v: _esc(_language_name(v)) if v else NOTHING
     return _plain
 
 
@@ -234,8 +257,10 @@ def _is_nested(value) -> bool:
 
 
 def _record(record: dict) -> dict:
-    """``record`` with ``table``: per row, the rendered body of its table. A stored
-    document or a nested structure gets a full-width row of its own below the others."""
+    """``record`` with ``tables``: its rows, each as a table of field, value and kind of
+    data, rendered here in one string (a template loop over a thousand rows costs more
+    than the rest of the export). A stored document or a nested structure gets a
+    full-width row of its own below the others."""
     decl = next((d for d in registry if d.label == record["model"]), None)
     meta = decl.model._meta if decl is not None else None
     columns = []
@@ -244,12 +269,15 @@ def _record(record: dict) -> dict:
             field = meta.get_field(name) if meta is not None else None
         except FieldDoesNotExist:
             field = None
-        columns.append((name, escape(_label(field, name)),
-                        escape(f"{spec['category_text']} · {spec['source_text']}"),
+        columns.append((name, _esc(_label(field, name)),
+                        _esc(f"{spec['category_text']} · {spec['source_text']}"),
                         _formatter(field, name, spec["category"])))
-    below = escape(_("shown below"))
-    rows = []
-    for row in record["rows"]:
+    below = _esc(_("shown below"))
+    head = (f'<thead><tr><th>{_esc(_("Information"))}</th><th>{_esc(_("Value"))}</th>'
+            f'<th>{_esc(_("Kind of data · source"))}</th></tr></thead>')
+    title, count = _esc(record["title"]), len(record["rows"])
+    tables = []
+    for number, row in enumerate(record["rows"], 1):
         cells, wide = [], []
         for name, label, about, show in columns:
             value = row["values"].get(name)
@@ -263,11 +291,14 @@ def _record(record: dict) -> dict:
                 continue
             cells.append(f'<tr><th scope="row">{label}</th><td>{below}</td>'
                          f'<td class="about">{about}</td></tr>')
-        body = "".join(cells) + "".join(
-            f'<tr class="wide"><td colspan="3"><p class="wide-title">{label}</p>'
-            f'<div class="{kind}">{content}</div></td></tr>' for label, kind, content in wide)
-        rows.append(mark_safe(body))  # noqa: S308  (every piece escaped above)
-    return {**record, "table": rows}
+        caption = f"<h3>{title} · {number}/{count}</h3>" if count > 1 else ""
+        tables.append(
+            f'{caption}<table class="row-table">{head}<tbody>{"".join(cells)}'
+            + "".join(f'<tr class="wide"><td colspan="3"><p class="wide-title">{label}</p>'
+                      f'<div class="{kind}">{content}</div></td></tr>'
+                      for label, kind, content in wide)
+            + "</tbody></table>")
+    return {**record, "tables": mark_safe("\n".join(tables))}  # noqa: S308  (all escaped)
 
 
 def _disclosures(export: dict) -> list[dict]:
