@@ -116,7 +116,8 @@ def _report(results: list[dict], runs: int) -> None:
             print(f"\n{r['customers']:,} customers, {r['schema']}: e-mail lookups without an "
                   f"index (tillit.privacy.W001): {', '.join(r['missing_indexes'])}")
         print(f"{r['customers']:,} customers: loaded in {r['load_s']:.0f} s; export "
-              f"{r['export']['bytes'] // 1024} KiB per target; rows {r['rows']}")
+              f"{r['export']['bytes'] // 1024} KiB per target; load average while "
+              f"measuring {r['loadavg'][0]:.1f} -> {r['loadavg'][1]:.1f}; rows {r['rows']}")
     worst = max(max(r["export"]["median"], r["erasure"]["median"]) for r in results)
     verdict = "met" if worst < TARGET_SECONDS else "NOT met"
     print(f"\nTarget: each under {TARGET_SECONDS:.0f} s: {verdict} (worst median {worst:.3f} s).")
@@ -148,9 +149,12 @@ def run_size(customers: int, runs: int, db: str, proposed_indexes: bool) -> list
         if n:
             _add_proposed_indexes()
             missing = []
+        before = os.getloadavg()[0]
         exports, erasures, sizes = _measure(chosen)
         results.append({"customers": customers, "rows": rows, "load_s": load_s,
                         "schema": schema, "missing_indexes": missing,
+                        # Other work on the machine slows every figure: say how busy it was.
+                        "loadavg": (before, os.getloadavg()[0]),
                         "export": _stats(exports) | {"bytes": int(statistics.median(sizes))},
                         "erasure": _stats(erasures)})
     return results
