@@ -141,7 +141,7 @@ def test_the_erasure_preview_does_not_tell_the_person_why_a_secret_hold_applies(
 def test_archive_has_data_json_and_a_readable_report(person):
     blob, data = export.build_archive(person, language="sv")
     archive = zipfile.ZipFile(io.BytesIO(blob))
-    assert sorted(archive.namelist()) == ["data.json", "rapport.html"]
+    assert sorted(archive.namelist()) == ["data.json", "rapport.html", "schema.json"]
     assert json.loads(archive.read("data.json"))["person"]["account"] == "maja"
     report = archive.read("rapport.html").decode()
     assert "Maja Mätare" in report and "Hemvägen 2" in report and "Kustom" in report

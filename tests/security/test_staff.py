@@ -9,6 +9,10 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tillit.accounts.models import Address
+from tillit.privacy import selectors
+from tillit.privacy.datamap import Person
+from tillit.privacy.hashing import keyed_hash
+from tillit.privacy.ledger import person_ref
 from tillit.privacy.models import AuditEvent
 from tillit.security import services
 from tillit.security.models import LoginRecord
@@ -229,9 +233,8 @@ def test_viewing_a_record_that_belongs_to_a_customer_names_the_customer(client, 
     ]
 
 
-def test_lists_own_account_and_missing_rows_are_not_audited(client, staff, customer):
+def test_own_account_and_missing_rows_are_not_audited(client, staff, customer):
     client.force_login(staff)
-    client.get(reverse("admin:accounts_user_changelist"))
     client.get(reverse("admin:accounts_user_change", args=[staff.pk]))
     client.get(reverse("admin:accounts_user_change", args=[999999]))
     client.get(reverse("admin:accounts_user_change", args=["not-a-number"]))
@@ -251,3 +254,81 @@ def test_staff_can_log_out_without_the_second_factor(client, staff, otp_on):
     response = client.post(reverse("admin:logout"))
     assert not response.url.startswith(reverse("security:otp"))
     assert "_auth_user_id" not in client.session
+
+
+# Lists and searches of personal data -------------------------------------------------
+
+
+def _views():
+    return list(AuditEvent.objects.filter(action=AuditEvent.Action.STAFF_VIEW).order_by("id"))
+
+
+@pytest.mark.promise("P33")
+def test_a_list_of_customers_is_audited_once_with_its_count(client, staff, customer,
+                                                           make_user):
+    make_user(username="bo", email="bo@example.com", name="Bo Bengtsson")
+    client.force_login(staff)
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+    [event] = _views()
+    assert event.actor == staff and event.subject is None and not event.subject_ref
+    assert event.target == "accounts.User (list)"
+    assert event.detail == {"page": "admin:accounts_user_changelist",
+                            "model": "accounts.User", "shown": 3, "matched": 3}
+    assert "anna" not in str(event.detail).lower() + event.target.lower()
+
+
+@pytest.mark.promise("P33")
+def test_a_search_is_audited_with_a_keyed_hash_of_the_term_only(client, staff, customer):
+    client.force_login(staff)
+    client.get(reverse("admin:accounts_user_changelist"), {"q": "Andersson"})
+    [event] = _views()
+    assert event.detail["search"] == keyed_hash("Andersson", "admin-search")
+    assert (event.detail["shown"], event.detail["matched"]) == (1, 1)
+    stored = str(event.detail) + event.target + event.subject_ref
+    assert "andersson" not in stored.lower()
+    assert not event.subject_ref  # a name is not an identity to file the event under
+
+
+@pytest.mark.promise("P33")
+def test_a_search_by_e_mail_shows_in_that_persons_audit_trail(client, staff, customer):
+    client.force_login(staff)
+    client.get(reverse("admin:orders_order_changelist"), {"q": "ANNA@example.com"})
+    [event] = _views()
+    assert event.subject_ref == person_ref("anna@example.com")
+    assert "anna" not in str(event.detail).lower() + event.target.lower()
+    assert event in selectors.audit_log(Person(email="anna@example.com"))
+
+
+@pytest.mark.promise("P33")
+def test_a_filtered_list_names_its_filters_not_their_values(client, staff, customer):
+    Address.objects.create(user=customer, name="Anna", street="Gatan 1",
+                           postal_code="565 31", city="Mullsjö")
+    client.force_login(staff)
+    client.get(reverse("admin:accounts_address_changelist"),
+               {"user__id__exact": customer.pk, "p": 0, "o": "1"})
+    [event] = _views()
+    assert event.detail["filters"] == ["user__id__exact"]
+    assert event.detail["shown"] == 1 and "search" not in event.detail
+    assert str(customer.pk) not in str(event.detail["filters"])
+
+
+@pytest.mark.promise("P33")
+def test_an_autocomplete_lookup_of_accounts_is_audited(client, staff, customer):
+    client.force_login(staff)
+    response = client.get(reverse("admin:autocomplete"), {
+        "term": "ann", "app_label": "accounts", "model_name": "address",
+        "field_name": "user"})
+    assert response.status_code == 200
+    [event] = _views()
+    assert event.target == "accounts.User (list)"
+    assert event.detail["page"] == "admin:autocomplete"
+    assert event.detail["shown"] == 1
+    assert event.detail["search"] == keyed_hash("ann", "admin-search")
+
+
+def test_lists_of_models_without_personal_data_are_not_audited(client, staff, product):
+    client.force_login(staff)
+    client.get(reverse("admin:catalog_product_changelist"), {"q": "Mixer"})
+    client.get(reverse("admin:autocomplete"), {
+        "term": "x", "app_label": "nope", "model_name": "none", "field_name": "x"})
+    assert _views() == []

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "tillit.accounts"
     label = "accounts"
     verbose_name = _("Customers and accounts")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (links sessions to their account)

@@ -138,3 +138,30 @@ class PendingRegistration(models.Model):
     def __str__(self) -> str:
         # Not the address or the name: this text lands in logs.
         return f"Registration #{self.pk}"
+
+
+class AccountSession(models.Model):
+    """Which account a live session is logged in as.
+
+    Django's database sessions name their account only inside the signed, encoded
+    session data, so finding an account's sessions (for its access export and its
+    erasure) meant decoding every live session, and the time grew with the shop's traffic.
+    This row is the same fact in an indexed column. It is written whenever a logged-in
+    session is saved (``accounts.signals``), so it follows the session through the new key
+    Django gives it at login and on a password change, and it goes with the session.
+    """
+
+    session = models.OneToOneField("sessions.Session", primary_key=True,
+                                   on_delete=models.CASCADE, related_name="+")
+    # No database constraint: the row records what the session says, and a session may
+    # still name an account that was deleted a moment ago; the account's erasure removes
+    # its sessions and with them these rows.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, db_constraint=False,
+                             related_name="+")
+
+    class Meta:
+        verbose_name = _("logged-in session")
+        verbose_name_plural = _("logged-in sessions")
+
+    def __str__(self) -> str:
+        return f"Session of account #{self.user_id}"

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
 
-from .models import Address, PendingRegistration, User
+from .models import AccountSession, Address, PendingRegistration, User
 
 dm.declare(
     User,
@@ -80,4 +81,19 @@ dm.declare(
     retention=dm.After("expires_at", days=1, event=_("the activation link expires")),
     on_erasure=dm.DELETE,
     recipients={"hosting": None, "email_provider": ("name", "email")},
+)
+
+dm.declare(
+    AccountSession,
+    title=_("Which of your sessions are logged in"),
+    subject=dm.Subject(user="user", kinds=("customer", "staff")),
+    fields={"session": dm.Field("user.device.cookie_id", dm.GENERATED)},
+    uses=[dm.Use("essential.service", dm.CONTRACT,
+                 _("to find the sessions you are logged in with when you ask for your data "
+                   "or its erasure"))],
+    # It lives exactly as long as its session.
+    retention=dm.SessionLifetime(days=settings.SESSION_COOKIE_AGE // 86400,
+                                 anchor="session__expire_date"),
+    on_erasure=dm.DELETE,
+    recipients=("hosting",),
 )

@@ -37,6 +37,7 @@ from .forms import (
     HoldForm,
     NewRequestForm,
     PersonSearchForm,
+    StaffAddressRectificationForm,
     StaffErasureForm,
     StaffExportForm,
     StaffRectificationForm,
@@ -199,6 +200,8 @@ def _person_context(request, ref: str, person: Person, **forms) -> dict:
     plan = erasure.preview(person)
     return {
         "title": _("Person"), "ref": ref, "person": person, "account": person.user,
+        "addresses": (account_selectors.addresses_for(person.user)
+                      if person.user is not None else []),
         "holdings": selectors.holdings(person),
         "requests": selectors.requests_of(person)[:20],
         "holds": selectors.holds_of(person),
@@ -280,12 +283,16 @@ def hold_lift(request, ref: str, pk: int):
     return redirect("privacy_desk:person", ref=ref)
 
 
-@desk_view(("GET", "HEAD", "POST"))
-def person_rectify(request, ref: str):
+def _account_of(request, ref: str):
     who = _resolve(request, ref)
     if who.user is None:
         raise Http404
-    user = who.user
+    return who, who.user
+
+
+@desk_view(("GET", "HEAD", "POST"))
+def person_rectify(request, ref: str):
+    who, user = _account_of(request, ref)
     form = StaffRectificationForm(request.POST if request.method == "POST" else None,
                                   account=user, initial=account_selectors.profile_initial(user))
     if form.is_valid():
@@ -302,10 +309,43 @@ def person_rectify(request, ref: str):
             messages.success(request, _("Corrected: %(fields)s.") % {
                 "fields": ", ".join(changed) or _("nothing changed")})
             return redirect("privacy_desk:person", ref=ref_for_user(user))
-    else:
-        services.staff_view(who, actor=request.user, page="desk:rectify")
+    # The form shows the person's details: each showing is logged.
+    services.staff_view(who, actor=request.user, page="desk:rectify")
     return _render(request, "privacy/desk/rectify.html",
-                   {"title": _("Correct details"), "form": form, "ref": ref, "account": user})
+                   {"title": _("Correct details"), "form": form, "ref": ref, "account": user,
+                    "addresses": account_selectors.addresses_for(user)},
+                   status=400 if form.is_bound else 200)
+
+
+@desk_view(("GET", "HEAD", "POST"))
+def person_rectify_address(request, ref: str, pk: int):
+    """Staff correct one address of the person's address book (Art. 16), with a reason;
+    logged by field name and passed on to recipients of address data (Art. 19). An
+    address of another account is not found."""
+    who, user = _account_of(request, ref)
+    address = get_object_or_404(account_selectors.addresses_for(user), pk=pk)
+    form = StaffAddressRectificationForm(
+        request.POST if request.method == "POST" else None,
+        initial=account_selectors.address_initial(address))
+    if form.is_valid():
+        try:
+            changed = services.staff_rectify(
+                address, form.address_data(), actor=request.user,
+                reason=form.cleaned_data["reason"],
+                req=_open_request(who, PrivacyRequest.Kind.RECTIFICATION))
+        except ValidationError as invalid:
+            address.refresh_from_db()
+            for message in invalid.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Corrected: %(fields)s.") % {
+                "fields": ", ".join(changed) or _("nothing changed")})
+            return redirect("privacy_desk:person", ref=ref_for_user(user))
+    services.staff_view(who, actor=request.user, page="desk:rectify-address")
+    return _render(request, "privacy/desk/rectify.html",
+                   {"title": _("Correct an address"), "form": form, "ref": ref,
+                    "account": user, "address": address},
+                   status=400 if form.is_bound else 200)
 
 
 # Art. 19 notices, reports, the log ------------------------------------------------------

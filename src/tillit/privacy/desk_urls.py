@@ -18,6 +18,8 @@ urlpatterns = [
     path("person/<str:ref>/sparr/", desk.person_hold, name="person_hold"),
     path("person/<str:ref>/sparr/<int:pk>/hav/", desk.hold_lift, name="hold_lift"),
     path("person/<str:ref>/rattelse/", desk.person_rectify, name="person_rectify"),
+    path("person/<str:ref>/rattelse/adress/<int:pk>/", desk.person_rectify_address,
+         name="person_rectify_address"),
     path("meddelanden/", desk.notices, name="notices"),
     path("meddelanden/<int:pk>/klar/", desk.notice_done, name="notice_done"),
     path("gallring/", desk.retention_report, name="retention"),

@@ -335,10 +335,15 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
                     pk__in=kept_pks[decl.model]), now)
             elif isinstance(decl.on_erasure, Anonymise):
                 _anonymise(decl, rows)
-        # Then delete, the account itself last.
-        for decl in sorted(decls, key=lambda d: d.subject.person):
-            if isinstance(decl.on_erasure, Delete):
-                decl.subject.rows_for(decl.model, person).delete()
+        # Then delete, the account itself last. Every row is chosen before any is deleted:
+        # one declaration's finder may read another's rows (an account's sessions are
+        # found through accounts.AccountSession, which is deleted too).
+        doomed = [(decl, list(decl.subject.rows_for(decl.model, person)
+                              .values_list("pk", flat=True)))
+                  for decl in sorted(decls, key=lambda d: d.subject.person)
+                  if isinstance(decl.on_erasure, Delete)]
+        for decl, pks in doomed:
+            decl.model._default_manager.filter(pk__in=pks).delete()
         for model, pks in kept_pks.items():
             if model._default_manager.filter(pk__in=pks).count() != len(pks):
                 raise RuntimeError(f"Erasure would have deleted kept {model._meta.label} "

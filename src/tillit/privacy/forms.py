@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tillit.accounts.forms import ProfileForm
+from tillit.accounts.forms import AddressForm, ProfileForm
 
 from .erasure import reason_names_person
 from .models import AuditEvent, PrivacyRequest
@@ -155,3 +155,20 @@ class StaffRectificationForm(ProfileForm):
 
     reason = forms.CharField(label=_("Reason (the person's request, how it came)"),
                              max_length=300)
+
+
+class StaffAddressRectificationForm(AddressForm):
+    """Staff correct one entry of an account's address book on the person's request,
+    saying why. Which entry is the default stays the account holder's choice."""
+
+    reason = forms.CharField(label=_("Reason (the person's request, how it came)"),
+                             max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["make_default"]
+
+    def address_data(self) -> dict:
+        data = super().address_data()
+        data.pop("reason", None)
+        return data
