@@ -2,11 +2,13 @@
 
 import re
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from hypothesis import strategies as st
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -100,4 +102,36 @@ def test_reset_with_a_hostile_address_is_handled(client, account):
     for bad in ["", "\x00", "a" * 5000, "alva@example.com\r\nBcc: x@example.com"]:
         response = client.post(reverse("accounts:password_reset"), {"email": bad})
         assert response.status_code in (200, 302)
+    assert mail.outbox == []
+
+
+@hypothesis.settings(max_examples=60, deadline=None,
+                     suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
+@hypothesis.given(email=st.one_of(
+    st.emails(), st.text(max_size=300),
+    st.sampled_from(["", "\x00@example.com", "a@b", "alva@example.com\r\nBcc: x@example.com",
+                     "x" * 250 + "@example.com", " alva@example.com "])))
+def test_any_reset_input_is_answered_and_at_most_the_valid_address_waits(client, account,
+                                                                         settings, email):
+    """Whatever is typed: a page (never a 500); a refused address stores nothing, an
+    accepted one waits, as typed and cleaned, for the task the request enqueued."""
+    from django import forms
+    from django_tasks import task_backends
+
+    from tillit.accounts.models import PasswordResetRequest
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    before = list(PasswordResetRequest.objects.order_by("pk").values_list("email", flat=True))
+    queued = len(task_backends["default"].results)
+    response = client.post(reverse("accounts:password_reset"), {"email": email})
+    after = list(PasswordResetRequest.objects.order_by("pk").values_list("email", flat=True))
+    try:
+        cleaned = forms.EmailField(max_length=254).clean(email)
+    except forms.ValidationError:
+        assert response.status_code == 200
+        assert after == before and len(task_backends["default"].results) == queued
+    else:
+        assert response.status_code == 302
+        assert after == [*before, cleaned]
+        assert len(task_backends["default"].results) == queued + 1
     assert mail.outbox == []

@@ -1,7 +1,8 @@
 """A whole shop life for the access-export tests (P29): a person's account, logins, address
 book, two orders (one through the provider's checkout all the way to a refund, one as a
-company buyer), a cart, a downloaded copy of their data, a staff correction and a legal
-hold, all made through the shop's own flows. Test modules import the fixtures with
+company buyer), a cart, a downloaded copy of their data, a staff correction, a legal hold,
+and a password reset and an e-mail waiting for the mail worker, all made through the
+shop's own flows. Test modules import the fixtures with
 ``from tests.privacy.life_fixtures import *``.
 
 :func:`lives` returns the first person's account and, for both people, the primary keys
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from tests.orders.orders_fixtures import address as provider_address
 from tests.orders.orders_fixtures import checkout, klarna_line, klarna_order
 from tests.privacy.rights_fixtures import *  # noqa: F403  (fixtures: staff)
 from tillit.accounts import services as account_services
+from tillit.core import mail
 from tillit.orders import services as order_services
 from tillit.orders.models import Order
 from tillit.privacy import services
@@ -141,6 +143,17 @@ def _live(life: Life, *, make_user, product, staff, pay) -> dict[str, set]:
                            reason="Bad om rättelse per telefon")
     services.set_hold(Person.of(user), reason=f"Tvist om order {first.number}",
                       until=timezone.localdate() + dt.timedelta(days=90), actor=staff)
+    # While production's mail worker is down, they ask for a new password and staff send
+    # them a note: the request and the e-mail wait in the queue (``tillit db_worker``).
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                              "QUEUES": ["default"]}}):
+        assert Client(REMOTE_ADDR=life.ip).post(
+            reverse("accounts:password_reset"), {"email": life.email}).status_code == 302
+        mail.send("accounts/email/registration_attempt", {
+            "owner": user, "login_url": "https://shop.example/konto/logga-in/",
+            "reset_url": "https://shop.example/konto/losenord/"}, [life.email],
+            headers={"Reply-To": "support@shop.example"},
+            attachments=[("anteckning.txt", f"Till {life.name}", "text/plain")])
     after = _ids_by_model()
     return {label: after[label] - before[label] for label in after}
 

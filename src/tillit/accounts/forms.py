@@ -208,20 +208,23 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
 
 class PasswordResetForm(DjangoPasswordResetForm):
     """Django's reset form, answering alike for every address: :meth:`save` looks nothing
-    up, it enqueues one task (``tasks.send_password_reset``) that finds the accounts and
-    sends the link, so the request's work does not depend on the address (no user
-    enumeration, by answer or by timing)."""
+    up, it stores the address typed and enqueues one task (``tasks.send_password_reset``,
+    given only the stored row's id) that finds the accounts and sends the link, so the
+    request's work does not depend on the address (no user enumeration, by answer or by
+    timing)."""
 
     def save(self, *, request=None, use_https=False, domain_override=None, **kwargs):
         from django.contrib.sites.shortcuts import get_current_site
         from django.utils import translation
 
+        from .models import PasswordResetRequest
         from .tasks import send_password_reset
 
-        domain = domain_override or get_current_site(request).domain
-        send_password_reset.enqueue(
-            self.cleaned_data["email"], protocol="https" if use_https else "http",
-            domain=domain, language=translation.get_language() or settings.LANGUAGE_CODE)
+        reset = PasswordResetRequest.objects.create(
+            email=self.cleaned_data["email"], protocol="https" if use_https else "http",
+            domain=domain_override or get_current_site(request).domain,
+            language=translation.get_language() or settings.LANGUAGE_CODE)
+        send_password_reset.enqueue(reset.pk)
 
 
 class AddressForm(forms.Form):

@@ -165,3 +165,29 @@ class AccountSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session of account #{self.user_id}"
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password-reset link, waiting for its task (``tasks.send_password_reset``).
+
+    The request stores the address typed and enqueues a task with this row's id, for known
+    and unknown addresses alike; the task looks the address up, sends the link if an
+    account has it, and deletes the row. So the address waits here, in the data map, and
+    not among the task backend's arguments.
+    """
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    protocol = models.CharField(_("protocol"), max_length=5)
+    domain = models.CharField(_("domain"), max_length=253)
+    language = models.CharField(_("language"), max_length=10)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        # The rights find a person's rows by e-mail, in any letter case.
+        indexes = [models.Index(Upper("email"), name="accounts_pwreset_email_ci")]
+
+    def __str__(self) -> str:
+        # Not the address: this text lands in logs and task errors.
+        return f"Password reset request #{self.pk}"

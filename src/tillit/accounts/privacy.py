@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
 
-from .models import AccountSession, Address, PendingRegistration, User
+from .models import (
+    AccountSession,
+    Address,
+    PasswordResetRequest,
+    PendingRegistration,
+    User,
+)
 
 dm.declare(
     User,
@@ -94,6 +100,26 @@ dm.declare(
     # It lives exactly as long as its session.
     retention=dm.SessionLifetime(days=settings.SESSION_COOKIE_AGE // 86400,
                                  anchor="session__expire_date"),
+    on_erasure=dm.DELETE,
+    recipients=("hosting",),
+)
+
+dm.declare(
+    PasswordResetRequest,
+    title=_("Your request for a new password, waiting to be handled"),
+    subject=dm.Subject(email="email", kinds=("customer", "visitor")),
+    fields={
+        "email": dm.Field("user.contact.email"),
+        "created_at": dm.Field("user.authorization", dm.GENERATED),
+    },
+    # How the link in the e-mail is built: the shop's own address and the page's language.
+    not_personal=("protocol", "domain", "language"),
+    uses=[dm.Use("essential.service.authentication", dm.CONTRACT,
+                 _("to send a link for choosing a new password to the account with this "
+                   "address, if there is one"))],
+    # Handled within moments by the task, which deletes it; one left behind (a worker that
+    # was down) goes with the next sweep after a day.
+    retention=dm.After("created_at", days=1, event=_("the request was made")),
     on_erasure=dm.DELETE,
     recipients=("hosting",),
 )

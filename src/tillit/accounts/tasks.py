@@ -1,8 +1,10 @@
 """Account work that runs as tasks (the Django tasks API), outside the request.
 
 :func:`send_password_reset` does the whole lookup of a reset request, so that the request
-itself does the same thing for every address: validate the form, enqueue one task. Whether
-an account has the address is found out here, where no visitor can time it.
+itself does the same thing for every address: validate the form, store the address typed
+(a :class:`~.models.PasswordResetRequest`, in the data map) and enqueue one task with that
+row's id. Whether an account has the address is found out here, where no visitor can time
+it; the task backend's records never see the address.
 """
 
 from __future__ import annotations
@@ -17,19 +19,26 @@ from django_tasks import task
 
 from tillit.core import mail
 
-from .models import User
+from .models import PasswordResetRequest, User
 
 RESET_MAIL = "accounts/email/password_reset"
 
 
 @task()
-def send_password_reset(email: str, *, protocol: str, domain: str, language: str) -> int:
+def send_password_reset(request_id: int) -> int:
     """E-mail a single-use link for choosing a new password to every active account whose
-    address is ``email`` (any letter case); returns how many were sent. Without such an
-    account the same mail is rendered and dropped, so that a backend running tasks at once
-    (the demo) spends about the same time either way."""
+    address is the one in :class:`PasswordResetRequest` ``request_id`` (any letter case),
+    then delete the request; returns how many were sent (0 too when the request is gone:
+    erased, or past its retention). Without such an account the same mail is rendered and
+    dropped, so that a backend running tasks at once (the demo) spends about the same time
+    either way."""
     from .forms import PasswordResetForm
 
+    reset = PasswordResetRequest.objects.filter(pk=request_id).first()
+    if reset is None:
+        return 0
+    email, protocol, domain, language = (reset.email, reset.protocol, reset.domain,
+                                         reset.language)
     sent = 0
     for user in PasswordResetForm().get_users(email):
         context = {
@@ -46,4 +55,5 @@ def send_password_reset(email: str, *, protocol: str, domain: str, language: str
         with translation.override(language):
             for name in (f"{RESET_MAIL}_subject.txt", f"{RESET_MAIL}.txt", f"{RESET_MAIL}.html"):
                 render_to_string(name, context)
+    reset.delete()
     return sent

@@ -1,5 +1,6 @@
 """Sending the shop's e-mail: one way, so that every message names the controller (P03),
-and so that no request waits for a mail server.
+so that no request waits for a mail server, and so that a message waiting to go out is
+personal data the data map knows of.
 
 Templates come in threes under a prefix: ``<prefix>_subject.txt``, ``<prefix>.txt`` and
 optionally ``<prefix>.html``; the bodies end with ``{% include "email/_footer.txt" %}`` (or
@@ -7,26 +8,41 @@ optionally ``<prefix>.html``; the bodies end with ``{% include "email/_footer.tx
 so a new e-mail cannot forget them.
 
 :func:`send` renders the message in the request (templates, language and links are the
-request's) and hands it to :func:`deliver`, a task of the Django tasks API. With a
-background backend (production) the request only enqueues it, so a page that sends mail
-answers as fast as one that does not, and a slow or absent mail server shows in no
-response time (no user enumeration by timing). With the immediate backend (the demo and the
-tests) the task runs at once: the demo mailbox and ``mail.outbox`` see the message when
-``send`` returns, and a delivery that failed raises :class:`MailNotSent` there, as sending
-in the request did.
+request's), stores it as an :class:`~tillit.core.models.OutgoingMail` row and enqueues
+:func:`deliver`, a task of the Django tasks API, with that row's id as its only argument:
+the task backend's own records (in production the database backend's table) then hold no
+address, text or attachment, and the row follows the data map (core/privacy.py: deleted
+once delivered, kept for a retry only as long as the map says, found by the person's
+access export and erased with the rest of their data). With a background backend
+(production) the request only enqueues, so a page that sends mail answers as fast as one
+that does not, and a slow or absent mail server shows in no response time (no user
+enumeration by timing). With the immediate backend (the demo and the tests) the task runs
+at once: the demo mailbox and ``mail.outbox`` see the message when ``send`` returns, and a
+delivery that failed raises :class:`MailNotSent` there, as sending in the request did.
+
+Every task of the project takes row ids only (tests/core/test_mail_queue.py holds them to
+it), so this holds for any task, not just this one.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 from django_tasks.base import TaskResult, TaskResultStatus
+
+from .models import OutgoingMail
+
+# When a backend can run a task later (the database backend), a failed delivery is tried
+# again after each of these delays; after the last one the message waits for
+# `tillit mail retry` until the data map's retention removes it.
+RETRY_AFTER = (dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2))
 
 
 class MissingControllerIdentity(RuntimeError):
@@ -37,11 +53,23 @@ class MailNotSent(RuntimeError):
     """The task backend ran the delivery at once, and it failed."""
 
 
+class DeliveryFailed(RuntimeError):
+    """:func:`deliver` could not hand a message to the mail server. The text names the row
+    and the error's class, never the address: the task backend keeps this text, while the
+    full error (which a mail server's refusal fills with addresses) stays on the row."""
+
+
 def send(prefix: str, context: dict, to: list[str], *, language: str | None = None,
          headers: dict | None = None,
-         attachments: list[tuple[str, str | bytes, str]] | None = None) -> TaskResult:
+         attachments: list[tuple[str, str | bytes, str]] | None = None) -> list[TaskResult]:
     """Render the e-mail ``prefix`` with ``context`` in ``language`` (default: the active
-    one) and enqueue its delivery to ``to``. Returns the delivery task's result."""
+    one), store one :class:`OutgoingMail` per address in ``to`` (a recipient never sees
+    another's address) and enqueue its delivery. Returns the delivery tasks' results.
+
+    Raises :class:`MissingControllerIdentity` when a body lacks the controller's footer,
+    and :class:`MailNotSent` when the backend delivered at once and the delivery failed.
+    Inside a transaction the rows and (with the database backend) the tasks are written
+    with it: a rolled-back change sends no mail about itself."""
     controller = settings.TILLIT_CONTROLLER
     context = {**context, "controller": controller}
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
@@ -54,17 +82,19 @@ def send(prefix: str, context: dict, to: list[str], *, language: str | None = No
     for body in filter(None, (text, html)):
         if controller["name"] not in body or controller["org_nr"] not in body:
             raise MissingControllerIdentity(f"{prefix}: the body lacks the controller footer.")
-    message = {
-        "subject": subject, "text": text, "html": html, "from": settings.DEFAULT_FROM_EMAIL,
-        "to": list(to), "headers": dict(headers or {}),
-        # Task arguments travel as JSON: binary attachments as base64.
-        "attachments": [_attachment(*a) for a in attachments or ()],
-    }
-    result = deliver.enqueue(message)
-    if result.status == TaskResultStatus.FAILED:
-        error = result.errors[-1] if result.errors else None
-        raise MailNotSent(f"{prefix}: {error.exception_class_path if error else 'failed'}")
-    return result
+    attached = [_attachment(*a) for a in attachments or ()]
+    results = []
+    for address in to:
+        row = OutgoingMail.objects.create(
+            template=prefix, recipient=address, subject=subject, text=text, html=html or "",
+            headers=dict(headers or {}), attachments=attached)
+        result = deliver.enqueue(row.pk)
+        if result.status == TaskResultStatus.FAILED:
+            error = OutgoingMail.objects.filter(pk=row.pk).values_list("error", flat=True)
+            # The error's class only: its text may name addresses, and this one may be logged.
+            raise MailNotSent(f"{prefix}: {(error.first() or 'failed').partition(': ')[0]}")
+        results.append(result)
+    return results
 
 
 def _attachment(filename: str, content: str | bytes, mimetype: str) -> dict:
@@ -74,15 +104,55 @@ def _attachment(filename: str, content: str | bytes, mimetype: str) -> dict:
     return {"filename": filename, "content": content, "mimetype": mimetype}
 
 
-@task()
-def deliver(message: dict) -> int:
-    """Send one message :func:`send` rendered, through ``EMAIL_BACKEND``; returns how many
-    were sent (1). Raises when the backend does, so the task is marked failed."""
-    email = EmailMultiAlternatives(message["subject"], message["text"], message["from"],
-                                   message["to"], headers=message.get("headers") or {})
-    if message.get("html"):
-        email.attach_alternative(message["html"], "text/html")
-    for item in message.get("attachments") or ():
+def _message(row: OutgoingMail) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(row.subject, row.text, settings.DEFAULT_FROM_EMAIL,
+                                   [row.recipient], headers=row.headers or {})
+    if row.html:
+        email.attach_alternative(row.html, "text/html")
+    for item in row.attachments or ():
         content = (base64.b64decode(item["base64"]) if "base64" in item else item["content"])
         email.attach(item["filename"], content, item["mimetype"])
-    return email.send()
+    return email
+
+
+@task()
+def deliver(mail_id: int) -> int:
+    """Send the :class:`OutgoingMail` ``mail_id`` through ``EMAIL_BACKEND`` and delete it;
+    returns how many messages went: 1, or 0 when the row is gone (erased, or past its
+    retention, before its turn came).
+
+    When sending fails the row stays, with the attempt counted and the error kept; a
+    backend that can run a task later is asked to try again after the next of
+    :data:`RETRY_AFTER`, and the task fails with :class:`DeliveryFailed`."""
+    row = OutgoingMail.objects.filter(pk=mail_id).first()
+    if row is None:
+        return 0
+    try:
+        sent = _message(row).send()
+    except Exception as exc:
+        kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
+        attempts = row.attempts + 1
+        OutgoingMail.objects.filter(pk=row.pk).update(
+            attempts=attempts, failed_at=timezone.now(), error=f"{kind}: {exc}"[:2000])
+        _retry_later(row.pk, attempts)
+        # "from None": the task backend stores the traceback, and the original exception
+        # (an SMTP refusal lists the refused addresses) must not be chained into it.
+        raise DeliveryFailed(f"{row}: {kind}") from None
+    row.delete()
+    return sent
+
+
+def _retry_later(mail_id: int, attempts: int) -> None:
+    if attempts > len(RETRY_AFTER) or not deliver.get_backend().supports_defer:
+        return
+    deliver.using(run_after=timezone.now() + RETRY_AFTER[attempts - 1]).enqueue(mail_id)
+
+
+def retry_failed() -> int:
+    """Enqueue the delivery of every kept message whose last attempt failed (after the mail
+    server is fixed: ``tillit mail retry``); returns how many."""
+    ids = list(OutgoingMail.objects.filter(failed_at__isnull=False).order_by("pk")
+               .values_list("pk", flat=True))
+    for mail_id in ids:
+        deliver.enqueue(mail_id)
+    return len(ids)

@@ -29,6 +29,7 @@ CATEGORIES = {
     "user.account.settings": _("Account settings and preferences"),
     "user.authorization": _("Logins and account activity"),
     "user.content.private": _("Messages and other content you give us"),
+    "user.content": _("E-mail we send you: its subject, text and attachments"),
     "user.financial": _("Payment and invoice details"),
     "system.operations": _("Records of what staff did in the system"),
 }

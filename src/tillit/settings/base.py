@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_tasks",
+    # The database task backend's app, in every environment: its table is migrated and in
+    # the data map everywhere, though only production selects the backend (TASKS below).
+    "django_tasks_db",
     "tillit.core",
     "tillit.privacy",
     "tillit.accounts",
@@ -140,6 +143,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # two weeks, declared in the data map
 
+# The demo and the tests run tasks at once, in the request; production queues them in the
+# database for `tillit db_worker` (settings/production.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 DEFAULT_FROM_EMAIL = os.environ.get(

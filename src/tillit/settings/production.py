@@ -131,11 +131,10 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
 
-# Mail goes out through the Django tasks API (tillit.core.mail). DESIGN.md wants the
-# database backend with its `db_worker` here, so that no request waits for the mail server;
-# django-tasks 0.12 no longer contains it (it moved to the django-tasks-db package), so
-# until that package is a dependency, tasks run in the request (base.TASKS, immediate).
-# tests/security/test_production_settings.py holds this gap as a strict xfail.
+# Tasks (mail delivery, password-reset lookups) wait in the database for `tillit db_worker`
+# (django-tasks-db), so that no request waits for the mail server and none takes longer
+# because an address is known. Task arguments are row ids only (tillit.core.mail).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
