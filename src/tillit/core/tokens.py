@@ -1,4 +1,5 @@
-"""Single-use secrets sent by e-mail or printed once (activation and enrolment links).
+"""Single-use secrets sent by e-mail or printed once (activation, enrolment, privacy request
+and download links).
 
 The raw token goes to its holder only; the database keeps its SHA-256 digest, so a copy of
 the database opens nothing. Tokens are 32 random bytes, URL-safe.

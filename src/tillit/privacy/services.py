@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 
@@ -30,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tillit.core import mail
+from tillit.core import mail, tokens
 
 from . import erasure, export, retention
 from .datamap import Person, registry
@@ -55,7 +54,6 @@ UNVERIFIED_KEPT_DAYS = 30
 # At most so many unverified requests per address and day: the form cannot be used to
 # flood someone's mailbox. The cap applies to every address alike.
 MAX_UNVERIFIED_PER_DAY = 3
-TOKEN_BYTES = 32
 
 
 def export_link_days() -> int:
@@ -124,18 +122,14 @@ def person_of(req: PrivacyRequest) -> Person:
 # Tokens ---------------------------------------------------------------------------------
 
 
-def digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def session_ref(session_key: str | None) -> str:
     return keyed_hash(session_key, "privacy-download-session") if session_key else ""
 
 
 def _new_token(req: PrivacyRequest, purpose: str, lifetime: dt.timedelta,
                bind_session: str = "") -> str:
-    raw = secrets.token_urlsafe(TOKEN_BYTES)
-    RequestToken.objects.create(request=req, purpose=purpose, digest=digest(raw),
+    raw, digest = tokens.new()
+    RequestToken.objects.create(request=req, purpose=purpose, digest=digest,
                                 session_ref=bind_session,
                                 expires_at=timezone.now() + lifetime)
     return raw
@@ -143,12 +137,12 @@ def _new_token(req: PrivacyRequest, purpose: str, lifetime: dt.timedelta,
 
 def _token(raw: str, purpose: str, *, lock: bool = False) -> RequestToken:
     """The live token ``raw`` stands for, or :class:`LinkRefused`."""
-    if not raw or len(raw) > 100:
+    if not tokens.plausible(raw):
         raise LinkRefused(404, "unknown")
     rows = RequestToken.objects.select_related("request", "request__user")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    token = rows.filter(digest=digest(raw), purpose=purpose).first()
+    token = rows.filter(digest=tokens.digest(raw), purpose=purpose).first()
     if token is None:
         raise LinkRefused(404, "unknown")
     return token
