@@ -6,6 +6,7 @@ demo's emulator server; no upgrade-insecure-requests, which would send loopback 
 HTTPS), so the policy checked is the one the server sends."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,18 @@ from tillit.accounts.demo import CUSTOMER
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def _assert_frame_shows_the_whole_form(page, timeout=5.0):
+    frame = page.locator("#klarna-checkout-iframe")
+    button = page.frame_locator("#klarna-checkout-iframe").locator("button[name=confirm]")
+    deadline = time.monotonic() + timeout
+    while True:
+        box, inner = frame.bounding_box(), button.bounding_box()
+        if inner["y"] + inner["height"] <= box["y"] + box["height"]:
+            return
+        assert time.monotonic() < deadline, f"the frame ({box}) cuts off the form ({inner})"
+        page.wait_for_timeout(100)
 
 
 @pytest.mark.promise("P34")
@@ -49,7 +62,19 @@ def test_shop_pages_raise_no_csp_violation_in_chromium(demo_server, browser):
     # The checkout: the snippet's inline script (with the nonce) loads the provider's
     # script from the provider's origin, which frames the provider's page.
     visit("/kassa/")
-    page.frame_locator("#klarna-checkout-iframe").locator("input[name=email]").wait_for()
+    checkout = page.frame_locator("#klarna-checkout-iframe")
+    checkout.locator("input[name=email]").wait_for()
+    # The provider's page sizes its frame to the form (a message with its height), so the
+    # buyer sees the whole form, confirm button included, without a scrolling box; the
+    # company fields show only for a company buyer.
+    company_name = checkout.locator("input[name=organization_name]")
+    assert not company_name.is_visible()
+    _assert_frame_shows_the_whole_form(page)
+    checkout.locator("input[name=customer_type][value=organization]").check()
+    company_name.wait_for(state="visible")
+    _assert_frame_shows_the_whole_form(page)
+    checkout.locator("input[name=customer_type][value=person]").check()
+    company_name.wait_for(state="hidden")
     fill_in_and_confirm(page, screenshot=SHOTS / "checkout-csp.png")
     page.click("[data-order-link]")
     page.wait_for_url(re.compile(r".*/order/[^/]+/$"))

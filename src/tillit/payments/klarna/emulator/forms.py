@@ -24,6 +24,9 @@ class BuyerForm(forms.Form):
     """What the buyer types into the emulated checkout, as in the real one: a private
     person, or a company with its name, org.nr and (optionally) VAT number."""
 
+    # Shown only to a company buyer where the page's script runs (all of them without it).
+    COMPANY_FIELDS = ("organization_name", "organization_registration_id", "vat_id")
+
     customer_type = forms.ChoiceField(
         label=_("I am buying as"), widget=forms.RadioSelect, initial="person",
         choices=list(BUYER_TYPES.items()), required=False)

@@ -522,7 +522,7 @@ def _form_page(request, order: EmulatedOrder, form, status: int = 200):
     return render(request, "klarna_emulator/checkout.html", {
         "order": order, "form": form, "checkout_url": merchant_url(order, "checkout"),
         "terms_url": merchant_url(order, "terms"),
-        "provider": provider_name(),
+        "provider": provider_name(), "company_fields": BuyerForm.COMPANY_FIELDS,
     }, status=status)
 
 
