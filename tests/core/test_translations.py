@@ -1,9 +1,11 @@
 """Swedish first: every user-facing string has a Swedish translation, compiled."""
 
+import ast
 from pathlib import Path
 
 import polib
 
+import tillit
 from tillit.core.management.commands.compiletranslations import catalogues
 
 
@@ -29,3 +31,22 @@ def test_compiled_catalogue_matches_its_source():
         compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
                     for e in polib.mofile(str(mo_path)) if e.msgid}
         assert compiled == source, "the .mo file is stale: run `make messages`"
+
+
+_GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext",
+            "pgettext_lazy", "npgettext", "npgettext_lazy"}
+
+
+def test_no_message_hides_inside_an_f_string():
+    """xgettext does not read the expressions of an f-string, so a message written there
+    never reaches the catalogue and shows in English on a Swedish page."""
+    hidden = []
+    for path in Path(tillit.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.name}:{call.lineno}" for call in ast.walk(node)
+                           if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                           and call.func.id in _GETTEXT]
+    assert hidden == []

@@ -46,8 +46,10 @@ def test_the_demo_customers_report_reads_in_swedish_and_loads_nothing(demo_serve
     text = report.inner_text("body")
     for words in ("Dina personuppgifter", "Ditt kundkonto", "Din adressbok", "Kim Kund",
                   "Dina rättigheter", "Begränsning (art. 18)", "Invändning (art. 21)",
-                  "Integritetsskyddsmyndigheten"):
+                  "Integritetsskyddsmyndigheten", "Slags uppgift · källa"):
         assert words in text, words
+    for english in ("Value", "Kind of data", "Purpose", "Legal basis"):
+        assert english not in text, english
     SHOTS.mkdir(parents=True, exist_ok=True)
     report.screenshot(path=SHOTS / "export-report.png", full_page=True)
     assert (SHOTS / "export-report.png").stat().st_size > 10_000

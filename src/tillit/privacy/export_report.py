@@ -273,8 +273,10 @@ def _record(record: dict) -> dict:
                         _esc(f"{spec['category_text']} · {spec['source_text']}"),
                         _formatter(field, name, spec["category"])))
     below = _esc(_("shown below"))
-    head = (f'<thead><tr><th>{_esc(_("Information"))}</th><th>{_esc(_("Value"))}</th>'
-            f'<th>{_esc(_("Kind of data · source"))}</th></tr></thead>')
+    # Outside the f-string: xgettext does not look inside one, and the text would stay English.
+    information, value = _esc(_("Information")), _esc(_("Value"))
+    kind = _esc(_("Kind of data · source"))
+    head = (f"<thead><tr><th>{information}</th><th>{value}</th><th>{kind}</th></tr></thead>")
     title, count = _esc(record["title"]), len(record["rows"])
     tables = []
     for number, row in enumerate(record["rows"], 1):
