@@ -203,3 +203,18 @@ def test_concurrent_placements_of_one_provider_order_make_one_order(make_product
     assert Order.objects.count() == 1 and OrderLine.objects.count() == 1
     product.refresh_from_db()
     assert product.stock == 8
+
+
+def test_only_what_was_paid_for_leaves_the_cart(customer, make_product, cart_with,
+                                                fake_klarna):
+    """Goods added (or a quantity raised) in another tab while the buyer paid stay in the
+    cart for the next purchase."""
+    paid = make_product(stock=9)
+    raised = make_product(stock=9)
+    later = make_product(stock=9)
+    cart = cart_with(customer, [(paid, 1), (raised, 5), (later, 2)])
+    services.place_order_from_klarna(
+        klarna_order([klarna_line(paid, 1), klarna_line(raised, 2)]),
+        checkout=checkout(customer, cart=cart))
+    left = dict(CartLine.objects.filter(cart=cart).values_list("product_id", "quantity"))
+    assert left == {raised.pk: 3, later.pk: 2}

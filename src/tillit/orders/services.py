@@ -301,10 +301,27 @@ def _create(fields: dict, lines: list[_Line], products: dict[str, Product], chec
             product.stock -= line.quantity
             product.save(update_fields=["stock"])
     receipts.issue_receipt(order)
-    cart_id = getattr(checkout, "cart_id", None)
-    if cart_id:
-        CartLine.objects.filter(cart_id=cart_id).delete()
+    _take_bought_from_cart(getattr(checkout, "cart_id", None), lines, products)
     return order
+
+
+def _take_bought_from_cart(cart_id, lines: list[_Line], products: dict[str, Product]) -> None:
+    """Take what was paid for out of the cart it came from, and only that: a line the buyer
+    added (or a quantity raised) in another tab after paying stays for the next purchase."""
+    if not cart_id:
+        return
+    bought = Counter()
+    for line in lines:
+        if line.kind in GOODS_KINDS:
+            bought[products[line.sku].pk] += line.quantity
+    for cart_line in CartLine.objects.select_for_update().filter(
+            cart_id=cart_id, product_id__in=bought):
+        left = cart_line.quantity - bought[cart_line.product_id]
+        if left > 0:
+            cart_line.quantity = left
+            cart_line.save(update_fields=["quantity"])
+        else:
+            cart_line.delete()
 
 
 def place_order_from_klarna(klarna_order: Mapping, *, checkout, notify: bool = True) -> Order:
