@@ -1,10 +1,16 @@
 """'My details' (/konto/): the account's data, the profile edit and the password change."""
 
+import datetime as dt
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
-from tillit.accounts.forms import EMAIL_TAKEN
+from tillit.accounts.models import PendingEmailChange
+from tillit.privacy.models import AuditEvent
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -52,12 +58,12 @@ def test_profile_edit_form_is_filled_with_the_current_details(account_client):
 
 def test_profile_edit_saves_normalised_details(account_client, account):
     response = account_client.post(EDIT, _details(
-        name="Alva Berg", email="Alva.Berg@EXAMPLE.com", phone="036 12 34 56",
-        company="Ljudbolaget AB", org_nr="5566778899"))
+        name="Alva Berg", phone="036 12 34 56", company="Ljudbolaget AB",
+        org_nr="5566778899"))
     assert response.url == reverse("accounts:profile")
     account.refresh_from_db()
     assert (account.name, account.email, account.phone, account.company, account.org_nr) == (
-        "Alva Berg", "Alva.Berg@example.com", "036 12 34 56", "Ljudbolaget AB", "556677-8899")
+        "Alva Berg", "alva@example.com", "036 12 34 56", "Ljudbolaget AB", "556677-8899")
 
 
 def test_profile_edit_cannot_change_the_user_id(account_client, account):
@@ -66,18 +72,132 @@ def test_profile_edit_cannot_change_the_user_id(account_client, account):
     assert account.username == "alva"
 
 
-def test_keeping_ones_own_email_in_another_case_is_allowed(account_client, account):
+def test_keeping_ones_own_email_in_another_case_is_saved_at_once(account_client, account,
+                                                                 mailoutbox):
     response = account_client.post(EDIT, _details(email="ALVA@example.com"))
     assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.email == "ALVA@example.com"
+    assert mailoutbox == [] and not PendingEmailChange.objects.exists()
 
 
-def test_profile_edit_refuses_another_accounts_email_neutrally(account_client, account,
-                                                               make_user):
-    make_user(username="bertil", email="bertil@example.com")
-    response = account_client.post(EDIT, _details(email="Bertil@example.com"))
-    assert response.context["form"].errors["email"] == [str(EMAIL_TAKEN)]
+# A new e-mail address: the account takes it only when the link sent to it is used, and the
+# page answers the same whether or not another account has it (no user enumeration).
+
+def _link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/konto/e-post/bekrafta/[^/\s]+/)", message.body)[1]
+
+
+def _flash(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_a_new_email_waits_for_the_link_sent_to_it(account_client, account, mailoutbox):
+    response = account_client.post(EDIT, _details(name="Alva Berg",
+                                                  email="Alva.Berg@EXAMPLE.com"))
+    assert response.url == reverse("accounts:profile")
+    account.refresh_from_db()
+    assert (account.name, account.email) == ("Alva Berg", "alva@example.com")
+    (sent,) = mailoutbox
+    assert sent.to == ["Alva.Berg@example.com"] and "alva" in sent.body
+    pending = PendingEmailChange.objects.get(user=account)
+    assert pending.email == "Alva.Berg@example.com"
+    assert _link(sent).rstrip("/").rsplit("/", 1)[1] not in pending.digest  # digest only
+
+    shown = account_client.get(reverse("accounts:profile")).content.decode()
+    assert "Alva.Berg@example.com" in shown  # "changing to …, open the link"
+    link = _link(sent)
+    page = account_client.get(link)  # opening the link (a mail scanner too) changes nothing
+    assert page.status_code == 200 and "Alva.Berg@example.com" in page.content.decode()
     account.refresh_from_db()
     assert account.email == "alva@example.com"
+
+    done = account_client.post(link)
+    assert done.url == reverse("accounts:profile")
+    account.refresh_from_db()
+    assert account.email == "Alva.Berg@example.com"
+    assert not PendingEmailChange.objects.exists()
+    notice = mailoutbox[-1]
+    assert notice.to == ["alva@example.com"] and "Alva.Berg" not in notice.body
+    first, last = AuditEvent.objects.filter(action=AuditEvent.Action.RECTIFICATION
+                                            ).order_by("pk")
+    assert (first.detail["fields"], last.detail["fields"]) == (["name"], ["email"])
+    assert "Alva.Berg" not in str(last.detail)
+    # The link works once.
+    assert account_client.post(link).status_code == 404
+    assert account_client.get(link).status_code == 404
+
+
+def test_the_link_works_without_being_logged_in(client, account, make_user, mailoutbox):
+    client.force_login(account)
+    client.post(EDIT, _details(email="ny@example.com"))
+    client.logout()
+    response = client.post(_link(mailoutbox[0]))
+    assert response.url == reverse("accounts:login")
+    account.refresh_from_db()
+    assert account.email == "ny@example.com"
+
+
+def test_another_accounts_email_gets_the_same_answer_and_its_owner_a_notice(
+        client, account, make_user, mailoutbox):
+    bertil = make_user(username="bertil", email="bertil@example.com")
+    client.force_login(account)
+    free = client.post(EDIT, _details(email="ledig@example.com"), follow=True)
+    taken = client.post(EDIT, _details(email="Bertil@example.com"), follow=True)
+    assert free.redirect_chain == taken.redirect_chain
+    assert [m.replace("ledig", "X") for m in _flash(free)] == \
+        [m.replace("Bertil", "X") for m in _flash(taken)]
+    account.refresh_from_db()
+    assert account.email == "alva@example.com"
+    assert PendingEmailChange.objects.get().email == "ledig@example.com"
+    to_owner = mailoutbox[-1]
+    assert to_owner.to == [bertil.email]
+    assert "alva" not in to_owner.body  # the owner learns nothing about the other account
+    assert len(mailoutbox) == 2
+
+
+def test_a_newer_request_replaces_the_older_link(account_client, account, mailoutbox):
+    account_client.post(EDIT, _details(email="forsta@example.com"))
+    account_client.post(EDIT, _details(email="andra@example.com"))
+    first, second = (_link(m) for m in mailoutbox)
+    assert account_client.post(first).status_code == 404
+    assert account_client.post(second).status_code == 302
+    account.refresh_from_db()
+    assert account.email == "andra@example.com"
+
+
+def test_an_expired_link_is_refused_and_changes_nothing(account_client, account, mailoutbox):
+    account_client.post(EDIT, _details(email="sen@example.com"))
+    PendingEmailChange.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    response = account_client.post(_link(mailoutbox[0]))
+    assert response.status_code == 410
+    account.refresh_from_db()
+    assert account.email == "alva@example.com"
+
+
+def test_an_address_taken_while_the_link_waited_is_refused(account_client, account,
+                                                            make_user, mailoutbox):
+    account_client.post(EDIT, _details(email="snabb@example.com"))
+    make_user(username="snabb", email="SNABB@example.com")
+    response = account_client.post(_link(mailoutbox[0]))
+    assert response.status_code == 409
+    account.refresh_from_db()
+    assert account.email == "alva@example.com"
+    assert not PendingEmailChange.objects.exists()  # it can never succeed
+
+
+@pytest.mark.parametrize("token", ["x", "a" * 101, "..%2F..", "%00", "ä" * 40,
+                                   "' OR 1=1 --"])
+def test_forged_links_are_a_plain_404(client, account, token):
+    url = reverse("accounts:email_confirm", args=["t"]).replace("/t/", f"/{token}/")
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+
+
+def test_the_mails_a_day_to_one_address_are_capped(account_client, mailoutbox):
+    for _ in range(5):
+        assert account_client.post(EDIT, _details(email="flod@example.com")).status_code == 302
+    assert len(mailoutbox) == 3
 
 
 @pytest.mark.parametrize(("field", "value"), [

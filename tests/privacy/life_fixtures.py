@@ -135,6 +135,11 @@ def _live(life: Life, *, make_user, product, staff, pay) -> dict[str, set]:
     # A cart again, after the orders emptied it.
     browser.post(reverse("cart:add"), {"product": product.pk, "quantity": 1})
 
+    # They asked to move the account to a new address and have not opened the link yet.
+    account_services.request_email_change(
+        user, f"{life.username}.ny@example.com",
+        absolute_url=lambda path: f"https://shop.example{path}")
+
     # Rights: a copy asked for and downloaded; staff correct the phone and set a hold.
     ready = browser.post(reverse("privacy:export_request"))
     token = ready["Location"].rstrip("/").rsplit("/", 1)[1]

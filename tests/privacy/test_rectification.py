@@ -2,6 +2,7 @@
 never by value, and recipients who received the data get an Art. 19 notice task."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -38,15 +39,20 @@ def test_saving_unchanged_details_logs_nothing(holder_client):
 
 
 @pytest.mark.promise("P30")
-def test_a_rectified_field_a_recipient_received_makes_a_notice_task(holder_client):
+def test_a_rectified_field_a_recipient_received_makes_a_notice_task(holder_client,
+                                                                      mailoutbox):
     holder_client.post(reverse("accounts:profile_edit"), {**PROFILE, "name": "Maja Rättad"})
     notice = RecipientNotice.objects.get()
     assert notice.reason == RecipientNotice.Reason.RECTIFICATION
     assert (notice.recipient, notice.references, notice.fields) == (
         "Kustom", ["kco-maja-1"], ["name"])
-    # A second change before staff have told Kustom joins the same task.
+    # A second change before staff have told Kustom joins the same task: a new address,
+    # once its owner has confirmed it from the new mailbox.
     holder_client.post(reverse("accounts:profile_edit"),
                        {**PROFILE, "name": "Maja Rättad", "email": "maja2@example.com"})
+    assert RecipientNotice.objects.get().fields == ["name"]
+    (link,) = re.findall(r"/konto/e-post/bekrafta/[^/\s]+/", mailoutbox[-1].body)
+    assert holder_client.post(link).status_code == 302
     notice = RecipientNotice.objects.get()
     assert notice.fields == ["email", "name"]
 

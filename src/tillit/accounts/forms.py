@@ -8,7 +8,8 @@ No user enumeration: registration does not look at whether an account has the e-
 address at all (``services.register`` answers every valid registration alike, by e-mail).
 A taken user ID cannot be hidden (the account needs one of its own), so it gets a plain,
 neutral "taken" error that says nothing about whose it is. Changing the address on the
-profile page (logged in) gets a neutral message that suggests using another address.
+profile page does not look either: the new address gets a confirmation link (or, if an
+account has it, its owner a notice), see ``services.request_email_change``.
 """
 
 from django import forms
@@ -36,10 +37,6 @@ from .validators import (
 # Long enough for any passphrase, short enough that hashing stays cheap.
 PASSWORD_MAX_LENGTH = 1024
 
-EMAIL_TAKEN = _(
-    "Use another e-mail address. If you already have an account, log in or reset your "
-    "password instead."
-)
 USERNAME_TAKEN = _("That user ID is taken. Choose another one.")
 
 
@@ -74,11 +71,7 @@ def normalise_email(value: str) -> str:
 
 
 class AccountDetailsForm(forms.Form):
-    """An account's own details, shared by registration and the profile edit.
-
-    ``account`` is the account being edited (excluded from the uniqueness check), or
-    ``None`` when a new account is being made.
-    """
+    """An account's own details, shared by registration and the profile edit."""
 
     name = _autocomplete(_user_field("name"), "name")
     email = _autocomplete(_user_field("email"), "email")
@@ -91,14 +84,6 @@ class AccountDetailsForm(forms.Form):
         "off",
     )
 
-    # Whether an address another account has is an error here (the profile edit) or is
-    # left to the service that answers alike either way (registration).
-    refuse_taken_email = True
-
-    def __init__(self, *args, account: User | None = None, **kwargs):
-        self.account = account
-        super().__init__(*args, **kwargs)
-
     def clean_name(self):
         return _single_line(self.cleaned_data["name"])
 
@@ -106,10 +91,9 @@ class AccountDetailsForm(forms.Form):
         return _single_line(self.cleaned_data["company"])
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if self.refuse_taken_email and selectors.email_taken(email, exclude=self.account):
-            raise ValidationError(EMAIL_TAKEN, code="email_taken")
-        return email
+        # Whether another account has it is never this form's business: registration and
+        # the e-mail change answer alike either way (see the module).
+        return normalise_email(self.cleaned_data["email"])
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
@@ -141,8 +125,6 @@ class AccountDetailsForm(forms.Form):
 class RegistrationForm(SetPasswordMixin, AccountDetailsForm):
     """Create an account: P06's fields, the password twice, nothing more. Whether the
     address has an account already is not this form's business (see the module)."""
-
-    refuse_taken_email = False
 
     username = _autocomplete(UsernameField(
         label=capfirst(User._meta.get_field("username").verbose_name),

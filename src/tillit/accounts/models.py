@@ -140,6 +140,33 @@ class PendingRegistration(models.Model):
         return f"Registration #{self.pk}"
 
 
+class PendingEmailChange(models.Model):
+    """A new e-mail address for an account, waiting for a click on the link sent to it.
+
+    The profile edit does not change the address at once: the link proves that the new
+    mailbox is the account holder's, and the answer on the page is the same whether or not
+    another account has the address (no user enumeration). One per account; a newer
+    request replaces it. The link is single-use and expires at ``expires_at``; only its
+    SHA-256 ``digest`` is stored.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE,
+                                related_name="pending_email_change",
+                                verbose_name=_("account"))
+    email = models.EmailField(_("new e-mail address"), max_length=254)
+    digest = models.CharField(_("link digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    expires_at = models.DateTimeField(_("link expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("e-mail change awaiting confirmation")
+        verbose_name_plural = _("e-mail changes awaiting confirmation")
+
+    def __str__(self) -> str:
+        # Not the address: this text lands in logs.
+        return f"E-mail change #{self.pk}"
+
+
 class AccountSession(models.Model):
     """Which account a live session is logged in as.
 

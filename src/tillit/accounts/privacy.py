@@ -7,6 +7,7 @@ from .models import (
     AccountSession,
     Address,
     PasswordResetRequest,
+    PendingEmailChange,
     PendingRegistration,
     User,
 )
@@ -87,6 +88,26 @@ dm.declare(
     retention=dm.After("expires_at", days=1, event=_("the activation link expires")),
     on_erasure=dm.DELETE,
     recipients={"hosting": None, "email_provider": ("name", "email")},
+)
+
+dm.declare(
+    PendingEmailChange,
+    title=_("A new e-mail address for your account, waiting for you to confirm it"),
+    subject=dm.Subject(user="user", kinds=("customer", "staff")),
+    fields={
+        "email": dm.Field("user.contact.email"),
+        "created_at": dm.Field("user.authorization", dm.GENERATED),
+        "expires_at": dm.Field("system.operations", dm.GENERATED),
+    },
+    # Only a digest of the confirmation link is stored.
+    not_personal=("digest",),
+    uses=[dm.Use("essential.service", dm.CONTRACT,
+                 _("to change your account's e-mail address once you confirm the new one"))],
+    # Used, the new address moves into the account and this row is deleted at once; unused,
+    # it goes when its link has expired.
+    retention=dm.After("expires_at", days=1, event=_("the confirmation link expires")),
+    on_erasure=dm.DELETE,
+    recipients={"hosting": None, "email_provider": ("email",)},
 )
 
 dm.declare(

@@ -1,8 +1,9 @@
 """Reads about accounts and address books. Nothing here writes."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Address, User
+from .models import Address, PendingEmailChange, User
 
 
 def username_taken(username: str) -> bool:
@@ -55,3 +56,8 @@ def address_initial(address: Address) -> dict:
         "country": address.country, "phone": address.phone,
         "make_default": address.is_default,
     }
+
+
+def pending_email_change(user: User) -> PendingEmailChange | None:
+    """The account's new e-mail address waiting for its link, if any (not yet expired)."""
+    return PendingEmailChange.objects.filter(user=user, expires_at__gt=timezone.now()).first()

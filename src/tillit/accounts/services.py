@@ -10,6 +10,11 @@ enumeration): :func:`register` hashes the password and sends one e-mail in both 
 new address gets an activation link (the account exists only once the link is used); an
 address that has an account gets a notice to its owner instead. Activation links are
 single-use, expire after ``TILLIT_ACTIVATION_HOURS`` (48), and are stored only as digests.
+
+A new e-mail address for an existing account works the same way: the profile edit asks
+for it (:func:`request_email_change`), and the account takes it only when the link sent to
+it is used (:func:`confirm_email_change`); an address another account has gets a notice to
+that account's owner instead, and the page says the same either way.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from tillit.privacy import services as privacy_services
 from tillit.privacy.hashing import keyed_hash
 
 from . import selectors
-from .models import Address, PendingRegistration, User
+from .models import Address, PendingEmailChange, PendingRegistration, User
 
 # At most so many registration e-mails (activation links or notices) per address and day,
 # so that the form cannot be used to flood someone's inbox. The cap is the same for every
@@ -85,10 +90,11 @@ def register_account(*, username: str, password: str, name: str, email: str,
     return user
 
 
-def _may_mail(email: str) -> bool:
-    """Count one registration e-mail to ``email``; False once today's cap is reached."""
+def _may_mail(email: str, purpose: str = "registration-mail") -> bool:
+    """Count one registration (or e-mail change) e-mail to ``email``; False once today's
+    cap is reached."""
     # The cache is no place for raw addresses: key by a keyed hash.
-    key = f"tillit:accounts:registration-mail:{keyed_hash(email, 'registration-mail')[-32:]}"
+    key = f"tillit:accounts:{purpose}:{keyed_hash(email.lower(), purpose)[-32:]}"
     cache.add(key, 0, 24 * 3600)
     try:
         return cache.incr(key) <= MAX_REGISTRATION_MAILS_PER_DAY
@@ -184,6 +190,9 @@ def update_profile(user: User, *, name: str, email: str, phone: str, company: st
     names of the changed fields go to the audit log."""
     fields = {"name": name, "email": email, "phone": phone, "company": company,
               "org_nr": org_nr}
+    if email.lower() != user.email.lower():
+        # A new mailbox is the account's only once its owner confirms it (see the module).
+        raise ValueError("A new e-mail address goes through request_email_change().")
     changed = privacy_services.changed_fields(user, fields)
     for attr, value in fields.items():
         setattr(user, attr, value)
@@ -194,6 +203,87 @@ def update_profile(user: User, *, name: str, email: str, phone: str, company: st
     except IntegrityError as exc:
         user.refresh_from_db(fields=list(fields))
         raise AccountTaken(_taken_field("", email, exclude=user)) from exc
+    return user
+
+
+def request_email_change(user: User, email: str, *,
+                         absolute_url: Callable[[str], str]) -> None:
+    """Ask to move ``user``'s account to the address ``email``, without telling them
+    whether another account has it: one e-mail goes out either way (capped per address and
+    day, as registration's, and per account). A free address gets a single-use link,
+    replacing any earlier request of the account; an address another account has gets a
+    notice to its owner."""
+    # Capped per address and per account, so a logged-in visitor cannot use the form
+    # to flood inboxes.
+    if not (_may_mail(f"account:{user.pk}", "email-change-account")
+            and _may_mail(email, "email-change-mail")):
+        return
+    owner = selectors.account_with_email(email)
+    if owner is not None:
+        if owner.pk != user.pk:
+            mail.send("accounts/email/email_change_attempt", {
+                "owner": owner, "login_url": absolute_url(reverse("accounts:login")),
+            }, [owner.email])
+        return
+    raw, digest = tokens.new()
+    with transaction.atomic():
+        PendingEmailChange.objects.filter(user=user).delete()
+        PendingEmailChange.objects.create(
+            user=user, email=email, digest=digest,
+            expires_at=timezone.now() + dt.timedelta(hours=activation_hours()))
+        # Sent inside the transaction: a request whose link never went out is not kept.
+        mail.send("accounts/email/email_change", {
+            "username": user.get_username(), "hours": activation_hours(),
+            "url": absolute_url(reverse("accounts:email_confirm", args=[raw])),
+        }, [email])
+
+
+def _pending_change(raw: str, *, lock: bool = False) -> PendingEmailChange:
+    if not tokens.plausible(raw):
+        raise LinkRefused(404, "unknown")
+    rows = PendingEmailChange.objects.select_related("user")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    pending = rows.filter(digest=tokens.digest(raw)).first()
+    if pending is None:
+        raise LinkRefused(404, "unknown")
+    if pending.expires_at <= timezone.now():
+        raise LinkRefused(410, "expired")
+    return pending
+
+
+def check_email_change(raw: str) -> PendingEmailChange:
+    """The e-mail change the link ``raw`` stands for, if it can still be used (does not use
+    it), else :class:`LinkRefused`."""
+    return _pending_change(raw)
+
+
+def confirm_email_change(raw: str, *, absolute_url: Callable[[str], str]) -> User:
+    """Use the confirmation link ``raw``: the account takes the new address (rectification,
+    P30, in the audit log), the link is gone, and the old address is told of the change.
+
+    :class:`LinkRefused` for an unknown or expired link; :class:`AccountTaken` when another
+    account took the address since (the request is then discarded: it can never succeed)."""
+    with transaction.atomic():
+        pending = _pending_change(raw, lock=True)
+        user, new = pending.user, pending.email
+        old = user.email
+        pending.delete()
+        try:
+            with transaction.atomic():
+                user.email = new
+                user.save(update_fields=["email"])
+                privacy_services.record_self_service_change(user, user, ["email"])
+        except IntegrityError:
+            taken = True
+        else:
+            taken = False
+    if taken:
+        raise AccountTaken("email")
+    mail.send("accounts/email/email_changed", {
+        "username": user.get_username(),
+        "reset_url": absolute_url(reverse("accounts:password_reset")),
+    }, [old])
     return user
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("konto/logga-in/", views.login, name="login"),
     path("konto/logga-ut/", views.logout, name="logout"),
     path("konto/uppgifter/andra/", views.profile_edit, name="profile_edit"),
+    path("konto/e-post/bekrafta/<str:token>/", views.email_confirm, name="email_confirm"),
     path("konto/losenord/andra/", views.password_change, name="password_change"),
     path("konto/losenord/aterstall/", views.password_reset, name="password_reset"),
     path("konto/losenord/aterstall/skickat/", views.password_reset_done,

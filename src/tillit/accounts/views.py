@@ -74,15 +74,16 @@ def activate(request, token: str):
             return render(request, "accounts/activate.html", {"username": pending.username})
         user, next_url = services.activate(token)
     except services.LinkRefused as refused:
-        return render(request, "accounts/activate_refused.html",
-                      {"message": _LINK_REFUSED[refused.reason]}, status=refused.status)
+        return render(request, "accounts/link_refused.html",
+                      {"message": _LINK_REFUSED[refused.reason], "offer_registration": True},
+                      status=refused.status)
     except services.AccountTaken as taken:
         message = (_("Someone else took that user ID while your link was on its way. "
                      "Register again with another user ID.") if taken.field == "username"
                    else _("That e-mail address already has an account. Log in, or reset "
                           "your password if you have forgotten it."))
-        return render(request, "accounts/activate_refused.html", {"message": message},
-                      status=409)
+        return render(request, "accounts/link_refused.html",
+                      {"message": message, "offer_registration": True}, status=409)
     auth_login(request, user)
     messages.success(request, _("Welcome! Your account is active."))
     return redirect(next_url or "accounts:profile")
@@ -137,6 +138,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {
         "account": request.user,
         "addresses": selectors.addresses_for(request.user),
+        "pending_email": selectors.pending_email_change(request.user),
         # "Was this you?" (P11, P13)
         "logins": security_selectors.recent_logins(request.user),
         "failed_logins": security_selectors.recent_failures(request.user),
@@ -145,17 +147,52 @@ def profile(request):
 
 @login_required
 def profile_edit(request):
-    form = ProfileForm(_posted(request), account=request.user,
-                       initial=selectors.profile_initial(request.user))
+    form = ProfileForm(_posted(request), initial=selectors.profile_initial(request.user))
     if form.is_valid():
-        try:
-            services.update_profile(request.user, **form.account_data())
-        except services.AccountTaken:
-            form.add_error("email", _("Use another e-mail address."))
-        else:
-            messages.success(request, _("Your details have been saved."))
-            return redirect("accounts:profile")
+        details = form.account_data()
+        new_email = details["email"]
+        moving = new_email.lower() != request.user.email.lower()
+        if moving:
+            details["email"] = request.user.email
+        services.update_profile(request.user, **details)
+        messages.success(request, _("Your details have been saved."))
+        if moving:
+            # The same answer whether or not another account has the address.
+            services.request_email_change(request.user, new_email,
+                                          absolute_url=request.build_absolute_uri)
+            messages.info(request, _(
+                "We have sent a link to %(email)s. Your e-mail address changes when you "
+                "open it, within %(hours)s hours.")
+                % {"email": new_email, "hours": services.activation_hours()})
+        return redirect("accounts:profile")
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+_CHANGE_REFUSED = {
+    "unknown": _("This link is not valid. It may have been used already: then your account "
+                 "has the new e-mail address."),
+    "expired": _("This link has expired. Change the e-mail address again under My details "
+                 "to get a new one."),
+}
+
+
+def email_confirm(request, token: str):
+    """The link in the e-mail-change message. Opening it changes nothing (mail scanners
+    open links too); the button on the page moves the account to the new address, once."""
+    try:
+        if request.method != "POST":
+            pending = services.check_email_change(token)
+            return render(request, "accounts/email_confirm.html", {"email": pending.email})
+        services.confirm_email_change(token, absolute_url=request.build_absolute_uri)
+    except services.LinkRefused as refused:
+        return render(request, "accounts/link_refused.html",
+                      {"message": _CHANGE_REFUSED[refused.reason]}, status=refused.status)
+    except services.AccountTaken:
+        return render(request, "accounts/link_refused.html", {
+            "message": _("That e-mail address already has an account, so this one keeps its "
+                         "address.")}, status=409)
+    messages.success(request, _("Your e-mail address has been changed."))
+    return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
 
 
 @login_required

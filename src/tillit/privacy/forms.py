@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tillit.accounts import selectors as account_selectors
 from tillit.accounts.forms import AddressForm, ProfileForm
 
 from .erasure import reason_names_person
@@ -151,10 +153,23 @@ class HoldForm(forms.Form):
 
 
 class StaffRectificationForm(ProfileForm):
-    """Staff correct an account's details on the person's request, saying why."""
+    """Staff correct an account's details on the person's request, saying why. Unlike the
+    account holder's own edit, an address another account has is refused outright: staff
+    see every account anyway, and ``account`` is the one being corrected."""
 
     reason = forms.CharField(label=_("Reason (the person's request, how it came)"),
                              max_length=300)
+
+    def __init__(self, *args, account, **kwargs):
+        self.account = account
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = super().clean_email()
+        if account_selectors.email_taken(email, exclude=self.account):
+            raise ValidationError(_("Another account has that e-mail address."),
+                                  code="email_taken")
+        return email
 
 
 class StaffAddressRectificationForm(AddressForm):
