@@ -263,3 +263,22 @@ def test_cancelling_before_shipment_releases_the_payment_and_restocks(customer_o
     customer_order.refresh_from_db()
     assert customer_order.status == Order.Status.CANCELLED
     assert CreditNote.objects.get().total_ore == -customer_order.total_ore
+
+
+def test_a_refund_after_the_buyer_was_erased_mails_nobody(delivered, clock, customer,
+                                                          fake_klarna, mailoutbox):
+    """Staff erased the buyer while the return was open (override): the refund and its
+    credit note still happen, but no e-mail goes to the keyed hash left of the address."""
+    from tillit.privacy import erasure
+    from tillit.privacy.hashing import is_hashed
+
+    clock(DELIVERED + dt.timedelta(days=3))
+    ret = services.start_return(delivered, {_line(delivered, "Ljudboken").pk: 1}, "Ångrade")
+    erasure.execute(customer, override_reason="Begärt per telefon; returen hanteras klart")
+    delivered.refresh_from_db()
+    assert is_hashed(delivered.email)
+    mailoutbox.clear()
+    note = services.refund_return(services.mark_return_received(ret))
+    assert CreditNote.objects.filter(pk=note.pk, return_request=ret).exists()
+    assert fake_klarna.of("refund")
+    assert mailoutbox == []

@@ -3,16 +3,32 @@ with the tracking link (P02), refunded with the credit note.
 
 All go through ``tillit.core.mail.send`` (which adds and enforces the controller footer,
 P03), in the language the buyer used at checkout: Swedish, or English if they chose it.
+
+An order whose buyer was erased while it was open (staff override) keeps only a keyed hash
+of the address: there is nobody left to write to, so nothing is sent, and that is logged.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.utils import translation
 
 from tillit.core import mail
+from tillit.privacy.hashing import is_hashed
 
 from .links import absolute, order_path
 from .models import CreditNote, Order, ReturnRequest
+
+log = logging.getLogger(__name__)
+
+
+def _to(order: Order, what: str) -> list[str]:
+    """The buyer's address as a recipient list; empty once the order was anonymised."""
+    if not order.email or is_hashed(order.email):
+        log.info("No %s e-mail for order %s: its buyer was erased", what, order.number)
+        return []
+    return [order.email]
 
 
 def _context(order: Order) -> dict:
@@ -23,23 +39,32 @@ def _context(order: Order) -> dict:
 
 
 def send_confirmation(order: Order):
+    to = _to(order, "confirmation")
+    if not to:
+        return None
     receipt = order.receipt
     context = {**_context(order), "receipt": receipt}
-    return mail.send("orders/email/confirmation", context, [order.email],
+    return mail.send("orders/email/confirmation", context, to,
                      language=order.language,
                      attachments=[(f"{receipt.display_number}.html", receipt.html,
                                    "text/html")])
 
 
 def send_shipped(order: Order):
-    return mail.send("orders/email/shipped", _context(order), [order.email],
+    to = _to(order, "shipping")
+    if not to:
+        return None
+    return mail.send("orders/email/shipped", _context(order), to,
                      language=order.language)
 
 
 def send_refunded(return_request: ReturnRequest, credit_note: CreditNote):
     order = return_request.order
+    to = _to(order, "refund")
+    if not to:
+        return None
     context = {**_context(order), "return": return_request, "credit_note": credit_note,
                "refund_ore": return_request.refund_ore}
-    return mail.send("orders/email/refunded", context, [order.email], language=order.language,
+    return mail.send("orders/email/refunded", context, to, language=order.language,
                      attachments=[(f"{credit_note.display_number}.html", credit_note.html,
                                    "text/html")])
