@@ -42,4 +42,5 @@ def _roomy_rate_limits(settings):
     """These tests post the account forms many times from one address (the hostile-input
     tests above all); the rate limits themselves are proven in tests/security."""
     settings.TILLIT_RATE_LIMITS = {action: (10_000, 3600) for action in
-                                   ("register", "password_reset", "privacy_request")}
+                                   ("register", "password_reset", "privacy_request",
+                                    "password_check")}

@@ -81,24 +81,42 @@ def test_keeping_ones_own_email_in_another_case_is_saved_at_once(account_client,
     assert mailoutbox == [] and not PendingEmailChange.objects.exists()
 
 
-# A new e-mail address: the account takes it only when the link sent to it is used, and the
-# page answers the same whether or not another account has it (no user enumeration).
+# A new e-mail address: it needs the password, the account takes it only when the link sent
+# to it is used, and whatever the requester can see is the same whether or not another
+# account has the address (no user enumeration).
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+LINK = re.compile(r"https?://[^/\s]+(/konto/e-post/bekrafta/[^/\s]+/)")
+
 
 def _link(message) -> str:
-    return re.search(r"https?://[^/\s]+(/konto/e-post/bekrafta/[^/\s]+/)", message.body)[1]
+    return LINK.search(message.body)[1]
 
 
 def _flash(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_a_new_email_waits_for_the_link_sent_to_it(account_client, account, mailoutbox):
-    response = account_client.post(EDIT, _details(name="Alva Berg",
-                                                  email="Alva.Berg@EXAMPLE.com"))
+@pytest.fixture
+def move(account_client, password):
+    """``move(email, **details)``: post the profile form with a new address."""
+
+    def post(email, **details):
+        return account_client.post(EDIT, _details(email=email, current_password=password,
+                                                  **details))
+
+    return post
+
+
+def test_a_new_email_waits_for_the_link_sent_to_it(account_client, account, move,
+                                                    mailoutbox):
+    response = move("Alva.Berg@EXAMPLE.com", name="Alva Berg")
     assert response.url == reverse("accounts:profile")
     account.refresh_from_db()
     assert (account.name, account.email) == ("Alva Berg", "alva@example.com")
-    (sent,) = mailoutbox
+    told, sent = mailoutbox
+    assert told.to == ["alva@example.com"] and not LINK.search(told.body)
+    assert "Alva.Berg" not in told.body  # the old address is told, not where to
     assert sent.to == ["Alva.Berg@example.com"] and "alva" in sent.body
     pending = PendingEmailChange.objects.get(user=account)
     assert pending.email == "Alva.Berg@example.com"
@@ -128,58 +146,132 @@ def test_a_new_email_waits_for_the_link_sent_to_it(account_client, account, mail
     assert account_client.get(link).status_code == 404
 
 
-def test_the_link_works_without_being_logged_in(client, account, make_user, mailoutbox):
+@pytest.mark.parametrize("given", [None, "", "fel-lösenord"])
+def test_a_new_email_needs_the_current_password(account_client, account, mailoutbox, given):
+    data = _details(email="ny@example.com", name="Alva Berg")
+    if given is not None:
+        data["current_password"] = given
+    response = account_client.post(EDIT, data)
+    assert response.status_code == 200
+    assert "current_password" in response.context["form"].errors
+    account.refresh_from_db()
+    assert (account.name, account.email) == ("Alva Andersson", "alva@example.com")
+    assert mailoutbox == [] and not PendingEmailChange.objects.exists()
+
+
+def test_password_guesses_through_the_profile_are_rate_limited(account_client, account,
+                                                               settings):
+    settings.TILLIT_RATE_LIMITS = {"password_check": (3, 3600)}
+    wrong = _details(email="ny@example.com", current_password="gissning")
+    assert [account_client.post(EDIT, wrong).status_code for _ in range(4)] == \
+        [200, 200, 200, 429]
+    # Edits that keep the address are not counted.
+    assert account_client.post(EDIT, _details(name="Alva Berg")).status_code == 302
+
+
+def test_the_link_works_without_being_logged_in(client, account, password, mailoutbox):
     client.force_login(account)
-    client.post(EDIT, _details(email="ny@example.com"))
+    client.post(EDIT, _details(email="ny@example.com", current_password=password))
     client.logout()
-    response = client.post(_link(mailoutbox[0]))
+    response = client.post(_link(mailoutbox[-1]))
     assert response.url == reverse("accounts:login")
     account.refresh_from_db()
     assert account.email == "ny@example.com"
 
 
-def test_another_accounts_email_gets_the_same_answer_and_its_owner_a_notice(
-        client, account, make_user, mailoutbox):
-    bertil = make_user(username="bertil", email="bertil@example.com")
+def test_the_link_is_refused_in_a_browser_logged_in_to_another_account(
+        client, account, password, make_user, mailoutbox):
     client.force_login(account)
-    free = client.post(EDIT, _details(email="ledig@example.com"), follow=True)
-    taken = client.post(EDIT, _details(email="Bertil@example.com"), follow=True)
-    assert free.redirect_chain == taken.redirect_chain
-    assert [m.replace("ledig", "X") for m in _flash(free)] == \
-        [m.replace("Bertil", "X") for m in _flash(taken)]
+    client.post(EDIT, _details(email="ny@example.com", current_password=password))
+    client.force_login(make_user(username="bertil", email="bertil@example.com"))
+    link = _link(mailoutbox[-1])
+    assert client.get(link).status_code == 403
+    assert client.post(link).status_code == 403
     account.refresh_from_db()
     assert account.email == "alva@example.com"
-    assert PendingEmailChange.objects.get().email == "ledig@example.com"
-    to_owner = mailoutbox[-1]
+    assert PendingEmailChange.objects.filter(user=account).exists()
+
+
+def test_another_accounts_email_looks_the_same_to_the_requester(
+        account_client, account, move, make_user, mailoutbox):
+    bertil = make_user(username="bertil", email="bertil@example.com")
+    seen = {}
+    for email in ("ledig@example.com", "Bertil@example.com"):
+        mailoutbox.clear()
+        answer = move(email)
+        profile = account_client.get(reverse("accounts:profile"))
+        seen[email] = (answer.status_code, answer.url,
+                       _flash(answer) + _flash(profile),
+                       CSRF.sub("", profile.content.decode().replace(email, "X")),
+                       [m.to for m in mailoutbox if m.to == [account.email]],
+                       [m.subject for m in mailoutbox if m.to == [account.email]],
+                       PendingEmailChange.objects.get(user=account).email == email)
+        if email.startswith("Bertil"):
+            to_owner = mailoutbox[-1]
+    free, taken = seen.values()
+    assert free == taken
+    account.refresh_from_db()
+    assert account.email == "alva@example.com"
     assert to_owner.to == [bertil.email]
     assert "alva" not in to_owner.body  # the owner learns nothing about the other account
-    assert len(mailoutbox) == 2
+    assert not LINK.search(to_owner.body)
 
 
-def test_a_newer_request_replaces_the_older_link(account_client, account, mailoutbox):
-    account_client.post(EDIT, _details(email="forsta@example.com"))
-    account_client.post(EDIT, _details(email="andra@example.com"))
-    first, second = (_link(m) for m in mailoutbox)
+def test_a_newer_request_replaces_the_older_link(account_client, account, move, mailoutbox):
+    move("forsta@example.com")
+    move("andra@example.com")
+    first, second = (_link(m) for m in mailoutbox if LINK.search(m.body))
     assert account_client.post(first).status_code == 404
     assert account_client.post(second).status_code == 302
     account.refresh_from_db()
     assert account.email == "andra@example.com"
 
 
-def test_an_expired_link_is_refused_and_changes_nothing(account_client, account, mailoutbox):
-    account_client.post(EDIT, _details(email="sen@example.com"))
+@pytest.mark.parametrize("how", ["change", "reset"])
+def test_a_new_password_cancels_a_waiting_change(client, account, password, mailoutbox,
+                                                 how):
+    """Whoever asked for the change may have used a stolen password; the owner, told by
+    e-mail, chooses a new one and the link stops working."""
+    client.force_login(account)
+    client.post(EDIT, _details(email="tjuv@example.com", current_password=password))
+    link = _link(mailoutbox[1])
+    new = "Helt-Nytt-Lösenord-2026"
+    if how == "change":
+        assert client.post(reverse("accounts:password_change"), {
+            "old_password": password, "new_password1": new,
+            "new_password2": new}).status_code == 302
+    else:
+        from django.contrib.auth.tokens import default_token_generator
+        from django.utils.encoding import force_bytes
+        from django.utils.http import urlsafe_base64_encode
+
+        url = reverse("accounts:password_reset_confirm", args=[
+            urlsafe_base64_encode(force_bytes(account.pk)),
+            default_token_generator.make_token(account)])
+        form_url = client.get(url).url  # Django swaps the token for a session marker
+        assert client.post(form_url, {"new_password1": new,
+                                      "new_password2": new}).status_code == 302
+    assert not PendingEmailChange.objects.exists()
+    assert client.post(link).status_code == 404
+    account.refresh_from_db()
+    assert account.email == "alva@example.com"
+
+
+def test_an_expired_link_is_refused_and_changes_nothing(account_client, account, move,
+                                                         mailoutbox):
+    move("sen@example.com")
     PendingEmailChange.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-    response = account_client.post(_link(mailoutbox[0]))
+    response = account_client.post(_link(mailoutbox[-1]))
     assert response.status_code == 410
     account.refresh_from_db()
     assert account.email == "alva@example.com"
 
 
-def test_an_address_taken_while_the_link_waited_is_refused(account_client, account,
+def test_an_address_taken_while_the_link_waited_is_refused(account_client, account, move,
                                                             make_user, mailoutbox):
-    account_client.post(EDIT, _details(email="snabb@example.com"))
+    move("snabb@example.com")
     make_user(username="snabb", email="SNABB@example.com")
-    response = account_client.post(_link(mailoutbox[0]))
+    response = account_client.post(_link(mailoutbox[-1]))
     assert response.status_code == 409
     account.refresh_from_db()
     assert account.email == "alva@example.com"
@@ -194,10 +286,10 @@ def test_forged_links_are_a_plain_404(client, account, token):
     assert client.post(url).status_code == 404
 
 
-def test_the_mails_a_day_to_one_address_are_capped(account_client, mailoutbox):
+def test_the_mails_a_day_to_one_address_are_capped(move, mailoutbox):
     for _ in range(5):
-        assert account_client.post(EDIT, _details(email="flod@example.com")).status_code == 302
-    assert len(mailoutbox) == 3
+        assert move("flod@example.com").status_code == 302
+    assert sum(m.to == ["flod@example.com"] for m in mailoutbox) == 3
 
 
 @pytest.mark.parametrize(("field", "value"), [

@@ -9,6 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import PASSWORD
 from tests.privacy.rights_fixtures import *  # noqa: F403
 from tillit.accounts.models import Address
 from tillit.privacy.models import AuditEvent, PrivacyRequest, RecipientNotice
@@ -49,7 +50,8 @@ def test_a_rectified_field_a_recipient_received_makes_a_notice_task(holder_clien
     # A second change before staff have told Kustom joins the same task: a new address,
     # once its owner has confirmed it from the new mailbox.
     holder_client.post(reverse("accounts:profile_edit"),
-                       {**PROFILE, "name": "Maja Rättad", "email": "maja2@example.com"})
+                       {**PROFILE, "name": "Maja Rättad", "email": "maja2@example.com",
+                        "current_password": PASSWORD})
     assert RecipientNotice.objects.get().fields == ["name"]
     (link,) = re.findall(r"/konto/e-post/bekrafta/[^/\s]+/", mailoutbox[-1].body)
     assert holder_client.post(link).status_code == 302

@@ -174,7 +174,40 @@ class RegistrationForm(SetPasswordMixin, AccountDetailsForm):
 
 
 class ProfileForm(AccountDetailsForm):
-    """Change the account's details (P30). The user ID stays as it is."""
+    """Change the account's details (P30). The user ID stays as it is.
+
+    A new e-mail address needs the current password, so that a borrowed session alone
+    cannot move the account to another mailbox; it then takes effect only through the link
+    sent to it (``services.request_email_change``). ``user`` is the account being edited.
+    """
+
+    current_password = forms.CharField(
+        label=_("Current password"), required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Only needed to change the e-mail address."),
+    )
+
+    field_order = ["name", "email", "current_password", "phone", "company", "org_nr"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        _cap_password_length(self.fields["current_password"])
+
+    @staticmethod
+    def moves_mailbox(user: User, email: str) -> bool:
+        """Whether ``email`` is another mailbox than ``user``'s (not just another case)."""
+        return bool(email) and email.lower() != user.email.lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if ("email" not in self.errors
+                and self.moves_mailbox(self.user, cleaned.get("email"))
+                and not self.user.check_password(cleaned.get("current_password") or "")):
+            self.add_error("current_password", ValidationError(
+                _("Enter your current password to change the e-mail address."),
+                code="password_needed"))
+        return cleaned
 
 
 class LoginForm(ThrottledLoginMixin, AuthenticationForm):

@@ -161,6 +161,9 @@ class PendingEmailChange(models.Model):
     class Meta:
         verbose_name = _("e-mail change awaiting confirmation")
         verbose_name_plural = _("e-mail changes awaiting confirmation")
+        # The rights find a person's rows by e-mail, in any letter case: the owner of the
+        # new address may ask too.
+        indexes = [models.Index(Upper("email"), name="accounts_emailchange_email_ci")]
 
     def __str__(self) -> str:
         # Not the address: this text lands in logs.

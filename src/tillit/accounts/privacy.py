@@ -93,7 +93,8 @@ dm.declare(
 dm.declare(
     PendingEmailChange,
     title=_("A new e-mail address for your account, waiting for you to confirm it"),
-    subject=dm.Subject(user="user", kinds=("customer", "staff")),
+    # The account's holder, and the owner of the new address (who may have no account).
+    subject=dm.Subject(user="user", email="email", kinds=("customer", "staff", "visitor")),
     fields={
         "email": dm.Field("user.contact.email"),
         "created_at": dm.Field("user.authorization", dm.GENERATED),

@@ -12,9 +12,12 @@ address that has an account gets a notice to its owner instead. Activation links
 single-use, expire after ``TILLIT_ACTIVATION_HOURS`` (48), and are stored only as digests.
 
 A new e-mail address for an existing account works the same way: the profile edit asks
-for it (:func:`request_email_change`), and the account takes it only when the link sent to
-it is used (:func:`confirm_email_change`); an address another account has gets a notice to
-that account's owner instead, and the page says the same either way.
+for it (:func:`request_email_change`, after checking the password), and the account takes
+it only when the link sent to it is used (:func:`confirm_email_change`); an address another
+account has gets a notice to that account's owner instead, and everything the requester
+can see (the page, the profile, their access export) is the same either way. The old
+address is told when the change is asked for and when it is made; a new password cancels
+a change that is still waiting (:func:`cancel_email_change`).
 """
 
 from __future__ import annotations
@@ -208,34 +211,48 @@ def update_profile(user: User, *, name: str, email: str, phone: str, company: st
 
 def request_email_change(user: User, email: str, *,
                          absolute_url: Callable[[str], str]) -> None:
-    """Ask to move ``user``'s account to the address ``email``, without telling them
-    whether another account has it: one e-mail goes out either way (capped per address and
-    day, as registration's, and per account). A free address gets a single-use link,
-    replacing any earlier request of the account; an address another account has gets a
-    notice to its owner."""
+    """Ask to move ``user``'s account to the address ``email`` (the caller has checked the
+    password), doing the same visible work whether or not another account has it: a
+    :class:`PendingEmailChange` replaces any earlier one of the account, the account's
+    current address is told, and one e-mail goes to ``email``: the single-use link if the
+    address is free, else a notice to the account that has it (whose pending row then has
+    a link nobody was sent, so it can never be used). Capped per address and day, as
+    registration's, and per account."""
     # Capped per address and per account, so a logged-in visitor cannot use the form
     # to flood inboxes.
     if not (_may_mail(f"account:{user.pk}", "email-change-account")
             and _may_mail(email, "email-change-mail")):
         return
-    owner = selectors.account_with_email(email)
-    if owner is not None:
-        if owner.pk != user.pk:
-            mail.send("accounts/email/email_change_attempt", {
-                "owner": owner, "login_url": absolute_url(reverse("accounts:login")),
-            }, [owner.email])
-        return
     raw, digest = tokens.new()
     with transaction.atomic():
+        # One request at a time per account (a double submit must not collide).
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        owner = selectors.account_with_email(email)
         PendingEmailChange.objects.filter(user=user).delete()
         PendingEmailChange.objects.create(
             user=user, email=email, digest=digest,
             expires_at=timezone.now() + dt.timedelta(hours=activation_hours()))
-        # Sent inside the transaction: a request whose link never went out is not kept.
-        mail.send("accounts/email/email_change", {
-            "username": user.get_username(), "hours": activation_hours(),
-            "url": absolute_url(reverse("accounts:email_confirm", args=[raw])),
-        }, [email])
+        # Sent inside the transaction: a request whose mail never went out is not kept.
+        mail.send("accounts/email/email_change_requested", {
+            "username": user.get_username(),
+            "password_url": absolute_url(reverse("accounts:password_change")),
+        }, [user.email])
+        if owner is None:
+            mail.send("accounts/email/email_change", {
+                "username": user.get_username(), "hours": activation_hours(),
+                "url": absolute_url(reverse("accounts:email_confirm", args=[raw])),
+            }, [email])
+        elif owner.pk != user.pk:
+            mail.send("accounts/email/email_change_attempt", {
+                "owner": owner, "login_url": absolute_url(reverse("accounts:login")),
+            }, [owner.email])
+
+
+def cancel_email_change(user: User) -> bool:
+    """Drop ``user``'s waiting e-mail change, if any (a new password was chosen: whoever
+    asked for the change may have used the old one); True if there was one."""
+    deleted, _rows = PendingEmailChange.objects.filter(user=user).delete()
+    return bool(deleted)
 
 
 def _pending_change(raw: str, *, lock: bool = False) -> PendingEmailChange:
@@ -258,7 +275,7 @@ def check_email_change(raw: str) -> PendingEmailChange:
     return _pending_change(raw)
 
 
-def confirm_email_change(raw: str, *, absolute_url: Callable[[str], str]) -> User:
+def confirm_email_change(raw: str) -> User:
     """Use the confirmation link ``raw``: the account takes the new address (rectification,
     P30, in the audit log), the link is gone, and the old address is told of the change.
 
@@ -280,10 +297,7 @@ def confirm_email_change(raw: str, *, absolute_url: Callable[[str], str]) -> Use
             taken = False
     if taken:
         raise AccountTaken("email")
-    mail.send("accounts/email/email_changed", {
-        "username": user.get_username(),
-        "reset_url": absolute_url(reverse("accounts:password_reset")),
-    }, [old])
+    mail.send("accounts/email/email_changed", {"username": user.get_username()}, [old])
     return user
 
 

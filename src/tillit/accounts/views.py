@@ -13,8 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from tillit.security import ratelimit
 from tillit.security import selectors as security_selectors
 from tillit.security.ratelimit import rate_limited
 
@@ -112,10 +114,17 @@ password_reset = rate_limited("password_reset")(PasswordResetView.as_view())
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html",
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
-    success_url=reverse_lazy("accounts:password_reset_complete"),
-)
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.cancel_email_change(form.user)  # as after a password change
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html",
 )
@@ -126,11 +135,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever asked for a waiting e-mail change may have used the old password.
+        services.cancel_email_change(form.user)
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return response
 
 
-password_change = PasswordChangeView.as_view()
+password_change = rate_limited("password_check")(PasswordChangeView.as_view())
 
 
 @login_required
@@ -147,23 +159,33 @@ def profile(request):
 
 @login_required
 def profile_edit(request):
-    form = ProfileForm(_posted(request), initial=selectors.profile_initial(request.user))
+    form = ProfileForm(_posted(request), user=request.user,
+                       initial=selectors.profile_initial(request.user))
+    if form.is_bound and ProfileForm.moves_mailbox(request.user,
+                                                   request.POST.get("email", "").strip()):
+        # A new address means checking the password: counted, so it cannot be guessed.
+        retry_after = ratelimit.hit(request, "password_check")
+        if retry_after:
+            return ratelimit.too_many(request, retry_after)
     if form.is_valid():
         details = form.account_data()
         new_email = details["email"]
-        moving = new_email.lower() != request.user.email.lower()
+        moving = ProfileForm.moves_mailbox(request.user, new_email)
         if moving:
             details["email"] = request.user.email
         services.update_profile(request.user, **details)
         messages.success(request, _("Your details have been saved."))
         if moving:
-            # The same answer whether or not another account has the address.
+            # The same answer whether or not another account has the address. The address
+            # is not repeated here: messages may travel in a cookie.
             services.request_email_change(request.user, new_email,
                                           absolute_url=request.build_absolute_uri)
-            messages.info(request, _(
-                "We have sent a link to %(email)s. Your e-mail address changes when you "
-                "open it, within %(hours)s hours.")
-                % {"email": new_email, "hours": services.activation_hours()})
+            hours = services.activation_hours()
+            messages.info(request, ngettext(
+                "We have sent a link to the new address. Your e-mail address changes when "
+                "you open it, within %(hours)d hour.",
+                "We have sent a link to the new address. Your e-mail address changes when "
+                "you open it, within %(hours)d hours.", hours) % {"hours": hours})
         return redirect("accounts:profile")
     return render(request, "accounts/profile_edit.html", {"form": form})
 
@@ -180,10 +202,16 @@ def email_confirm(request, token: str):
     """The link in the e-mail-change message. Opening it changes nothing (mail scanners
     open links too); the button on the page moves the account to the new address, once."""
     try:
+        pending = services.check_email_change(token)
+        if request.user.is_authenticated and request.user.pk != pending.user_id:
+            # Someone else's link, in a browser logged in to another account: changing
+            # the other account's address here would only confuse whoever is logged in.
+            return render(request, "accounts/link_refused.html", {"message": _(
+                "This link belongs to another account. Log out first, then open the link "
+                "again.")}, status=403)
         if request.method != "POST":
-            pending = services.check_email_change(token)
             return render(request, "accounts/email_confirm.html", {"email": pending.email})
-        services.confirm_email_change(token, absolute_url=request.build_absolute_uri)
+        services.confirm_email_change(token)
     except services.LinkRefused as refused:
         return render(request, "accounts/link_refused.html",
                       {"message": _CHANGE_REFUSED[refused.reason]}, status=refused.status)

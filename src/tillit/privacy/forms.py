@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts import selectors as account_selectors
-from tillit.accounts.forms import AddressForm, ProfileForm
+from tillit.accounts.forms import AccountDetailsForm, AddressForm
 
 from .erasure import reason_names_person
 from .models import AuditEvent, PrivacyRequest
@@ -152,7 +152,7 @@ class HoldForm(forms.Form):
         return until
 
 
-class StaffRectificationForm(ProfileForm):
+class StaffRectificationForm(AccountDetailsForm):
     """Staff correct an account's details on the person's request, saying why. Unlike the
     account holder's own edit, an address another account has is refused outright: staff
     see every account anyway, and ``account`` is the one being corrected."""

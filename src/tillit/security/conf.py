@@ -47,6 +47,9 @@ RATE_LIMITS = {
     "register": (5, 3600),
     "password_reset": (5, 3600),
     "privacy_request": (5, 3600),
+    # Checks of a logged-in account's own password (the password change, a new e-mail
+    # address): a borrowed session must not become a way to guess the password.
+    "password_check": (10, 3600),
     "staff_otp": (10, 600),
 }
 
