@@ -152,3 +152,15 @@ def test_the_admin_action_gives_a_single_csv_for_one_carrier(packed, staff_clien
         "action": "export_for_carriers", ACTION_CHECKBOX_NAME: [packed[2].pk]})
     assert response["Content-Type"].startswith("text/csv")
     assert _rows(response.content.decode("utf-8"))[1][0] == str(packed[2].number)
+
+
+def test_an_order_whose_buyer_was_erased_is_not_sent_to_a_carrier(packed, customer):
+    """Staff erased the buyer of a packed order (override): the delivery details are gone
+    and only a keyed hash of the address is left, so nothing of it goes to a carrier."""
+    from tillit.privacy import erasure
+
+    erasure.execute(customer, override_reason="Avbeställt per telefon före leverans")
+    a, b, c = packed
+    assert {o.pk for o in export.ready_to_ship()} == {b.pk, c.pk}
+    a.refresh_from_db()
+    assert export.row_for(a)["email"] == ""

@@ -45,6 +45,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tillit.orders.models import Order
+from tillit.privacy import hashing
 from tillit.privacy.datamap import registry
 from tillit.privacy.ledger import record_disclosure
 
@@ -69,8 +70,11 @@ _NOT_PHONE = re.compile(r"[^0-9+\- ]")
 
 
 def ready_to_ship(carrier: Carrier | None = None, *, include_exported: bool = False):
-    """Packed orders with a carrier, not yet shipped (and not yet exported, unless asked)."""
-    orders = Order.objects.filter(status=Order.Status.PACKED, carrier__isnull=False)
+    """Packed orders with a carrier, not yet shipped (and not yet exported, unless asked).
+    An order whose buyer was erased while it was open (staff override) has no delivery
+    details left to send, so it is not among them."""
+    orders = Order.objects.filter(status=Order.Status.PACKED, carrier__isnull=False).exclude(
+        email__startswith=hashing.PREFIX)
     if carrier is not None:
         orders = orders.filter(carrier=carrier)
     if not include_exported:
@@ -92,7 +96,7 @@ def row_for(order: Order) -> dict[str, str]:
         "postal_code": _text(order.shipping_postal_code), "city": _text(order.shipping_city),
         "country": _text(order.shipping_country),
         "phone": _NOT_PHONE.sub("", order.shipping_phone or order.billing_phone).strip(),
-        "email": _text(order.email),
+        "email": "" if hashing.is_hashed(order.email) else _text(order.email),
     }
 
 
