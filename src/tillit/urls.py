@@ -32,6 +32,8 @@ if getattr(settings, "TILLIT_KLARNA_EMULATOR", False):
     urlpatterns.insert(0, path("klarna-emulator/",
                                include("tillit.payments.klarna.emulator.urls")))
 
-# The 500 page is rendered without the request context (see core.views); 400, 403, the
-# CSRF failure and 404 use Django's views with the shop's templates (templates/*.html).
+# The 500 page is rendered without the request context, the 400 page without reading the
+# body (see core.views); 403, the CSRF failure and 404 use Django's views with the shop's
+# templates (templates/*.html).
+handler400 = "tillit.core.views.bad_request"
 handler500 = "tillit.core.views.server_error"

@@ -28,6 +28,7 @@ urlpatterns = [
     path("test-forbjuden/", _forbidden),
     *project_urls.urlpatterns,
 ]
+handler400 = project_urls.handler400
 handler500 = project_urls.handler500
 
 
@@ -95,6 +96,21 @@ def test_a_bad_request_is_a_400_page_in_the_shop_frame(client, db, settings):
     assert response.status_code == 400
     assert "<h1>Vi kunde inte tolka begäran</h1>" in html
     _assert_in_shop_frame(html, settings.TILLIT_CONTROLLER)
+
+
+@pytest.mark.parametrize("url", ["/konto/logga-in/", "/kundvagn/lagg-till/",
+                                 "/konto/registrera/", "/i18n/setlang/", "/dina-uppgifter/"])
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "cp1252"])
+def test_a_form_in_another_charset_than_utf8_is_a_400_not_a_500(db, settings, url, charset):
+    """Django refuses a form body that declares another charset; its own 400 view then read
+    the body again (to offer a CSRF token) and failed a second time."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    token = client.get("/konto/logga-in/").cookies["csrftoken"].value
+    response = client.post(url, data=f"csrfmiddlewaretoken={token}&username=a%E5&quantity=1",
+                           content_type=f"application/x-www-form-urlencoded; charset={charset}")
+    assert response.status_code == 400
+    assert "<h1>Vi kunde inte tolka begäran</h1>" in response.content.decode()
+    _assert_in_shop_frame(response.content.decode(), settings.TILLIT_CONTROLLER)
 
 
 def test_the_500_handler_renders_the_frame_without_database_or_request_context(settings):

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 
 from .context_processors import frame
@@ -13,6 +13,17 @@ logger = logging.getLogger(__name__)
 # manifest): no frame, but never a second traceback.
 _BARE_500 = ("<!DOCTYPE html><html lang=\"sv\"><title>Serverfel (500)</title>"
              "<h1>Serverfel (500)</h1><p>Server error (500)</p></html>")
+
+
+def bad_request(request, exception):
+    """``handler400``: the 400 page in the shop frame.
+
+    Django's own view runs the CSRF check again to offer a token, which reads the body; a
+    body that could not be read (a form declaring a charset other than UTF-8) is the
+    reason for the 400, so reading it again turned the 400 into a 500. This view renders
+    the same template with the request but never touches the body.
+    """
+    return HttpResponseBadRequest(loader.render_to_string("400.html", request=request))
 
 
 def server_error(request):

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "tillit.security.middleware.StaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tillit.core.middleware.AdminBadInputMiddleware",
 ]
 
 ROOT_URLCONF = "tillit.urls"
