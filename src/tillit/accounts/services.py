@@ -141,18 +141,22 @@ def register(*, username: str, password: str, name: str, email: str, phone: str 
         }, [email])
 
 
-def _pending(raw: str, *, lock: bool = False) -> PendingRegistration:
+def _by_link(rows, raw: str):
+    """The row of ``rows`` (with ``digest`` and ``expires_at``) that the emailed link
+    ``raw`` stands for, or :class:`LinkRefused`: 404 unknown, 410 expired."""
     if not tokens.plausible(raw):
         raise LinkRefused(404, "unknown")
-    rows = PendingRegistration.objects.all()
-    if lock:
-        rows = rows.select_for_update()
     pending = rows.filter(digest=tokens.digest(raw)).first()
     if pending is None:
         raise LinkRefused(404, "unknown")
     if pending.expires_at <= timezone.now():
         raise LinkRefused(410, "expired")
     return pending
+
+
+def _pending(raw: str, *, lock: bool = False) -> PendingRegistration:
+    rows = PendingRegistration.objects.all()
+    return _by_link(rows.select_for_update() if lock else rows, raw)
 
 
 def check_activation(raw: str) -> PendingRegistration:
@@ -256,17 +260,8 @@ def cancel_email_change(user: User) -> bool:
 
 
 def _pending_change(raw: str, *, lock: bool = False) -> PendingEmailChange:
-    if not tokens.plausible(raw):
-        raise LinkRefused(404, "unknown")
     rows = PendingEmailChange.objects.select_related("user")
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    pending = rows.filter(digest=tokens.digest(raw)).first()
-    if pending is None:
-        raise LinkRefused(404, "unknown")
-    if pending.expires_at <= timezone.now():
-        raise LinkRefused(410, "expired")
-    return pending
+    return _by_link(rows.select_for_update(of=("self",)) if lock else rows, raw)
 
 
 def check_email_change(raw: str) -> PendingEmailChange:
