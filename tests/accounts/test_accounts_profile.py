@@ -287,9 +287,11 @@ def test_forged_links_are_a_plain_404(client, account, token):
 
 
 def test_the_mails_a_day_to_one_address_are_capped(move, mailoutbox):
-    for _ in range(5):
-        assert move("flod@example.com").status_code == 302
+    answers = [move("flod@example.com") for _ in range(5)]
+    assert [a.status_code for a in answers] == [302] * 5
     assert sum(m.to == ["flod@example.com"] for m in mailoutbox) == 3
+    assert "inte ändrad" not in " ".join(_flash(answers[2]))
+    assert any("för många" in m for m in _flash(answers[3]))
 
 
 @pytest.mark.parametrize(("field", "value"), [

@@ -214,19 +214,20 @@ def update_profile(user: User, *, name: str, email: str, phone: str, company: st
 
 
 def request_email_change(user: User, email: str, *,
-                         absolute_url: Callable[[str], str]) -> None:
+                         absolute_url: Callable[[str], str]) -> bool:
     """Ask to move ``user``'s account to the address ``email`` (the caller has checked the
     password), doing the same visible work whether or not another account has it: a
     :class:`PendingEmailChange` replaces any earlier one of the account, the account's
     current address is told, and one e-mail goes to ``email``: the single-use link if the
     address is free, else a notice to the account that has it (whose pending row then has
     a link nobody was sent, so it can never be used). Capped per address and day, as
-    registration's, and per account."""
+    registration's, and per account: False when a cap stopped it (the same for every
+    address, so saying so tells nobody who has which address)."""
     # Capped per address and per account, so a logged-in visitor cannot use the form
     # to flood inboxes.
     if not (_may_mail(f"account:{user.pk}", "email-change-account")
             and _may_mail(email, "email-change-mail")):
-        return
+        return False
     raw, digest = tokens.new()
     with transaction.atomic():
         # One request at a time per account (a double submit must not collide).
@@ -250,6 +251,7 @@ def request_email_change(user: User, email: str, *,
             mail.send("accounts/email/email_change_attempt", {
                 "owner": owner, "login_url": absolute_url(reverse("accounts:login")),
             }, [owner.email])
+    return True
 
 
 def cancel_email_change(user: User) -> bool:

@@ -178,9 +178,14 @@ def profile_edit(request):
         if moving:
             # The same answer whether or not another account has the address. The address
             # is not repeated here: messages may travel in a cookie.
-            services.request_email_change(request.user, new_email,
-                                          absolute_url=request.build_absolute_uri)
+            asked = services.request_email_change(request.user, new_email,
+                                                  absolute_url=request.build_absolute_uri)
             hours = services.activation_hours()
+            if not asked:
+                messages.warning(request, _(
+                    "Your e-mail address was not changed: too many changes have been asked "
+                    "for today, for your account or for that address. Try again tomorrow."))
+                return redirect("accounts:profile")
             messages.info(request, ngettext(
                 "We have sent a link to the new address. Your e-mail address changes when "
                 "you open it, within %(hours)d hour.",
