@@ -210,6 +210,10 @@ class OrderAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Mark packed (choose the carrier)"),
                   permissions=["fulfil"])
     def pack(self, request, queryset):
+        if not queryset.exists():  # e.g. deleted meanwhile, or ids that match nothing
+            self.message_user(request, _("None of the selected orders exist."),
+                              messages.WARNING)
+            return None
         form = PackForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             self._each(request, queryset, services.mark_packed,
