@@ -309,7 +309,8 @@ def _load(customers: int, runs: int) -> tuple[list[int], dict]:
 
         order_fields = [
             "id", "number", "klarna_order_id", "status", "user_id", "email", "language",
-            "billing_name", "billing_company", "billing_org_nr", "billing_street",
+            "billing_name", "billing_company", "billing_org_nr", "billing_vat_number",
+            "billing_street",
             "billing_street2", "billing_postal_code", "billing_city", "billing_country",
             "billing_phone", "shipping_name", "shipping_company", "shipping_street",
             "shipping_street2", "shipping_postal_code", "shipping_city", "shipping_country",
@@ -328,7 +329,7 @@ def _load(customers: int, runs: int) -> tuple[list[int], dict]:
                     delivered = placed + dt.timedelta(days=2)
                     name = f"Kund Nummer {i}"
                     orders.row(order_pk, number, f"kco-{order_pk}", "delivered", i,
-                               f"kund{i}@example.com", "sv", name, "", "",
+                               f"kund{i}@example.com", "sv", name, "", "", "",
                                f"Gatan {i % 300 + 1}", "", "123 45", "Storstad", "SE",
                                f"070-{i:07d}", name, "", f"Gatan {i % 300 + 1}", "",
                                "123 45", "Storstad", "SE", "", "203.0.113.7", policy.pk,
@@ -354,7 +355,8 @@ def _load(customers: int, runs: int) -> tuple[list[int], dict]:
                              json.dumps({"order": n, "total_ore": 129900}), pk)
         with Copier(Disclosure, ["id", "occurred_at", "user_id", "email", "recipient_kind",
                                  "recipient", "categories", "purpose", "legal_basis",
-                                 "legal_ground", "reference", "secret"]) as disclosures:
+                                 "legal_ground", "reference", "secret",
+                                 "session_ref"]) as disclosures:
             categories = json.dumps(["user.contact.address.street", "user.contact.email",
                                      "user.name"])
             for pk, i, _target, placed, _n in plan:
@@ -362,7 +364,7 @@ def _load(customers: int, runs: int) -> tuple[list[int], dict]:
                 disclosures.row(disclosure_pk, placed, i, f"kund{i}@example.com",
                                 "payment_provider", "Kustom", categories,
                                 "essential.service.payment_processing", "contract", "",
-                                f"kco-{pk}", False)
+                                f"kco-{pk}", False, "")
         logins = 0
         with Copier(LoginRecord, ["created_at", "user_id", "ip", "user_agent"]) as rows:
             for i in range(1, customers + 1):
