@@ -160,6 +160,17 @@ class Order(models.Model):
         return self.user_id is None
 
     @property
+    def buyer_erased(self) -> bool:
+        """The buyer was erased while the order was open (staff override): the order keeps
+        only a keyed hash of the address (the data map's ``Anonymise``)."""
+        return is_hashed(self.email)
+
+    @property
+    def contact_email(self) -> str:
+        """The address to write to about the order, or "" once the buyer was erased."""
+        return "" if self.buyer_erased else self.email
+
+    @property
     def tracking_url(self) -> str:
         """The carrier's tracking page for this order (P02), once it has a number."""
         if self.carrier is None or not self.tracking_number:

@@ -15,7 +15,6 @@ import logging
 from django.utils import translation
 
 from tillit.core import mail
-from tillit.privacy.hashing import is_hashed
 
 from .links import absolute, order_path
 from .models import CreditNote, Order, ReturnRequest
@@ -25,10 +24,10 @@ log = logging.getLogger(__name__)
 
 def _to(order: Order, what: str) -> list[str]:
     """The buyer's address as a recipient list; empty once the order was anonymised."""
-    if not order.email or is_hashed(order.email):
+    if not order.contact_email:
         log.info("No %s e-mail for order %s: its buyer was erased", what, order.number)
         return []
-    return [order.email]
+    return [order.contact_email]
 
 
 def _context(order: Order) -> dict:

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from tillit.privacy.hashing import is_hashed
-
 from . import links, services
 from .models import CreditNote, Order, OrderLine, Receipt, ReturnRequest
 
@@ -33,7 +31,7 @@ def order_of(user, number: int) -> Order:
 def order_for_token(token: str) -> Order:
     order = links.order_for_token(token)
     # An erased buyer's order keeps only a keyed hash of the e-mail: it is nobody's now.
-    if order is None or is_hashed(order.email):
+    if order is None or order.buyer_erased:
         raise Http404("No such order.")
     return order
 

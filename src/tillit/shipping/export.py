@@ -96,7 +96,7 @@ def row_for(order: Order) -> dict[str, str]:
         "postal_code": _text(order.shipping_postal_code), "city": _text(order.shipping_city),
         "country": _text(order.shipping_country),
         "phone": _NOT_PHONE.sub("", order.shipping_phone or order.billing_phone).strip(),
-        "email": "" if hashing.is_hashed(order.email) else _text(order.email),
+        "email": _text(order.contact_email),
     }
 
 

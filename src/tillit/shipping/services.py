@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tillit.orders.models import Order
-from tillit.privacy import hashing
 from tillit.privacy.datamap import registry
 from tillit.privacy.ledger import record_disclosure
 from tillit.privacy.models import Disclosure
@@ -50,6 +49,6 @@ def record_handover(order: Order, carrier: Carrier, *, recorded_by=None) -> Disc
         recipient_kind="carrier", recipient=carrier.name,
         categories=registry.get(Order).categories(given), purpose=PURPOSE,
         legal_basis=LEGAL_BASIS, user=order.user,
-        email="" if hashing.is_hashed(order.email) else order.email,
+        email=order.contact_email,
         reference=str(order.number), recorded_by=recorded_by,
     )
