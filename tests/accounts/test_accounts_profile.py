@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tillit.accounts.models import PendingEmailChange
+from tillit.privacy.datamap import registry
 from tillit.privacy.models import AuditEvent
 
 User = get_user_model()
@@ -108,6 +109,7 @@ def move(account_client, password):
     return post
 
 
+@pytest.mark.promise("P30")
 def test_a_new_email_waits_for_the_link_sent_to_it(account_client, account, move,
                                                     mailoutbox):
     response = move("Alva.Berg@EXAMPLE.com", name="Alva Berg")
@@ -118,6 +120,9 @@ def test_a_new_email_waits_for_the_link_sent_to_it(account_client, account, move
     assert told.to == ["alva@example.com"] and not LINK.search(told.body)
     assert "Alva.Berg" not in told.body  # the old address is told, not where to
     assert sent.to == ["Alva.Berg@example.com"] and "alva" in sent.body
+    # How long the waiting address is kept, in the data map's words (not typed in the mail).
+    kept = registry.get(PendingEmailChange).retention.describe()
+    assert f"raderas {kept}." in sent.body
     pending = PendingEmailChange.objects.get(user=account)
     assert pending.email == "Alva.Berg@example.com"
     assert _link(sent).rstrip("/").rsplit("/", 1)[1] not in pending.digest  # digest only

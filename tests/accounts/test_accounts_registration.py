@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tillit.accounts.forms import USERNAME_TAKEN, RegistrationForm
 from tillit.accounts.models import PendingRegistration
+from tillit.privacy.datamap import registry
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,9 @@ def test_registering_sends_a_link_and_the_account_opens_when_it_is_used(client, 
     # Nothing to log in to yet.
     assert not User.objects.exists() and "_auth_user_id" not in client.session
     assert not client.login(username="robin", password=password)
+    # How long the waiting registration is kept, in the data map's words.
+    kept = registry.get(PendingRegistration).retention.describe()
+    assert f"raderas {kept}." in mail.outbox[0].body
     link = _link()
     # Opening the link changes nothing (mail scanners open links); the button activates.
     page = client.get(link)

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from tillit.core import mail, tokens
 from tillit.privacy import services as privacy_services
+from tillit.privacy.datamap import registry
 from tillit.privacy.hashing import keyed_hash
 
 from . import selectors
@@ -93,6 +94,12 @@ def register_account(*, username: str, password: str, name: str, email: str,
     return user
 
 
+def _kept(model) -> str:
+    """How long ``model``'s rows are kept, in the data map's words (for the e-mails that
+    tell the person)."""
+    return str(registry.get(model).retention.describe())
+
+
 def _may_mail(email: str, purpose: str = "registration-mail") -> bool:
     """Count one registration (or e-mail change) e-mail to ``email``; False once today's
     cap is reached."""
@@ -137,6 +144,7 @@ def register(*, username: str, password: str, name: str, email: str, phone: str 
         # Sent inside the transaction: a registration whose link never went out is not kept.
         mail.send("accounts/email/activate", {
             "username": username, "hours": activation_hours(),
+            "kept": _kept(PendingRegistration),
             "url": absolute_url(reverse("accounts:activate", args=[raw])),
         }, [email])
 
@@ -245,6 +253,7 @@ def request_email_change(user: User, email: str, *,
         if owner is None:
             mail.send("accounts/email/email_change", {
                 "username": user.get_username(), "hours": activation_hours(),
+                "kept": _kept(PendingEmailChange),
                 "url": absolute_url(reverse("accounts:email_confirm", args=[raw])),
             }, [email])
         elif owner.pk != user.pk:
