@@ -205,6 +205,7 @@ def test_concurrent_placements_of_one_provider_order_make_one_order(make_product
     assert product.stock == 8
 
 
+@pytest.mark.promise("P12")
 def test_only_what_was_paid_for_leaves_the_cart(customer, make_product, cart_with,
                                                 fake_klarna):
     """Goods added (or a quantity raised) in another tab while the buyer paid stay in the

@@ -154,6 +154,7 @@ def test_the_admin_action_gives_a_single_csv_for_one_carrier(packed, staff_clien
     assert _rows(response.content.decode("utf-8"))[1][0] == str(packed[2].number)
 
 
+@pytest.mark.promise("P25", "P31")
 def test_an_order_whose_buyer_was_erased_is_not_sent_to_a_carrier(packed, customer):
     """Staff erased the buyer of a packed order (override): the delivery details are gone
     and only a keyed hash of the address is left, so nothing of it goes to a carrier."""
