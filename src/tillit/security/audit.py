@@ -37,20 +37,12 @@ from tillit.privacy.models import AuditEvent
 SEARCH_PURPOSE = "admin-search"
 
 
-@lru_cache(maxsize=1)
-def _admin_change_pages() -> dict:
-    """URL name of each registered model's admin change page -> model."""
+@lru_cache(maxsize=2)
+def _admin_pages(page: str) -> dict:
+    """URL name of each registered model's admin ``page`` ("change", "changelist") -> model."""
     from django.contrib import admin
 
-    return {f"{m._meta.app_label}_{m._meta.model_name}_change": m for m in admin.site._registry}
-
-
-@lru_cache(maxsize=1)
-def _admin_list_pages() -> dict:
-    """URL name of each registered model's admin list page -> model."""
-    from django.contrib import admin
-
-    return {f"{m._meta.app_label}_{m._meta.model_name}_changelist": m
+    return {f"{m._meta.app_label}_{m._meta.model_name}_{page}": m
             for m in admin.site._registry}
 
 
@@ -144,11 +136,11 @@ def record_staff_page_view(request, response) -> None:
     if match.url_name == "autocomplete":
         _autocomplete_view(request, response)
         return
-    listed = _admin_list_pages().get(match.url_name)
+    listed = _admin_pages("changelist").get(match.url_name)
     if listed is not None:
         _list_view(request, response, listed, match.url_name)
         return
-    model = _admin_change_pages().get(match.url_name)
+    model = _admin_pages("change").get(match.url_name)
     if model is None or registry.get(model) is None:
         return
     try:
