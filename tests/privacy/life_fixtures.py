@@ -1,9 +1,9 @@
 """A whole shop life for the access-export tests (P29): a person's account, logins, address
-book, two orders (one through the provider's checkout all the way to a refund, one as a
-company buyer), a cart, a downloaded copy of their data, a staff correction, a legal hold,
-and a password reset and an e-mail waiting for the mail worker, all made through the
-shop's own flows. Test modules import the fixtures with
-``from tests.privacy.life_fixtures import *``.
+book, two orders (one through the provider's checkout all the way to a refund, where the
+first person types another e-mail address than her account's, one as a company buyer), a
+cart, a downloaded copy of their data, a staff correction, a legal hold, and a password
+reset and an e-mail waiting for the mail worker, all made through the shop's own flows.
+Test modules import the fixtures with ``from tests.privacy.life_fixtures import *``.
 
 :func:`lives` returns the first person's account and, for both people, the primary keys
 per declared model of the rows that came into being while their life was lived: which rows
@@ -57,11 +57,14 @@ class Life:
     ip: str
     user_agent: str
     reason: str
+    # The address typed at checkout, when it is not the account's.
+    checkout_email: str = ""
 
 
 MAJA = Life("maja", "maja@example.com", "Maja Mätare", "Maja", "Mätare", "Hemvägen 2",
             "Port 3", "Hemby", "123 45", "070-111 22 33", "Mätbolaget AB", "556677-8899",
-            "198.51.100.4", "Testwebbläsare/1.0 (Maja)", "Fel upplaga")
+            "198.51.100.4", "Testwebbläsare/1.0 (Maja)", "Fel upplaga",
+            checkout_email="maja.jobb@example.com")
 OLLE = Life("olle", "olle@example.com", "Olle Okänd", "Olle", "Okänd", "Bortagatan 5",
             "Trappa 9", "Bortby", "999 88", "070-999 88 77", "Okändgruppen HB", "969696-1234",
             "192.0.2.99", "Annanläsare/7.0 (Olle)", "Ångrade köpet")
@@ -101,7 +104,8 @@ def _live(life: Life, *, make_user, product, staff, pay) -> dict[str, set]:
 
     # The first order: through the provider's checkout, then the whole way to a refund.
     browser.post(reverse("cart:add"), {"product": product.pk, "quantity": 2})
-    answer = pay(browser, browser.get(reverse("checkout:start")), email=life.email,
+    answer = pay(browser, browser.get(reverse("checkout:start")),
+                 email=life.checkout_email or life.email,
                  given_name=life.given, family_name=life.family,
                  street_address=life.street, postal_code=life.postal_code.replace(" ", ""),
                  city=life.city, phone=life.phone)

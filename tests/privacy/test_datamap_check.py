@@ -222,6 +222,74 @@ def test_a_kept_record_must_be_detachable_from_the_account():
         "core.Ledger.user must be nullable: erasure detaches kept records from the account."]
 
 
+@isolate_apps("tillit.core")
+@pytest.mark.promise("P31.a")
+def test_what_erasure_writes_must_fit_the_real_columns():
+    """An erasure action the schema cannot hold (the admin log's NOT NULL account link)
+    fails at start-up, not as a 500 in the middle of a person's erasure."""
+
+    class Change(models.Model):
+        done_by = models.ForeignKey(get_user_model(), on_delete=models.CASCADE,
+                                    related_name="+")
+        owner = models.ForeignKey(get_user_model(), on_delete=models.CASCADE,
+                                  related_name="+")
+        when = models.DateTimeField()
+        code = models.CharField(max_length=12)
+
+        class Meta:
+            app_label = "core"
+
+    reg = dm.Registry()
+    reg.declare(Change, title="Change", subject=dm.Subject(user="owner"),
+                fields={"done_by": dm.Field("system.operations", dm.GENERATED),
+                        "when": dm.Field("system.operations", dm.GENERATED),
+                        "code": dm.Field("user.unique_id", dm.GENERATED)},
+                uses=[dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST)],
+                retention=dm.After("when", days=30),
+                on_erasure=dm.Anonymise(clear=("owner",), hash=("code",)))
+    assert _messages(check_models([Change], reg)) == [
+        "core.Change.owner: erasure would clear it, but the column can be neither NULL nor "
+        "empty.",
+        "core.Change.code: erasure would write a keyed hash into it, but it is not a text "
+        "field long enough (76 characters).",
+        "core.Change.done_by links to an account but is neither the subject's link nor a "
+        "made_by link: an erasure of that account would not know what to do with it.",
+    ]
+
+
+@isolate_apps("tillit.core")
+@pytest.mark.promise("P31.a")
+def test_a_made_by_link_must_be_an_account_link_with_labels_that_can_hold_a_hash():
+    class Note(models.Model):
+        author = models.ForeignKey(get_user_model(), null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+        author_label = models.CharField(max_length=20)
+        text = models.TextField()
+
+        class Meta:
+            app_label = "core"
+
+    def declare(made_by):
+        reg = dm.Registry()
+        reg.declare(Note, title="Note", subject=dm.Subject(),
+                    fields={"author": dm.Field("system.operations", dm.GENERATED),
+                            "author_label": dm.Field("system.operations", dm.GENERATED),
+                            "text": dm.Field("user.content", dm.GENERATED)},
+                    uses=[dm.Use("essential.service", dm.CONTRACT)],
+                    retention=dm.WhileAccountExists(), on_erasure=dm.DELETE,
+                    made_by=made_by)
+        return _messages(check_models([Note], reg))
+
+    assert declare({"author": ()}) == []
+    assert declare({"text": ()}) == [
+        "core.Note.author links to an account but is neither the subject's link nor a "
+        "made_by link: an erasure of that account would not know what to do with it.",
+        "core.Note: made_by names 'text', which is not a link to an account."]
+    assert declare({"author": ("author_label",)}) == [
+        "core.Note.author_label: erasure hashes who made the row into it, but it is not a "
+        "text field long enough (76 characters)."]
+
+
 # Names that must be caught however they are written: joined, camel case, Swedish.
 PERSONAL_NAMES = [
     "customer_phone", "reviewer_name", "remote_addr", "ipaddr", "ipaddress", "ipAddress",

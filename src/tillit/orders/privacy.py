@@ -70,7 +70,8 @@ CARRIER_FIELDS = (*_DELIVERY, "billing_phone", "email", "number")
 dm.declare(
     Order,
     title=_("Your orders"),
-    subject=dm.Subject(user="user", email="email", kinds=SUBJECT_KINDS),
+    # The e-mail a logged-in buyer types at checkout is theirs too, whatever the account's.
+    subject=dm.Subject(user="user", email="email", kinds=SUBJECT_KINDS, aliases=True),
     fields={
         "email": dm.Field("user.contact.email"),
         **_BILLING, **_DELIVERY,

@@ -159,6 +159,24 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
             if name not in field_names:
                 error(f"{label}: erasure would clear '{name}', which the model lacks.",
                       "tillit.privacy.E006")
+        # Against the real schema: what erasure writes must fit the column.
+        for name in decl.on_erasure.clear:
+            if name in field_names and not _can_be_cleared(model._meta.get_field(name)):
+                error(f"{label}.{name}: erasure would clear it, but the column can be "
+                      f"neither NULL nor empty.", "tillit.privacy.E006")
+        for name in decl.on_erasure.hash:
+            if name in field_names and not _can_hold_hash(model._meta.get_field(name)):
+                error(f"{label}.{name}: erasure would write a keyed hash into it, but it is "
+                      f"not a text field long enough ({HASH_LENGTH} characters).",
+                      "tillit.privacy.E006")
+    if isinstance(decl.on_erasure, Keep):
+        email = decl.subject.email
+        if email and "__" not in email and email in field_names \
+                and not _can_hold_hash(model._meta.get_field(email)):
+            error(f"{label}.{email}: a kept record's e-mail becomes a keyed hash on "
+                  f"erasure, but the field is too short for one ({HASH_LENGTH} characters).",
+                  "tillit.privacy.E006")
+    errors += _check_made_by(decl, field_names)
     for name, rule in decl.field_rules():
         if rule.anchor.split("__", 1)[0] not in field_names:
             error(f"{label}.{name}: the hash rule counts from '{rule.anchor}', which the "
@@ -184,6 +202,44 @@ def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
         error(f"{label}: a record kept on erasure needs a retention rule that ends.",
               "tillit.privacy.E006")
     return errors
+
+
+def _check_made_by(decl, field_names) -> list[checks.CheckMessage]:
+    """Every link to an account is the subject's or a ``made_by`` link, each ``made_by``
+    link is a relation to the account model, and the fields that copy who made the row can
+    hold the keyed hash erasure writes into them."""
+    model, label, errors = decl.model, decl.model._meta.label, []
+    user_model = _user_model()
+    subject_links = decl.subject.link_fields()
+    for f in _concrete(model):
+        if _relates_to(f, {user_model}) and f.name not in subject_links \
+                and f.name not in decl.made_by:
+            errors.append(checks.Error(
+                f"{label}.{f.name} links to an account but is neither the subject's link "
+                f"nor a made_by link: an erasure of that account would not know what to "
+                f"do with it.", obj=model, id="tillit.privacy.E009"))
+    for link, labels in decl.made_by.items():
+        if link not in field_names or not _relates_to(model._meta.get_field(link),
+                                                      {user_model}):
+            errors.append(checks.Error(
+                f"{label}: made_by names '{link}', which is not a link to an account.",
+                obj=model, id="tillit.privacy.E009"))
+        for name in labels:
+            if name not in field_names or not _can_hold_hash(model._meta.get_field(name)):
+                errors.append(checks.Error(
+                    f"{label}.{name}: erasure hashes who made the row into it, but it is not "
+                    f"a text field long enough ({HASH_LENGTH} characters).",
+                    obj=model, id="tillit.privacy.E009"))
+    return errors
+
+
+def _can_be_cleared(field: models.Field) -> bool:
+    """Whether erasure can empty the column: NULL, an empty string, or a default."""
+    if field.null:
+        return True
+    if field.is_relation:
+        return False
+    return field.empty_strings_allowed or field.has_default()
 
 
 def _check_marked_none(model, marking, declared_models) -> list[checks.CheckMessage]:

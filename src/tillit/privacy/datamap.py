@@ -20,6 +20,8 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from .hashing import PREFIX, is_hashed
+
 GIVEN, GENERATED, THIRD_PARTY = "given", "generated", "third_party"
 CONTRACT, LEGAL_OBLIGATION = "contract", "legal_obligation"
 LEGITIMATE_INTEREST, CONSENT = "legitimate_interest", "consent"
@@ -55,10 +57,17 @@ class Use:
 
 @dataclass(frozen=True)
 class Person:
-    """Whose data a right is exercised for: an account, or a guest known by e-mail."""
+    """Whose data a right is exercised for: an account, or a guest known by e-mail.
+
+    ``aliases``: other e-mail addresses the person gave as their own (a checkout e-mail that
+    differs from the account's); rows found by them are the person's too. The registry
+    fills them (:meth:`Registry.person`) from the declarations whose subject says so
+    (:attr:`Subject.aliases`).
+    """
 
     user: models.Model | None = None
     email: str = ""
+    aliases: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, who) -> Person:
@@ -67,6 +76,35 @@ class Person:
         if isinstance(who, str):
             return cls(email=who.strip())
         return cls(user=who, email=who.email)
+
+    @property
+    def account(self):
+        """The account, if the person has one that exists."""
+        user = self.user
+        return user if user is not None and user.pk is not None else None
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        """Every address the person is known by, each once whatever its letter case."""
+        seen, out = set(), []
+        for value in (self.email, *self.aliases):
+            value = (value or "").strip()
+            if value and value.casefold() not in seen:
+                seen.add(value.casefold())
+                out.append(value)
+        return tuple(out)
+
+    def q(self, user: str = "user", email: str = "email") -> models.Q:
+        """The rows of a model whose ``user`` path is the account or whose ``email`` path is
+        one of the person's addresses (in any letter case); matches nothing for nobody.
+        Pass ``""`` for a path the model lacks."""
+        q = models.Q(pk__in=[])
+        if user and self.account is not None:
+            q |= models.Q(**{user: self.account})
+        if email:
+            for address in self.emails:
+                q |= models.Q(**{f"{email}__iexact": address})
+        return q
 
 
 @dataclass(frozen=True)
@@ -80,6 +118,8 @@ class Subject:
     ``locked``: a date-time field that, once set, takes the row out of every lookup by
     person; :func:`Registry.declare` fills it from :attr:`Keep.lock_field`, so a record
     kept for bookkeeping after an erasure is found by no later export, erasure or page.
+    ``aliases``: the ``email`` of a row linked to the account is an address the person gave
+    as their own (the e-mail typed at checkout), so every right looks for it too.
     """
 
     person: bool = False
@@ -89,6 +129,7 @@ class Subject:
     kinds: tuple[str, ...] = ("customer",)
     finder: Callable | None = field(default=None, compare=False)
     locked: str = ""
+    aliases: bool = False
 
     def link_fields(self) -> set[str]:
         """The model's own fields that are the link to the person (first path segment)."""
@@ -103,8 +144,9 @@ class Subject:
             links.append(models.Q(pk=person.user.pk))
         if self.user and person.user is not None:
             links.append(models.Q(**{self.user: person.user}))
-        if self.email and person.email:
-            links.append(models.Q(**{f"{self.email}__iexact": person.email}))
+        if self.email:
+            links += [models.Q(**{f"{self.email}__iexact": address})
+                      for address in person.emails]
         if not links:
             rows = manager.none()
         elif len(links) == 1:
@@ -264,8 +306,6 @@ class HashAfter:
             now: dt.datetime | None = None) -> models.QuerySet:
         """Rows of ``queryset`` whose raw ``field_name`` is past its period and not yet
         hashed (empty values need nothing)."""
-        from .hashing import PREFIX
-
         return (queryset.filter(**{f"{self.anchor}__lt": self.cutoff(now)})
                 .exclude(**{field_name: ""})
                 .exclude(**{f"{field_name}__startswith": PREFIX}))
@@ -331,6 +371,13 @@ class Declaration:
     ``recipients`` maps each kind of recipient to the declared fields it may receive
     (``None``: all of them). ``not_personal`` lists the model's other columns, so that every
     concrete column is accounted for and a new one cannot slip past the check.
+
+    ``made_by`` maps each link to the account of the member of staff who made the row (an
+    admin change, an audit event, a legal hold they set) to the fields that copy who they
+    were (a user ID as recorded). When that person is erased, the link is cut (emptied, or
+    pointed at the stand-in account for erased staff where the column cannot be empty) and
+    those fields become keyed hashes: the row stays for its own use and period, no longer
+    naming them. Every link to the account is either the subject's or listed here.
     """
 
     model: type[models.Model]
@@ -345,6 +392,7 @@ class Declaration:
     # Rows kept out of the person's access export while the law forbids telling (a
     # disclosure to an authority under secrecy, GDPR art. 23); a Q object, or None.
     withhold: models.Q | None = None
+    made_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -388,7 +436,8 @@ class Registry:
     none: dict[type[models.Model], NoPersonalData] = field(default_factory=dict)
 
     def declare(self, model, *, title, subject, fields, uses, retention, on_erasure,
-                recipients=(), not_personal=(), withhold=None) -> Declaration:
+                recipients=(), not_personal=(), withhold=None,
+                made_by=None) -> Declaration:
         if model in self.declarations or model in self.none:
             raise ValueError(f"{model._meta.label} is declared twice in the data map.")
         if not isinstance(recipients, dict):
@@ -403,6 +452,7 @@ class Registry:
             retention=retention, on_erasure=on_erasure,
             recipients={k: tuple(v) if v is not None else None for k, v in recipients.items()},
             not_personal=tuple(not_personal), withhold=withhold,
+            made_by={link: tuple(labels) for link, labels in (made_by or {}).items()},
         )
         self.declarations[model] = declaration
         return declaration
@@ -429,6 +479,26 @@ class Registry:
 
     def get(self, model) -> Declaration | None:
         return self.declarations.get(model)
+
+    def person(self, who) -> Person:
+        """``who`` (an account, an e-mail or a Person) with every address the map knows the
+        person by: their own, and those on rows linked to their account whose subject says
+        the address is the person's (:attr:`Subject.aliases`)."""
+        person = Person.of(who)
+        if person.account is None:
+            return person
+        aliases = list(person.aliases)
+        for decl in self:
+            subject = decl.subject
+            if not (subject.aliases and subject.user and subject.email):
+                continue
+            aliases += (decl.model._default_manager
+                        .filter(**{subject.user: person.account})
+                        .exclude(**{subject.email: ""})
+                        .order_by().values_list(subject.email, flat=True).distinct())
+        # Addresses an erasure has replaced by a keyed hash are nobody's any more.
+        aliases = tuple(a for a in aliases if a and not is_hashed(a))
+        return replace(person, aliases=aliases) if aliases != person.aliases else person
 
 
 registry = Registry()

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from . import taxonomy
 from .datamap import AccountingPeriod, After, Anonymise, Declaration, Delete, Keep, Person
 from .datamap import registry as default_registry
-from .hashing import keyed_hash
+from .hashing import is_hashed, keyed_hash
 from .ledger import audit
 from .models import AuditEvent, Disclosure, LegalHold, RecipientNotice
 
@@ -94,13 +94,38 @@ class Plan:
 
 def active_holds(person: Person, today: dt.date | None = None):
     today = today or timezone.localdate()
-    q = Q(pk__in=[])
-    if person.user is not None and person.user.pk is not None:
-        q |= Q(user=person.user)
-    if person.email:
-        q |= Q(email__iexact=person.email)
-    return LegalHold.objects.filter(q, lifted_at__isnull=True).filter(
+    return LegalHold.objects.filter(person.q(), lifted_at__isnull=True).filter(
         Q(until__isnull=True) | Q(until__gte=today))
+
+
+# The account that stands in for erased members of staff in records that must name an
+# account (Django's admin change log): a user ID no one can register (the validators allow
+# no parentheses), no password, not active, no personal data.
+STAND_IN_USERNAME = "(raderad personal)"
+
+
+def stand_in(user_model):
+    """The stand-in account for erased staff, made the first time it is needed."""
+    manager = user_model._default_manager
+    found = manager.filter(**{user_model.USERNAME_FIELD: STAND_IN_USERNAME}).first()
+    if found is not None:
+        return found
+    account = user_model(**{user_model.USERNAME_FIELD: STAND_IN_USERNAME}, is_active=False)
+    account.set_unusable_password()
+    account.save()
+    return account
+
+
+def is_stand_in(user) -> bool:
+    return user is not None and user.get_username() == STAND_IN_USERNAME
+
+
+def made_by_rows(decl: Declaration, person: Person) -> dict[str, models.QuerySet]:
+    """Per ``made_by`` link of ``decl``, the rows the person made as staff."""
+    if person.account is None:
+        return {}
+    manager = decl.model._default_manager
+    return {link: manager.filter(**{link: person.account}) for link in decl.made_by}
 
 
 def _kept_until(decl: Declaration, rows) -> dt.date | None:
@@ -119,8 +144,8 @@ def _kept_until(decl: Declaration, rows) -> dt.date | None:
 
 
 def preview(who, reg=None) -> Plan:
-    person = Person.of(who)
     reg = reg or default_registry
+    person = reg.person(who)
     plan = Plan(person=person)
     for hold in active_holds(person):
         plan.holds.append(hold.reason)
@@ -145,6 +170,12 @@ def preview(who, reg=None) -> Plan:
                                    why=str(action.describe())))
         else:
             plan.steps.append(Step(decl.label, str(decl.title), "delete", count))
+        made = sum(rows.count() for rows in made_by_rows(decl, person).values())
+        if made:
+            plan.steps.append(Step(
+                f"{decl.label} (made_by)", str(decl.title), "anonymise", made,
+                why=_("what you did as a member of staff is kept for its own purpose and "
+                      "period, without your name")))
     return plan
 
 
@@ -170,10 +201,11 @@ def kept_rows_for(decl: Declaration, who):
     manager = decl.model._default_manager
     email = _own_field(decl.subject.email)
     if not (isinstance(decl.on_erasure, Keep) and decl.subject.locked and email
-            and person.email):
+            and person.emails):
         return manager.none()
-    return manager.filter(**{f"{decl.subject.locked}__isnull": False,
-                             email: erased_hash(decl, email, person.email)})
+    return manager.filter(**{
+        f"{decl.subject.locked}__isnull": False,
+        f"{email}__in": [erased_hash(decl, email, address) for address in person.emails]})
 
 
 def _detach(decl: Declaration, rows, now) -> int:
@@ -237,15 +269,32 @@ def _anonymise(decl: Declaration, rows) -> int:
     return len(pks)
 
 
+def _unname(decl: Declaration, person: Person) -> int:
+    """Cut the person out of the rows they made as staff (:attr:`Declaration.made_by`):
+    the link emptied, or moved to the stand-in account where the column cannot be empty,
+    and the fields that copy who they were replaced by :func:`erased_hash`."""
+    done = 0
+    for link, rows in made_by_rows(decl, person).items():
+        pks = list(rows.values_list("pk", flat=True))
+        if not pks:
+            continue
+        mine = decl.model._default_manager.filter(pk__in=pks)
+        for name in decl.made_by[link]:
+            for value in list(mine.exclude(**{name: ""}).order_by()
+                              .values_list(name, flat=True).distinct()):
+                if not is_hashed(value):
+                    mine.filter(**{name: value}).update(
+                        **{name: erased_hash(decl, name, value)})
+        f = decl.model._meta.get_field(link)
+        mine.update(**{f.attname: None if f.null else stand_in(f.related_model).pk})
+        done += len(pks)
+    return done
+
+
 def _recipient_notices(person: Person) -> int:
     """One Art. 19 task per recipient that received the person's data."""
-    q = Q(pk__in=[])
-    if person.user is not None and person.user.pk is not None:
-        q |= Q(user=person.user)
-    if person.email:
-        q |= Q(email__iexact=person.email)
     by_recipient: dict[tuple[str, str], list[str]] = {}
-    for d in Disclosure.objects.filter(q).exclude(recipient_kind="authority"):
+    for d in Disclosure.objects.filter(person.q()).exclude(recipient_kind="authority"):
         refs = by_recipient.setdefault((d.recipient, d.recipient_kind), [])
         if d.reference and d.reference not in refs:
             refs.append(d.reference)
@@ -270,7 +319,7 @@ def reason_names_person(person: Person, reason: str) -> bool:
         return True
     words = set(re.findall(r"\w+", text))
     compact = _PHONE_NOISE.sub("", reason)
-    values = [person.email]
+    values = list(person.emails)
     if person.user is not None:
         values += [getattr(person.user, attr, "") or "" for attr in
                    ("email", "username", "name", "phone", "company", "org_nr")]
@@ -293,11 +342,18 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
     of an override is kept with the erasure's audit event, so it must not name the person
     (:func:`reason_names_person`; ``ValueError`` otherwise).
 
+    Every row is chosen before any is changed, by every key the map knows (the account,
+    each address the person used, the paths through their orders), so that anonymising
+    one record cannot hide another from the erasure (a receipt found through its order).
+
     ``before_commit`` runs last inside the transaction (the confirmation e-mail is sent
     there, while the address still exists; a failure undoes everything). ``channel`` (how
     the request came: self-service, e-mail, staff) is written to the audit event."""
-    person = Person.of(who)
     reg = reg or default_registry
+    person = reg.person(who)
+    if is_stand_in(person.account):
+        raise ErasureRefused([_("This account stands in for erased members of staff; it "
+                                "holds no personal data.")])
     now = timezone.now()
     with transaction.atomic():
         plan = preview(person, reg)
@@ -313,8 +369,7 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
             raise ValueError("The override reason names the person; the audit log keeps "
                              "no personal data.")
         notices = _recipient_notices(person)
-        audit(AuditEvent.Action.ERASURE, actor=actor,
-              subject=person.user if person.user is not None and person.user.pk else None,
+        audit(AuditEvent.Action.ERASURE, actor=actor, subject=person.account,
               subject_email=person.email,
               target=f"{len(plan.steps)} records",
               detail={"deleted": {s.model: s.count for s in plan.deleted},
@@ -324,29 +379,32 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
                       "override": overridden,
                       **({"override_reason": override_reason} if overridden else {}),
                       **({"channel": channel} if channel else {})})
-        kept_pks: dict[type, set] = {}
         decls = list(reg)
-        # Detach and anonymise first, so that no delete can cascade into what is kept.
+        # Every row of the person, chosen before any is changed or deleted: one
+        # declaration's finder may read another's rows (a receipt found through its order,
+        # an account's sessions through accounts.AccountSession).
+        chosen = {decl.model: list(decl.subject.rows_for(decl.model, person)
+                                   .values_list("pk", flat=True)) for decl in decls}
+
+        def rows(decl):
+            return decl.model._default_manager.filter(pk__in=chosen[decl.model])
+
+        # Detach, anonymise and take the person out of what they made as staff first, so
+        # that no delete can cascade into what is kept.
         for decl in decls:
-            rows = decl.subject.rows_for(decl.model, person)
             if isinstance(decl.on_erasure, Keep):
-                kept_pks[decl.model] = set(rows.values_list("pk", flat=True))
-                _detach(decl, decl.model._default_manager.filter(
-                    pk__in=kept_pks[decl.model]), now)
+                _detach(decl, rows(decl), now)
             elif isinstance(decl.on_erasure, Anonymise):
-                _anonymise(decl, rows)
-        # Then delete, the account itself last. Every row is chosen before any is deleted:
-        # one declaration's finder may read another's rows (an account's sessions are
-        # found through accounts.AccountSession, which is deleted too).
-        doomed = [(decl, list(decl.subject.rows_for(decl.model, person)
-                              .values_list("pk", flat=True)))
-                  for decl in sorted(decls, key=lambda d: d.subject.person)
-                  if isinstance(decl.on_erasure, Delete)]
-        for decl, pks in doomed:
-            decl.model._default_manager.filter(pk__in=pks).delete()
-        for model, pks in kept_pks.items():
-            if model._default_manager.filter(pk__in=pks).count() != len(pks):
-                raise RuntimeError(f"Erasure would have deleted kept {model._meta.label} "
+                _anonymise(decl, rows(decl))
+            _unname(decl, person)
+        # Then delete, the account itself last.
+        for decl in sorted(decls, key=lambda d: d.subject.person):
+            if isinstance(decl.on_erasure, Delete):
+                rows(decl).delete()
+        for decl in decls:
+            if not isinstance(decl.on_erasure, Delete) and \
+                    rows(decl).count() != len(chosen[decl.model]):
+                raise RuntimeError(f"Erasure would have deleted kept {decl.label} "
                                    "records; nothing was erased.")
         # What is kept must be out of reach of the person's identifiers, whichever way the
         # data map links it (an own field, or a path through an order anonymised above).

@@ -98,11 +98,7 @@ def _record(decl: Declaration, person: Person) -> dict:
 
 
 def _disclosures(person: Person) -> list[dict]:
-    q = models.Q(pk__in=[])
-    if person.user is not None:
-        q |= models.Q(user=person.user)
-    if person.email:
-        q |= models.Q(email__iexact=person.email)
+    q = person.q()
     return [
         {"when": d.occurred_at.isoformat(), "recipient": d.recipient,
          "recipient_kind": d.recipient_kind,
@@ -120,7 +116,7 @@ def _disclosures(person: Person) -> list[dict]:
 
 def collect(who, language: str | None = None) -> dict:
     """Everything the data map holds about ``who`` (an account, a Person or an e-mail)."""
-    person = Person.of(who)
+    person = registry.person(who)
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
         records = [_record(decl, person) for decl in registry]

@@ -66,21 +66,39 @@ dm.declare(
     recipients=("hosting",),
 )
 
+def admin_log_about(model, person):
+    """The admin change log's entries about the person's own account: the admin writes the
+    account's user ID into each (``object_repr``)."""
+    if person.account is None:
+        return model.objects.none()
+    account = person.account._meta.model
+    return model.objects.filter(content_type=ContentType.objects.get_for_model(account),
+                                object_id=str(person.account.pk))
+
+
 dm.declare(
     LogEntry,
     title=_("Staff change log"),
-    subject=dm.Subject(user="user", kinds=("staff", "customer")),
+    # A row is the customer's when it is about their account, and the staff member's who
+    # made it (made_by).
+    subject=dm.Subject(kinds=("staff", "customer"), finder=admin_log_about),
     fields={
         # The changed object's name as the admin shows it: for an account, its user ID.
         "object_repr": dm.Field("user.account.username", dm.GENERATED),
         "change_message": dm.Field("system.operations", dm.GENERATED),
         "object_id": dm.Field("system.operations", dm.GENERATED),
         "action_time": dm.Field("system.operations", dm.GENERATED),
+        "user": dm.Field("system.operations", dm.GENERATED),
     },
     uses=[dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
                  _("to know which staff member changed what, and find mistakes and misuse"))],
     retention=dm.After("action_time", days=365, event=_("the change")),
-    on_erasure=dm.Anonymise(clear=("user",)),
+    # Who changed what stays answerable for the year the log is kept, also after a member
+    # of staff is erased: their entries move to the stand-in account for erased staff (the
+    # column cannot be empty), what was changed stays; an entry about an erased customer's
+    # account keeps only a keyed hash of the user ID.
+    on_erasure=dm.Anonymise(hash=("object_repr",)),
+    made_by={"user": ()},
     recipients=("hosting",),
     not_personal=("action_flag", "content_type"),
 )
@@ -118,6 +136,7 @@ dm.declare(
     # Kept as long as a claim about the disclosure can be made (preskriptionslagen).
     retention=dm.After("occurred_at", days=365 * 10, event=_("the disclosure")),
     on_erasure=dm.Anonymise(clear=("user", "session_ref"), hash=("email",)),
+    made_by={"recorded_by": ()},
     recipients={"hosting": None},
     not_personal=("recipient_kind", "processor", "purpose", "legal_basis", "secret"),
     withhold=Q(secret=True),
@@ -143,6 +162,8 @@ dm.declare(
     ],
     retention=dm.After("occurred_at", days=365 * 3, event=_("the event")),
     on_erasure=dm.Anonymise(clear=("subject",)),
+    # An erased member of staff's events stay, under a keyed hash of their user ID.
+    made_by={"actor": ("actor_label",)},
     recipients=("hosting", "auditor"),
     not_personal=("action",),
 )
@@ -164,6 +185,7 @@ dm.declare(
     # Kept while it matters, then as long as a claim about it can be made.
     retention=dm.After("created_at", days=365 * 10, event=_("the hold was set")),
     on_erasure=dm.Keep(basis=dm.LEGITIMATE_INTEREST, reason=_("the legal claim")),
+    made_by={"created_by": ()},
     recipients=("hosting",),
     not_personal=("secret",),
     # A hold under legal secrecy stays out of the person's export (GDPR art. 23).
@@ -186,6 +208,7 @@ dm.declare(
                    "(GDPR art. 19)"))],
     retention=dm.After("created_at", days=365 * 3, event=_("the notice was made")),
     on_erasure=dm.Keep(reason=_("showing that recipients were told")),
+    made_by={"done_by": ()},
     recipients=("hosting",),
 )
 
@@ -211,6 +234,7 @@ dm.declare(
     retention=dm.After("received_at", days=365 * 3, event=_("the request was received")),
     # The request stays as proof that it was answered, without the person's address.
     on_erasure=dm.Anonymise(clear=("user", "note"), hash=("email",)),
+    made_by={"handled_by": ()},
     recipients=("hosting",),
 )
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-_ID = re.compile(r"^P\d{2}$")
+# A promise (P15) or one of its requirements (P15.c).
+_ID = re.compile(r"^P\d{2}(\.[a-z])?$")
 
 
 def pytest_addoption(parser):
@@ -31,7 +32,7 @@ def _promises_of(item) -> list[str]:
     for mark in item.iter_markers("promise"):
         for pid in mark.args:
             if not isinstance(pid, str) or not _ID.match(pid):
-                raise pytest.UsageError(f"{item.nodeid}: bad promise id {pid!r} (want 'P01')")
+                raise pytest.UsageError(f"{item.nodeid}: bad promise id {pid!r} (want 'P01.a')")
             ids.append(pid)
     return ids
 

@@ -58,21 +58,12 @@ def recently_closed(limit: int = 20):
             .select_related("handled_by").order_by("-closed_at")[:limit])
 
 
-def _person_q(person: Person, user_field: str = "user", email_field: str = "email") -> Q:
-    q = Q(pk__in=[])
-    if person.user is not None and person.user.pk is not None:
-        q |= Q(**{user_field: person.user})
-    if person.email:
-        q |= Q(**{f"{email_field}__iexact": person.email})
-    return q
-
-
 def requests_of(person: Person):
-    return PrivacyRequest.objects.filter(_person_q(person)).order_by("-received_at")
+    return PrivacyRequest.objects.filter(person.q()).order_by("-received_at")
 
 
 def holds_of(person: Person):
-    return LegalHold.objects.filter(_person_q(person)).select_related("created_by")
+    return LegalHold.objects.filter(person.q()).select_related("created_by")
 
 
 def active_holds():
@@ -102,12 +93,9 @@ def audit_log(person: Person | None = None, action: str = "", limit: int = 200):
     events = AuditEvent.objects.select_related("actor", "subject").order_by(
         "-occurred_at", "-pk")
     if person is not None:
-        q = Q(pk__in=[])
-        if person.user is not None and person.user.pk is not None:
-            q |= Q(subject=person.user)
-        if person.email:
-            q |= Q(subject_ref=person_ref(person.email))
-        events = events.filter(q)
+        events = events.filter(
+            person.q(user="subject", email="")
+            | Q(subject_ref__in=[person_ref(address) for address in person.emails]))
     if action:
         events = events.filter(action=action)
     return events[:limit]
@@ -123,6 +111,7 @@ class Holding:
 def holdings(person: Person) -> list[Holding]:
     """How many rows of each declared model belong to ``person`` (the data map's view)."""
     out = []
+    person = registry.person(person)
     for decl in registry:
         count = decl.subject.rows_for(decl.model, person).count()
         if count:

@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -393,12 +392,7 @@ retention.register_pass("waiting erasures", _sweep_waiting_erasures)
 
 
 def _disclosures_of(person: Person):
-    q = Q(pk__in=[])
-    if person.user is not None and person.user.pk is not None:
-        q |= Q(user=person.user)
-    if person.email:
-        q |= Q(email__iexact=person.email)
-    return Disclosure.objects.filter(q).exclude(recipient_kind="authority")
+    return Disclosure.objects.filter(person.q()).exclude(recipient_kind="authority")
 
 
 def record_rectification(person: Person, *, model, fields: Iterable[str], actor,

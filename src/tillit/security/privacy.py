@@ -69,6 +69,7 @@ dm.declare(
     # staff can see what happened, then deleted.
     retention=dm.After("expires_at", days=30, event=_("the block ends")),
     on_erasure=dm.DELETE,
+    made_by={"created_by": ()},
     recipients=("hosting",),
 )
 
@@ -108,5 +109,6 @@ dm.declare(
                  _("to make sure only staff reach staff pages (two-factor login)"))],
     retention=dm.After("created_at", days=30, event=_("the link was issued")),
     on_erasure=dm.DELETE,
+    made_by={"created_by": ()},
     recipients=("hosting",),
 )
