@@ -55,7 +55,7 @@ def _staff_life(maja: User, olle: User, colleague, client_factory) -> None:
     browser.force_login(maja)
     # She blocks an address in the admin (an IPBlock she made, and an admin log entry).
     response = browser.post(reverse("admin:security_ipblock_add"), {
-        "network": "203.0.113.0/24", "reason": "Skräppost",
+        "network": "203.0.113.0/24", "reason": "Skräppost", "scope": "site",
         "expires_at_0": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
         "expires_at_1": "12:00:00"})
     assert response.status_code == 302, response.content[:2000]

@@ -22,10 +22,11 @@ def _later(**delta):
     return timezone.now() + dt.timedelta(**delta)
 
 
-def _add_in_admin(client, network, expires_at=None, reason="Skräppost från detta nät"):
+def _add_in_admin(client, network, expires_at=None, reason="Skräppost från detta nät",
+                  scope="site"):
     expires_at = expires_at or _later(days=7)
     return client.post(reverse("admin:security_ipblock_add"), {
-        "network": network, "reason": reason,
+        "network": network, "reason": reason, "scope": scope,
         "expires_at_0": expires_at.strftime("%Y-%m-%d"),
         "expires_at_1": expires_at.strftime("%H:%M:%S"),
     })

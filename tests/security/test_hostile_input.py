@@ -32,17 +32,19 @@ def test_hostile_second_factor_codes_are_refused_cleanly(client, staff, settings
 
 
 @HYPOTHESIS
-@given(network=text, reason=st.text(max_size=400), days=st.integers(-5, 800))
+@given(network=text, reason=st.text(max_size=400), days=st.integers(-5, 800),
+       scope=st.sampled_from(["site", "login", "", "everything", "\x00"]))
 def test_hostile_blocklist_entries_are_refused_or_stored_canonical(client, staff, network,
-                                                                    reason, days):
+                                                                    reason, days, scope):
     client.force_login(staff)
     until = timezone.now() + dt.timedelta(days=days)
     response = client.post(reverse("admin:security_ipblock_add"), {
-        "network": network, "reason": reason,
+        "network": network, "reason": reason, "scope": scope,
         "expires_at_0": until.strftime("%Y-%m-%d"), "expires_at_1": until.strftime("%H:%M:%S"),
     })
     assert response.status_code in (200, 302)
     for block in IPBlock.objects.all():
+        assert block.scope in ("site", "login")
         assert block.network.strip() == block.network and "/" in block.network or (
             ":" in block.network or block.network.count(".") == 3)
     IPBlock.objects.all().delete()

@@ -56,7 +56,7 @@ def _default_expiry():
 class IPBlockForm(forms.ModelForm):
     class Meta:
         model = IPBlock
-        fields = ("network", "reason", "expires_at")
+        fields = ("network", "scope", "reason", "expires_at")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,8 +79,9 @@ class IPBlockForm(forms.ModelForm):
 @admin.register(IPBlock)
 class IPBlockAdmin(admin.ModelAdmin):
     form = IPBlockForm
-    list_display = ("network", "reason", "expires_at", "automatic", "created_at", "created_by")
-    list_filter = ("automatic",)
+    list_display = ("network", "scope", "reason", "expires_at", "automatic", "created_at",
+                    "created_by")
+    list_filter = ("scope", "automatic")
     search_fields = ("network", "reason")
     readonly_fields = ("automatic", "created_at", "created_by")
 

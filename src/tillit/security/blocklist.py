@@ -10,8 +10,10 @@ entries and re-reads it when
 - or the snapshot is older than ``TILLIT_BLOCKLIST_REFRESH_SECONDS`` (30 s by default;
   this bounds the delay where the cache is per process, as Django's LocMem cache is).
 
-An ordinary page view costs one cache read and a set lookup. Login POSTs, and the abuse
-check after a failed login, want the answer as the database has it now: they ask
+The snapshot holds the entries that block the whole shop (``IPBlock.Scope.SITE``). An entry
+for logins only (every automatic one) stops the forms that log in or make accounts, never
+browsing and buying: those POSTs, and the abuse check after a failed login, want the
+answer as the database has it now, for entries of either scope. They ask
 :func:`is_blocked_now`, which looks up only the client's address (its exact entry and the
 ranges, which are few) in one query, however long the list is; reloading the whole list
 there cost ~240 ms per login at 5,000 entries. ``None`` as the refresh
@@ -63,7 +65,8 @@ def _load(token: str | None) -> Snapshot:
     from .models import IPBlock
 
     snapshot = Snapshot(token=token)
-    for network, expires_at in IPBlock.objects.active().values_list("network", "expires_at"):
+    entries = IPBlock.objects.active().filter(scope=IPBlock.Scope.SITE)
+    for network, expires_at in entries.values_list("network", "expires_at"):
         try:
             net = ipaddress.ip_network(network, strict=False)
         except ValueError:
@@ -95,15 +98,15 @@ def current() -> Snapshot:
 
 
 def is_blocked(ip: str) -> bool:
-    """Whether the snapshot blocks ``ip`` (page views: no query while the snapshot is
-    current)."""
+    """Whether an entry for the whole shop blocks ``ip`` (page views: no query while the
+    snapshot is current)."""
     return current().blocks(ip)
 
 
 def is_blocked_now(ip: str) -> bool:
-    """Whether an active entry blocks ``ip`` right now, read from the database: one query
-    for the address's own entry and every range, whatever the number of single addresses
-    on the list."""
+    """Whether an active entry of either scope blocks ``ip`` right now, read from the
+    database: one query for the address's own entry and every range, whatever the number
+    of single addresses on the list (logins and new accounts)."""
     from .models import IPBlock
 
     address = parse_ip(ip) if ip else None

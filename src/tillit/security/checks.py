@@ -1,5 +1,7 @@
 """Deployment checks of the security layer (``tillit check --deploy``)."""
 
+import ipaddress
+
 from django.conf import settings
 from django.core import checks
 
@@ -18,6 +20,13 @@ def check_thresholds(app_configs=None, **kwargs):
             validate(getattr(settings, name, {}))
         except ValueError as exc:
             errors.append(checks.Error(f"{name}: {exc}.", id="tillit.security.E002"))
+    for entry in conf.trusted_proxies():
+        try:
+            ipaddress.ip_network(entry.strip(), strict=False)
+        except ValueError:
+            errors.append(checks.Error(
+                f"TILLIT_TRUSTED_PROXIES: {entry!r} is not an address or a CIDR range.",
+                id="tillit.security.E002"))
     return errors
 
 

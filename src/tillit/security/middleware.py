@@ -1,9 +1,13 @@
 """The security layer's two middlewares.
 
 ``IPBlockMiddleware`` (early, after static files): refuses requests from blocked IP
-addresses with a 403 page that says how to reach the shop. An ordinary page view costs no
-query (see ``blocklist``); a login POST asks the database about its own address (one small
-query) and is logged even when refused.
+addresses with a 403 page that says how to reach the shop. An entry for the whole shop
+refuses every request; an entry for logins only (every automatic block) refuses the POSTs
+that log in or make accounts (:func:`guarded_paths`), so browsing and buying go on. An
+ordinary page view costs no query (see ``blocklist``); a guarded POST asks the database
+about its own address (one small query), and a refused login is logged. It also notices
+the client-IP header arriving from a peer that is not a trusted proxy
+(``clientip.note_untrusted_forwarding``).
 
 ``StaffMiddleware`` (after authentication): django-otp's ``OTPMiddleware`` (it gives
 ``request.user.is_verified()``), plus two duties on staff pages: where
@@ -25,7 +29,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_otp.middleware import OTPMiddleware
 
-from . import audit, blocklist, conf, services
+from . import audit, blocklist, clientip, conf, services
 from .clientip import client_ip
 
 
@@ -39,14 +43,26 @@ def login_paths() -> frozenset[str]:
     return frozenset(paths)
 
 
-def blocked_response(request):
-    """The 403 page for a blocked address: plain, with the shop's contact details."""
+@lru_cache(maxsize=1)
+def guarded_paths() -> frozenset[str]:
+    """The forms that log in or make accounts: what a block for logins only refuses."""
+    paths = set(login_paths())
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths |= {reverse("accounts:register"), reverse("accounts:password_reset")}
+    return frozenset(paths)
+
+
+def blocked_response(request, *, whole_shop: bool = True):
+    """The 403 page for a blocked address: plain, with the shop's contact details; for a
+    block of logins only, it says the rest of the shop is open."""
     from django.http import HttpResponseForbidden
 
     language = translation.get_language_from_request(request, check_path=True)
     with translation.override(language):
         body = render_to_string("security/blocked.html", {
             "controller": settings.TILLIT_CONTROLLER, "ip": client_ip(request),
+            "whole_shop": whole_shop,
         }, request=None)
     return HttpResponseForbidden(body)
 
@@ -59,12 +75,19 @@ class IPBlockMiddleware:
 
     def __call__(self, request):
         ip = client_ip(request)
-        login_post = request.method == "POST" and request.path_info in login_paths()
-        blocked = blocklist.is_blocked_now(ip) if login_post else blocklist.is_blocked(ip)
+        if clientip.untrusted_forwarding(request):
+            clientip.note_untrusted_forwarding(request)
+        guarded = request.method == "POST" and request.path_info in guarded_paths()
+        if blocklist.is_blocked(ip):
+            blocked, whole_shop = True, True
+        elif guarded:
+            blocked, whole_shop = blocklist.is_blocked_now(ip), False
+        else:
+            blocked = False
         if blocked:
-            if login_post:
+            if guarded and request.path_info in login_paths():
                 services.record_blocked_login(request)
-            return blocked_response(request)
+            return blocked_response(request, whole_shop=whole_shop)
         return self.get_response(request)
 
 

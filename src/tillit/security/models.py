@@ -98,8 +98,14 @@ class IPBlockQuerySet(models.QuerySet):
 
 class IPBlock(models.Model):
     """An entry of the IP blocklist: requests from ``network`` get a 403 page until
-    ``expires_at``. Staff add and remove entries in the admin; credential stuffing adds
-    them automatically (``automatic``)."""
+    ``expires_at``. Staff add and remove entries in the admin, each covering the whole shop
+    or only logins and new accounts (``scope``); credential stuffing adds them
+    automatically (``automatic``), for logins and new accounts only, so that a proxy's
+    address blocked by mistake never shuts customers out of the shop."""
+
+    class Scope(models.TextChoices):
+        SITE = "site", _("the whole shop")
+        LOGIN = "login", _("logins and new accounts only")
 
     network = models.CharField(
         _("IP address or range"), max_length=50,
@@ -107,6 +113,10 @@ class IPBlock(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300)
     expires_at = models.DateTimeField(_("blocked until"))
+    scope = models.CharField(
+        _("blocks"), max_length=10, choices=Scope.choices, default=Scope.SITE,
+        help_text=_("The whole shop, or only logging in, registering and password resets "
+                    "(browsing and buying go on)."))
     automatic = models.BooleanField(_("added automatically"), default=False)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

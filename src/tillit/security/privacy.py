@@ -62,7 +62,7 @@ dm.declare(
         "reason": dm.Field("system.operations", dm.GENERATED),
         "created_by": dm.Field("system.operations", dm.GENERATED),
     },
-    not_personal=("expires_at", "automatic", "created_at"),
+    not_personal=("expires_at", "scope", "automatic", "created_at"),
     uses=[dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
                  _("to block addresses that misuse the shop"))],
     # A block needs the raw address while it lasts; an ended block is kept a month so

@@ -25,8 +25,8 @@ from django.utils.translation import gettext
 
 from tillit.core import mail, tokens
 
-from . import blocklist, conf, selectors
-from .clientip import client_ip
+from . import blocklist, clientip, conf, selectors
+from .clientip import client_ip, parse_ip
 from .models import (
     USER_AGENT_LENGTH,
     EnrolmentToken,
@@ -120,7 +120,7 @@ def record_failed_login(request, username, *, reason=FailedLogin.Reason.CREDENTI
         user_agent=_user_agent(request),
     )
     if reason != FailedLogin.Reason.BLOCKED and failure.ip:
-        _after_failure(failure)
+        _after_failure(failure, request)
     return failure
 
 
@@ -130,10 +130,16 @@ def record_blocked_login(request) -> FailedLogin:
     return record_failed_login(request, username, reason=FailedLogin.Reason.BLOCKED)
 
 
-def _after_failure(failure: FailedLogin) -> None:
+def _after_failure(failure: FailedLogin, request=None) -> None:
     """A wrong password that completes a threshold tells the account holder; any refused
     attempt (a cooled-down one too: stuffing goes on regardless) may push its address over
-    the abuse threshold and onto the blocklist."""
+    the abuse threshold and onto the blocklist, for logins and new accounts only.
+
+    An internal address (loopback, private) over the threshold is most likely a reverse
+    proxy nobody named in ``TILLIT_TRUSTED_PROXIES``: the staff pages' warning is raised
+    first, and when the request itself came through it (the client-IP header from an
+    untrusted peer) it is not blocked at all, since that would stop every customer's
+    login."""
     throttle, abuse = conf.login_throttle(), conf.ip_abuse()
     now = failure.created_at
     if failure.reason == FailedLogin.Reason.CREDENTIALS and failure.user_id:
@@ -149,13 +155,20 @@ def _after_failure(failure: FailedLogin) -> None:
         ip=failure.ip, created_at__gte=now - dt.timedelta(minutes=abuse.window_minutes),
     ).aggregate(n=Count("id"), names=Count("username", distinct=True))
     over = from_ip["n"] >= abuse.failures and from_ip["names"] >= abuse.accounts
-    if over and not blocklist.is_blocked_now(failure.ip):
-        reason = gettext(
-            "Automatic: %(n)d failed logins over %(names)d user IDs within %(minutes)d "
-            "minutes (credential stuffing)."
-        ) % {"n": from_ip["n"], "names": from_ip["names"], "minutes": abuse.window_minutes}
-        block_ip(failure.ip, reason=reason, automatic=True,
-                 expires_at=now + dt.timedelta(hours=abuse.block_hours))
+    if not over or blocklist.is_blocked_now(failure.ip):
+        return
+    address = parse_ip(failure.ip)
+    if address is not None and clientip.is_internal(address):
+        forwarding = request is not None and clientip.untrusted_forwarding(request)
+        clientip.note_internal_block(failure.ip, blocked=not forwarding)
+        if forwarding:
+            return
+    reason = gettext(
+        "Automatic: %(n)d failed logins over %(names)d user IDs within %(minutes)d "
+        "minutes (credential stuffing)."
+    ) % {"n": from_ip["n"], "names": from_ip["names"], "minutes": abuse.window_minutes}
+    block_ip(failure.ip, reason=reason, automatic=True, scope=IPBlock.Scope.LOGIN,
+             expires_at=now + dt.timedelta(hours=abuse.block_hours))
 
 
 def _notify_account_holder(failure: FailedLogin, throttle: conf.LoginThrottle, *,
@@ -183,11 +196,12 @@ def _notify_account_holder(failure: FailedLogin, throttle: conf.LoginThrottle, *
 
 
 def block_ip(network: str, *, reason: str, expires_at: dt.datetime, automatic: bool = False,
-             created_by=None) -> IPBlock:
-    """Add ``network`` (an address or CIDR range) to the blocklist until ``expires_at``."""
+             scope: str = IPBlock.Scope.SITE, created_by=None) -> IPBlock:
+    """Add ``network`` (an address or CIDR range) to the blocklist until ``expires_at``,
+    for the whole shop or (``scope``) for logins and new accounts only."""
     return IPBlock.objects.create(
         network=normalise_network(network), reason=reason[:300], expires_at=expires_at,
-        automatic=automatic, created_by=created_by,
+        automatic=automatic, scope=scope, created_by=created_by,
     )
 
 

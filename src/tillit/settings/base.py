@@ -190,4 +190,13 @@ TILLIT_PUBLIC_URL = os.environ.get("TILLIT_PUBLIC_URL", "http://127.0.0.1:8000")
 # "0" only to measure what the layer costs (bench/security_overhead.py).
 TILLIT_SECURITY_MIDDLEWARE = os.environ.get("TILLIT_SECURITY_MIDDLEWARE", "1") != "0"
 TILLIT_STAFF_OTP_REQUIRED = True
+# Behind a reverse proxy (the usual case in production, and possible for the demo): the
+# proxy's addresses or ranges, comma-separated, so that the client IP and the HTTPS flag are
+# read from its headers and from nobody else's. Unset behind a proxy, every customer has the
+# proxy's address; the staff pages then warn (tillit.security.clientip).
+TILLIT_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TILLIT_TRUSTED_PROXIES",
+                                                            "").split(",") if p.strip()]
+TILLIT_CLIENT_IP_HEADER = os.environ.get("TILLIT_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+if TILLIT_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 OTP_TOTP_ISSUER = TILLIT_CONTROLLER["shop_name"]

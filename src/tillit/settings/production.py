@@ -88,13 +88,6 @@ CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS") or [
     f"https://*{h}" if h.startswith(".") else f"https://{h}" for h in ALLOWED_HOSTS
 ]
 
-# Behind a reverse proxy (the usual case): the proxy's addresses, so that the client IP
-# and the HTTPS flag are read from its headers and from nobody else's (tillit.security).
-TILLIT_TRUSTED_PROXIES = _list("TILLIT_TRUSTED_PROXIES")
-TILLIT_CLIENT_IP_HEADER = os.environ.get("TILLIT_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
-if TILLIT_TRUSTED_PROXIES:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
 # HTTPS only: redirect, HSTS with values hstspreload.org accepts, secure cookies.
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = int(os.environ.get("TILLIT_HSTS_SECONDS", 63072000))  # two years
