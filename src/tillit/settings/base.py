@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import logs
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Runtime files (SQLite database, collected static files, demo mailbox) live under var/
 # in the working directory unless TILLIT_VAR_DIR says otherwise.
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tillit.core.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tillit.security.middleware.IPBlockMiddleware",
@@ -58,6 +61,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tillit.core.middleware.AdminBadInputMiddleware",
 ]
+
+# Every environment logs to stderr, one greppable line per record, with no e-mail address,
+# IP address or link secret in it (tillit.core.logs). No error e-mails to ADMINS: they would
+# carry the request, and with it a customer's personal data, to a mailbox.
+LOGGING = logs.config(os.environ.get("TILLIT_LOG_LEVEL", "INFO"))
 
 ROOT_URLCONF = "tillit.urls"
 WSGI_APPLICATION = "tillit.wsgi.application"

@@ -57,6 +57,7 @@ def _free_port(host: str) -> int:
 def _gunicorn(host: str, port: int, workers: int, threads: int, env: dict, *,
               access_log: bool) -> subprocess.Popen:
     argv = [sys.executable, "-m", "gunicorn", "tillit.wsgi:application",
+            "--config", "python:tillit.gunicorn_conf",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
             "--log-level", "warning"]
     if access_log:
