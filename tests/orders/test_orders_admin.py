@@ -122,3 +122,40 @@ def test_orders_cannot_be_added_or_deleted_in_the_admin(client, staff, customer_
     assert client.get(reverse("admin:orders_order_add")).status_code == 403
     assert client.get(reverse("admin:orders_order_delete",
                               args=[customer_order.pk])).status_code == 403
+
+
+@pytest.mark.promise("P17.a")
+def test_staff_cancel_an_order_and_the_buyer_gets_the_credit_note_by_e_mail(
+        client, staff, customer_order, fake_klarna, mailoutbox, settings):
+    client.post(reverse("admin:orders_order_changelist"),
+                {"action": "cancel", ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    customer_order.refresh_from_db()
+    assert customer_order.status == Order.Status.CANCELLED
+    [message] = mailoutbox
+    note = CreditNote.objects.get()
+    assert message.to == [customer_order.email]
+    assert message.subject == f"Din beställning {customer_order.number} är avbruten"
+    assert f"Vi har avbrutit din beställning {customer_order.number}" in message.body
+    assert "du debiteras inte för den här beställningen" in message.body
+    assert note.display_number in message.body and customer_order.receipt.display_number \
+        in message.body
+    assert message.attachments == [(f"{note.display_number}.html", note.html, "text/html")]
+    # The same footer as every order e-mail: the trader's identity (P03).
+    assert settings.TILLIT_CONTROLLER["org_nr"] in message.body
+
+
+@pytest.mark.promise("P17.a")
+def test_cancelling_an_erased_buyers_order_mails_nobody_and_says_so_in_the_log(
+        client, staff, customer_order, customer, fake_klarna, mailoutbox, caplog):
+    from tillit.privacy import erasure
+
+    erasure.execute(customer, override_reason="Begärt per telefon, ordern avbryts")
+    mailoutbox.clear()
+    with caplog.at_level("INFO", logger="tillit.orders"):
+        client.post(reverse("admin:orders_order_changelist"),
+                    {"action": "cancel", ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    customer_order.refresh_from_db()
+    assert customer_order.status == Order.Status.CANCELLED
+    assert mailoutbox == []
+    assert f"No cancellation e-mail for order {customer_order.number}: its buyer was erased" \
+        in caplog.text

@@ -1,5 +1,6 @@
 """The order e-mails (P17: contract communication): confirmation with the receipt, shipped
-with the tracking link (P02), refunded with the credit note.
+with the tracking link (P02), refunded with the credit note, cancelled by the shop with
+the credit note.
 
 All go through ``tillit.core.mail.send`` (which adds and enforces the controller footer,
 P03), in the language the buyer used at checkout: Swedish, or English if they chose it.
@@ -65,5 +66,15 @@ def send_refunded(return_request: ReturnRequest, credit_note: CreditNote):
     context = {**_context(order), "return": return_request, "credit_note": credit_note,
                "refund_ore": return_request.refund_ore}
     return mail.send("orders/email/refunded", context, to, language=order.language,
+                     attachments=[(f"{credit_note.display_number}.html", credit_note.html,
+                                   "text/html")])
+
+
+def send_cancelled(order: Order, credit_note: CreditNote):
+    to = _to(order, "cancellation")
+    if not to:
+        return None
+    context = {**_context(order), "credit_note": credit_note, "receipt": order.receipt}
+    return mail.send("orders/email/cancelled", context, to, language=order.language,
                      attachments=[(f"{credit_note.display_number}.html", credit_note.html,
                                    "text/html")])

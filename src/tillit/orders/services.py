@@ -510,7 +510,8 @@ def mark_delivered(order: Order, *, when=None) -> Order:
 
 def cancel_order(order: Order) -> Order:
     """Cancel an order not yet shipped: the provider releases the payment, the goods go
-    back in stock. The receipt is corrected by a credit note for the whole order."""
+    back in stock. The receipt is corrected by a credit note for the whole order, which
+    the buyer gets by e-mail with word of the cancellation."""
     with transaction.atomic():
         order = _locked(order)
         if order.status == Status.CANCELLED:
@@ -526,10 +527,15 @@ def cancel_order(order: Order) -> Order:
                                     "nothing was changed.") % {"number": order.number}) from exc
         lines = list(order.lines.select_related("product"))
         _restock([(line, line.quantity) for line in lines])
-        receipts.issue_credit_note(order, [(line, line.quantity) for line in lines])
+        credit_note = receipts.issue_credit_note(order, [(line, line.quantity)
+                                                         for line in lines])
         order.status = Status.CANCELLED
         order.cancelled_at = timezone.now()
         order.save(update_fields=["status", "cancelled_at", "updated_at"])
+    try:
+        notifications.send_cancelled(order, credit_note)
+    except Exception:
+        log.exception("Could not send the cancellation e-mail of order %s", order.number)
     return order
 
 
