@@ -33,6 +33,17 @@ def _default_language(settings):
 
 
 @pytest.fixture
+def clock(monkeypatch):
+    """``clock(moment)``: from now on the shop's clock (``timezone.now``) says ``moment``."""
+    from django.utils import timezone
+
+    def set_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+@pytest.fixture
 def category(db):
     return Category.objects.create(name="Mixerbord", slug="mixerbord")
 

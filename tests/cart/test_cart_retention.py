@@ -38,15 +38,6 @@ def test_the_address_book_has_a_retention_rule():
     assert isinstance(registry.get(Address).retention, WhileAccountExists)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """``clock(moment)``: from now on the shop's clock says ``moment``."""
-    def set_to(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_to
-
-
 @pytest.mark.promise("P12", "P23")
 def test_the_sweep_deletes_a_guests_cart_after_its_declared_period_not_a_day_before(
         client, customer, product, add_to_cart, clock):

@@ -30,14 +30,6 @@ OVERRIDE = "Ordern makulerad per telefon"
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    def set_to(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_to
-
-
-@pytest.fixture
 def anna_order(place, customer, product, mailoutbox):
     """Anna's order, bought with the e-mail address of her account."""
     order = place([(product, 1)], user=customer,

@@ -20,14 +20,6 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    def set_to(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_to
-
-
-@pytest.fixture
 def new_years_eve_sale(place, customer, product, carriers, clock):
     """Sold on 31 Dec 2026, one item returned and credited on 8 Jan 2027."""
     clock(dt.datetime(2026, 12, 31, 12, tzinfo=STOCKHOLM))

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,16 +17,6 @@ from tillit.orders.models import CreditNote, Order, ReturnLine, ReturnRequest
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DELIVERED = dt.datetime(2026, 3, 1, 10, 0, tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """``clock(datetime)`` freezes django.utils.timezone.now at that moment."""
-
-    def set_to(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_to
 
 
 @pytest.fixture

@@ -37,3 +37,9 @@ class ReturnForm(forms.Form):
     def quantities(self) -> dict[int, int]:
         return {row.line.pk: self.cleaned_data.get(self.field_name(row.line)) or 0
                 for row in self.returnable}
+
+
+class FreshLinkForm(forms.Form):
+    """The e-mail address the order was placed with, to send a fresh link to."""
+
+    email = forms.EmailField(label=_("The e-mail address you ordered with"), max_length=254)

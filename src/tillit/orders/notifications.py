@@ -19,6 +19,7 @@ from tillit.core import mail
 
 from .links import absolute, order_path
 from .models import CreditNote, Order, ReturnRequest
+from .privacy import GUEST_LINK_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def _context(order: Order) -> dict:
     with translation.override(order.language):
         url = absolute(order_path(order, language=order.language))
     return {"order": order, "lines": list(order.lines.all()), "vat": order.vat_breakdown(),
-            "order_url": url}
+            "order_url": url, "guest_link_days": GUEST_LINK_DAYS}
 
 
 def send_confirmation(order: Order):
@@ -78,3 +79,12 @@ def send_cancelled(order: Order, credit_note: CreditNote):
     return mail.send("orders/email/cancelled", context, to, language=order.language,
                      attachments=[(f"{credit_note.display_number}.html", credit_note.html,
                                    "text/html")])
+
+
+def send_fresh_link(order: Order):
+    """A new link to a guest's order page, to the address the order was placed with."""
+    to = _to(order, "fresh link")
+    if not to:
+        return None
+    return mail.send("orders/email/fresh_link", {**_context(order), "days": GUEST_LINK_DAYS},
+                     to, language=order.language)

@@ -35,6 +35,11 @@ from .models import (
 
 # Payment disputes and fraud reports reach the shop within weeks of a purchase.
 BUYER_IP_DAYS = 90
+# A guest's order page (name, addresses, phone, e-mail) opens from the link in the order
+# e-mails while the order is open and for so many days after it was delivered or cancelled
+# (beyond the 14-day return period, for questions about the delivery), or after a fresh link
+# was asked for by e-mail; then the link answers 410 and offers a fresh one (orders.links).
+GUEST_LINK_DAYS = 90
 
 BOOKKEEPING = _("bookkeeping (the Swedish Bookkeeping Act, 7 ch. 2 §)")
 PURCHASE = "user.behavior.purchase_history"

@@ -29,8 +29,15 @@ def order_of(user, number: int) -> Order:
 
 
 def order_for_token(token: str) -> Order:
-    order = links.order_for_token(token)
-    # An erased buyer's order keeps only a keyed hash of the e-mail: it is nobody's now.
+    """The guest order ``token`` opens; 404 for a token that is not ours or an erased
+    buyer's order (it keeps only a keyed hash of the e-mail: it is nobody's now), and
+    ``links.LinkExpired`` for a link whose time has passed."""
+    try:
+        order = links.order_for_token(token)
+    except links.LinkExpired as expired:
+        if expired.order.buyer_erased:
+            raise Http404("No such order.") from None
+        raise
     if order is None or order.buyer_erased:
         raise Http404("No such order.")
     return order

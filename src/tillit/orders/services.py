@@ -701,3 +701,18 @@ def refund_return(return_request: ReturnRequest) -> CreditNote:
     except Exception:
         log.exception("Could not send the refund e-mail for return %s", ret.pk)
     return note
+
+
+# Guest links ----------------------------------------------------------------------------
+
+
+def send_fresh_link(order: Order, email: str) -> bool:
+    """Send a fresh link to a guest's order when ``email`` is the address the order was
+    placed with (in any letter case); the caller answers the same either way, so the form
+    tells nobody which address an order has. True when a link was sent."""
+    address = order.contact_email
+    if order.user_id is not None or not address or \
+            address.strip().casefold() != email.strip().casefold():
+        return False
+    notifications.send_fresh_link(order)
+    return True

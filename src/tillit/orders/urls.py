@@ -16,4 +16,5 @@ urlpatterns = [
     path("order/<str:token>/kreditnota/<int:note>/", views.guest_credit_note,
          name="guest_credit_note"),
     path("order/<str:token>/retur/", views.guest_return, name="guest_return"),
+    path("order/<str:token>/ny-lank/", views.guest_fresh_link, name="guest_fresh_link"),
 ]

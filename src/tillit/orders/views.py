@@ -2,11 +2,14 @@
 its receipt and credit notes as issued, and starting a return within 14 days.
 
 Customers reach their own orders by number (anyone else's is a 404); guests reach their
-order through the signed link from the confirmation e-mail (a changed token is a 404).
-Both kinds of page share one implementation below.
+order through the signed link from the order e-mails (a changed token is a 404, a link
+whose time has passed a 410 page that offers a fresh one by e-mail). Both kinds of page
+share one implementation below.
 """
 
 from __future__ import annotations
+
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,9 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import selectors, services
-from .forms import ReturnForm
+from tillit.security.ratelimit import rate_limited
+
+from . import links, selectors, services
+from .forms import FreshLinkForm, ReturnForm
 from .models import Order
+from .privacy import GUEST_LINK_DAYS
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -53,6 +59,47 @@ def _guest_order(token: str) -> Order:
     return order
 
 
+def _expired(request, token: str, order: Order, form=None, *, status=410, sent=False):
+    return _private(render(request, "orders/link_expired.html", {
+        "order": order, "days": GUEST_LINK_DAYS, "sent": sent,
+        "form": form or FreshLinkForm(),
+        "action": reverse("orders:guest_fresh_link", args=[token]),
+    }, status=status))
+
+
+def guest_link(view):
+    """A guest page: a link whose time has passed gets the 410 page instead."""
+
+    @functools.wraps(view)
+    def wrapped(request, token: str, *args, **kwargs):
+        try:
+            return view(request, token, *args, **kwargs)
+        except links.LinkExpired as expired:
+            if expired.order.user_id is not None:
+                raise Http404("Customers see their orders under their account.") from None
+            return _expired(request, token, expired.order)
+
+    return wrapped
+
+
+@require_http_methods(["POST"])
+@rate_limited("order_link")
+def guest_fresh_link(request, token: str):
+    """Send a fresh link to the order's own address, if that is the address given. The
+    answer is the same whether or not it is, so the form tells nobody an order's address."""
+    try:
+        order = _guest_order(token)
+    except links.LinkExpired as expired:
+        order = expired.order
+        if order.user_id is not None or order.buyer_erased:
+            raise Http404("No such order.") from None
+    form = FreshLinkForm(request.POST)
+    if not form.is_valid():
+        return _expired(request, token, order, form, status=400)
+    services.send_fresh_link(order, form.cleaned_data["email"])
+    return _expired(request, token, order, status=200, sent=True)
+
+
 # Pages ----------------------------------------------------------------------------------
 
 
@@ -78,6 +125,7 @@ def detail(request, number: int):
     return _detail(request, selectors.order_of(request.user, number), None)
 
 
+@guest_link
 @require_safe
 def guest_detail(request, token: str):
     return _detail(request, _guest_order(token), token)
@@ -96,6 +144,7 @@ def receipt(request, number: int):
     return _document(selectors.receipt_of(order).html)
 
 
+@guest_link
 @require_safe
 def guest_receipt(request, token: str):
     return _document(selectors.receipt_of(_guest_order(token)).html)
@@ -108,6 +157,7 @@ def credit_note(request, number: int, note: int):
     return _document(selectors.credit_note_of(order, note).html)
 
 
+@guest_link
 @require_safe
 def guest_credit_note(request, token: str, note: int):
     return _document(selectors.credit_note_of(_guest_order(token), note).html)
@@ -148,6 +198,7 @@ def start_return(request, number: int):
     return _return(request, selectors.order_of(request.user, number), None)
 
 
+@guest_link
 @require_http_methods(["GET", "HEAD", "POST"])
 def guest_return(request, token: str):
     return _return(request, _guest_order(token), token)

@@ -47,6 +47,8 @@ RATE_LIMITS = {
     "register": (5, 3600),
     "password_reset": (5, 3600),
     "privacy_request": (5, 3600),
+    # A fresh link to a guest's order, asked for on an expired link's page.
+    "order_link": (5, 3600),
     # Checks of a logged-in account's own password (the password change, a new e-mail
     # address): a borrowed session must not become a way to guess the password.
     "password_check": (10, 3600),
