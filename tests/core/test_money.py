@@ -60,3 +60,9 @@ def test_vat_breakdown_groups_per_rate_highest_first():
     assert breakdown[0].gross == Money(154900)
     assert breakdown[0].vat == Money(vat_part(129900, 2500) + vat_part(25000, 2500))
     assert breakdown[2].net == Money(10000)
+
+
+@pytest.mark.promise("P01.a")
+def test_zero_is_shown_without_a_sign():
+    assert format_sek(0) == "0\u00a0kr"
+    assert format_sek(-1) == "-0,01\u00a0kr"

@@ -294,3 +294,33 @@ def test_a_failure_inside_a_later_declarations_action_leaves_everything_unchange
     assert Cart.objects.filter(user=customer).exists()
     assert type(customer).objects.filter(pk=customer.pk).exists()
     assert not AuditEvent.objects.filter(action="erasure").exists()
+
+
+# What mutation testing found no test noticed (issue 16 §7) ------------------------------
+
+
+@pytest.mark.promise("P32.a")
+def test_the_preview_keeps_the_records_until_the_latest_ones_period_ends(
+        customer, place, product, clock):
+    """Two receipts from different years: the preview names the end of the later one's
+    period, the one that really ends the keeping."""
+    clock(dt.datetime(2024, 3, 1, 12, tzinfo=STOCKHOLM))
+    place([(product, 1)], user=customer)
+    clock(dt.datetime(2026, 3, 1, 12, tzinfo=STOCKHOLM))
+    place([(product, 1)], user=customer)
+    [step] = [s for s in erasure.preview(customer).kept if s.model == "orders.Receipt"]
+    assert step.count == 2
+    assert step.until == dt.date(2033, 12, 31)  # FY 2026 + 7 years, end of that year
+
+
+@pytest.mark.promise("P31.c")
+def test_an_erasure_tells_recipients_but_never_an_authority(customer, anna_order):
+    from tillit.privacy.ledger import record_disclosure
+    from tillit.privacy.models import RecipientNotice
+
+    record_disclosure(user=customer, recipient_kind="authority", recipient="Polismyndigheten",
+                      categories=["user.name"], purpose="essential.legal_obligation",
+                      legal_basis="legal_obligation", legal_ground="RB 27 kap.")
+    erase_anna(customer)
+    told = set(RecipientNotice.objects.values_list("recipient_kind", flat=True))
+    assert "payment_provider" in told and "authority" not in told

@@ -87,12 +87,12 @@ def _staff_life(maja: User, olle: User, colleague, client_factory) -> None:
     colleague_browser = client_factory()
     colleague_browser.force_login(colleague)
     _admin_changes_account(colleague_browser, maja)
-    # A failed task whose error quotes her work address.
+    # A failed task whose error quotes her address.
     DBTaskResult.objects.create(
         args_kwargs={"args": [1], "kwargs": {}}, task_path="tillit.core.mail.deliver",
         backend_name="default", status="FAILED", finished_at=timezone.now(),
         exception_class_path="smtplib.SMTPRecipientsRefused",
-        traceback=f"SMTPRecipientsRefused: {MAJA.checkout_email}")
+        traceback=f"SMTPRecipientsRefused: {MAJA.email}")
 
 
 def _identifiers(life: Life, user: User) -> list[str]:
@@ -160,7 +160,6 @@ def maja_at_work(make_user, product, staff, pay, push_inline, client):
 
 
 def _rows_of(person: Person) -> dict[str, int]:
-    person = registry.person(person)
     counts = {}
     for decl in registry:
         found = decl.subject.rows_for(decl.model, person).count()

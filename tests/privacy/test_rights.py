@@ -245,6 +245,20 @@ def test_a_blocker_makes_erasure_wait_unless_staff_override(person, monkeypatch)
     assert AuditEvent.objects.get(action="erasure").detail["override"] is True
 
 
+@pytest.mark.promise("P31.a")
+@pytest.mark.parametrize(("stored", "written"), [("070-111 22 33", "0701112233"),
+                                                 ("0701112233", "070-111 22 33"),
+                                                 ("070-111 22 33", "070 111 2233")])
+def test_an_override_reason_naming_the_persons_phone_in_any_format_is_refused(
+        person, monkeypatch, stored, written):
+    person.phone = stored
+    person.save(update_fields=["phone"])
+    monkeypatch.setattr(erasure, "_blockers", [lambda p: ["Order 100001 is not delivered"]])
+    with pytest.raises(ValueError):
+        erasure.execute(person, override_reason=f"Ringde från {written}, vill raderas")
+    assert get_user_model().objects.filter(pk=person.pk).exists()
+
+
 # Retention -----------------------------------------------------------------------------
 
 
@@ -269,6 +283,16 @@ def test_the_sweep_skips_people_under_a_legal_hold(person):
     line = {x.model: x for x in retention.run(now=later).lines}["cart.Cart"]
     assert (line.found, line.acted, line.held) == (1, 0, 1)
     assert Cart.objects.filter(user=person).exists()
+
+
+@pytest.mark.promise("P18.c")
+def test_two_people_under_holds_at_once_both_keep_their_rows(person, stranger):
+    LegalHold.objects.create(user=person, reason="Claim pending")
+    LegalHold.objects.create(email="olle@example.com", reason="Another claim")
+    later = timezone.now() + dt.timedelta(days=31)
+    line = {x.model: x for x in retention.run(now=later).lines}["cart.Cart"]
+    assert (line.found, line.acted, line.held) == (2, 0, 2)
+    assert Cart.objects.count() == 2
 
 
 @pytest.mark.promise("P18", "P23")

@@ -217,3 +217,19 @@ def test_the_fresh_lookup_ignores_expired_entries_and_garbage():
     assert not is_blocked_now("") and not is_blocked_now("not an address")
     block_ip("2001:db8::/32", reason="test", expires_at=_later(days=1))
     assert is_blocked_now("2001:db8:1::5") and not is_blocked_now("203.0.113.10")
+
+
+@pytest.mark.promise("P13.b")
+def test_many_failures_at_too_few_user_ids_block_nobody(login, make_user, settings):
+    """The stuffing rule needs failures across several user IDs (issue 16 §7): one person,
+    or two, hammering their own accounts is the throttle's business, not the blocklist's."""
+    settings.TILLIT_IP_ABUSE = {"failures": 6, "accounts": 3, "window_minutes": 15,
+                                "block_hours": 24}
+    settings.TILLIT_LOGIN_THROTTLE = {"failures": 100}
+    make_user(username="ett")
+    make_user(username="tva")
+    for n in range(12):
+        login("ett" if n % 2 else "tva", f"fel-{n}", ip="203.0.113.70")
+    assert not IPBlock.objects.exists()
+    login("tre", "fel", ip="203.0.113.70")
+    assert IPBlock.objects.filter(network="203.0.113.70").exists()

@@ -184,3 +184,33 @@ def test_the_account_threshold_comes_from_the_settings(login, customer, settings
         login("anna", "wrong", ip=ip)
     assert login("anna", PASSWORD, ip=BOTNET[3]).status_code == 200
     assert FailedLogin.objects.filter(reason="account_cooldown").count() == 1
+
+
+# What mutation testing found no test noticed (issue 16 §7) ------------------------------
+
+
+@pytest.mark.promise("P13.a")
+def test_failures_older_than_the_window_do_not_count_toward_the_owners_warning(login,
+                                                                               customer):
+    _fail(login, 4)
+    _age_failures(16)  # outside the 15-minute window
+    _fail(login, 1)
+    assert mail.outbox == []
+    _fail(login, 4)  # five within the window now
+    assert [m.to for m in mail.outbox] == [["anna@example.com"]]
+
+
+@pytest.mark.promise("P13.a")
+def test_the_owner_is_warned_again_after_the_quiet_hour(login, customer):
+    import time
+
+    _fail(login, 5)
+    assert len(mail.outbox) == 1
+    _age_failures(20)
+    _fail(login, 5, ip="203.0.113.77")  # a new cooldown within the hour: no second e-mail
+    assert len(mail.outbox) == 1
+    _age_failures(20)
+    later = time.time() + 3601
+    with mock.patch("time.time", return_value=later):
+        _fail(login, 5, ip="203.0.113.78")
+    assert len(mail.outbox) == 2

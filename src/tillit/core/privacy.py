@@ -9,7 +9,6 @@ tasks; an error text can quote an address (a database's refusal of a duplicate, 
 it is declared, found by the address it quotes, and kept only a short while.
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
@@ -56,11 +55,10 @@ dm.declare(
 
 
 def task_errors_quoting(model, person):
-    """The task records whose error text quotes one of the person's e-mail addresses."""
-    quotes = Q(pk__in=[])
-    for address in person.emails:
-        quotes |= Q(traceback__icontains=address)
-    return model.objects.filter(quotes)
+    """The task records whose error text quotes the person's e-mail address."""
+    if not person.email:
+        return model.objects.none()
+    return model.objects.filter(traceback__icontains=person.email)
 
 
 dm.declare(

@@ -75,8 +75,7 @@ CARRIER_FIELDS = (*_DELIVERY, "billing_phone", "email", "number")
 dm.declare(
     Order,
     title=_("Your orders"),
-    # The e-mail a logged-in buyer types at checkout is theirs too, whatever the account's.
-    subject=dm.Subject(user="user", email="email", kinds=SUBJECT_KINDS, aliases=True),
+    subject=dm.Subject(user="user", email="email", kinds=SUBJECT_KINDS),
     fields={
         "email": dm.Field("user.contact.email"),
         **_BILLING, **_DELIVERY,

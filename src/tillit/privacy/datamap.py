@@ -20,7 +20,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .hashing import PREFIX, is_hashed
+from .hashing import PREFIX
 
 GIVEN, GENERATED, THIRD_PARTY = "given", "generated", "third_party"
 CONTRACT, LEGAL_OBLIGATION = "contract", "legal_obligation"
@@ -57,17 +57,10 @@ class Use:
 
 @dataclass(frozen=True)
 class Person:
-    """Whose data a right is exercised for: an account, or a guest known by e-mail.
-
-    ``aliases``: other e-mail addresses the person gave as their own (a checkout e-mail that
-    differs from the account's); rows found by them are the person's too. The registry
-    fills them (:meth:`Registry.person`) from the declarations whose subject says so
-    (:attr:`Subject.aliases`).
-    """
+    """Whose data a right is exercised for: an account, or a guest known by e-mail."""
 
     user: models.Model | None = None
     email: str = ""
-    aliases: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, who) -> Person:
@@ -83,27 +76,15 @@ class Person:
         user = self.user
         return user if user is not None and user.pk is not None else None
 
-    @property
-    def emails(self) -> tuple[str, ...]:
-        """Every address the person is known by, each once whatever its letter case."""
-        seen, out = set(), []
-        for value in (self.email, *self.aliases):
-            value = (value or "").strip()
-            if value and value.casefold() not in seen:
-                seen.add(value.casefold())
-                out.append(value)
-        return tuple(out)
-
     def q(self, user: str = "user", email: str = "email") -> models.Q:
         """The rows of a model whose ``user`` path is the account or whose ``email`` path is
-        one of the person's addresses (in any letter case); matches nothing for nobody.
-        Pass ``""`` for a path the model lacks."""
+        the person's address (in any letter case); matches nothing for nobody. Pass ``""``
+        for a path the model lacks."""
         q = models.Q(pk__in=[])
         if user and self.account is not None:
             q |= models.Q(**{user: self.account})
-        if email:
-            for address in self.emails:
-                q |= models.Q(**{f"{email}__iexact": address})
+        if email and self.email:
+            q |= models.Q(**{f"{email}__iexact": self.email})
         return q
 
 
@@ -118,8 +99,6 @@ class Subject:
     ``locked``: a date-time field that, once set, takes the row out of every lookup by
     person; :func:`Registry.declare` fills it from :attr:`Keep.lock_field`, so a record
     kept for bookkeeping after an erasure is found by no later export, erasure or page.
-    ``aliases``: the ``email`` of a row linked to the account is an address the person gave
-    as their own (the e-mail typed at checkout), so every right looks for it too.
     """
 
     person: bool = False
@@ -129,7 +108,6 @@ class Subject:
     kinds: tuple[str, ...] = ("customer",)
     finder: Callable | None = field(default=None, compare=False)
     locked: str = ""
-    aliases: bool = False
 
     def link_fields(self) -> set[str]:
         """The model's own fields that are the link to the person (first path segment)."""
@@ -144,9 +122,8 @@ class Subject:
             links.append(models.Q(pk=person.user.pk))
         if self.user and person.user is not None:
             links.append(models.Q(**{self.user: person.user}))
-        if self.email:
-            links += [models.Q(**{f"{self.email}__iexact": address})
-                      for address in person.emails]
+        if self.email and person.email:
+            links.append(models.Q(**{f"{self.email}__iexact": person.email}))
         if not links:
             rows = manager.none()
         elif len(links) == 1:
@@ -479,26 +456,6 @@ class Registry:
 
     def get(self, model) -> Declaration | None:
         return self.declarations.get(model)
-
-    def person(self, who) -> Person:
-        """``who`` (an account, an e-mail or a Person) with every address the map knows the
-        person by: their own, and those on rows linked to their account whose subject says
-        the address is the person's (:attr:`Subject.aliases`)."""
-        person = Person.of(who)
-        if person.account is None:
-            return person
-        aliases = list(person.aliases)
-        for decl in self:
-            subject = decl.subject
-            if not (subject.aliases and subject.user and subject.email):
-                continue
-            aliases += (decl.model._default_manager
-                        .filter(**{subject.user: person.account})
-                        .exclude(**{subject.email: ""})
-                        .order_by().values_list(subject.email, flat=True).distinct())
-        # Addresses an erasure has replaced by a keyed hash are nobody's any more.
-        aliases = tuple(a for a in aliases if a and not is_hashed(a))
-        return replace(person, aliases=aliases) if aliases != person.aliases else person
 
 
 registry = Registry()

@@ -145,7 +145,7 @@ def _kept_until(decl: Declaration, rows) -> dt.date | None:
 
 def preview(who, reg=None) -> Plan:
     reg = reg or default_registry
-    person = reg.person(who)
+    person = Person.of(who)
     plan = Plan(person=person)
     for hold in active_holds(person):
         plan.holds.append(hold.reason)
@@ -201,11 +201,10 @@ def kept_rows_for(decl: Declaration, who):
     manager = decl.model._default_manager
     email = _own_field(decl.subject.email)
     if not (isinstance(decl.on_erasure, Keep) and decl.subject.locked and email
-            and person.emails):
+            and person.email):
         return manager.none()
-    return manager.filter(**{
-        f"{decl.subject.locked}__isnull": False,
-        f"{email}__in": [erased_hash(decl, email, address) for address in person.emails]})
+    return manager.filter(**{f"{decl.subject.locked}__isnull": False,
+                             email: erased_hash(decl, email, person.email)})
 
 
 def _detach(decl: Declaration, rows, now) -> int:
@@ -319,7 +318,7 @@ def reason_names_person(person: Person, reason: str) -> bool:
         return True
     words = set(re.findall(r"\w+", text))
     compact = _PHONE_NOISE.sub("", reason)
-    values = list(person.emails)
+    values = [person.email]
     if person.user is not None:
         values += [getattr(person.user, attr, "") or "" for attr in
                    ("email", "username", "name", "phone", "company", "org_nr")]
@@ -343,14 +342,15 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
     (:func:`reason_names_person`; ``ValueError`` otherwise).
 
     Every row is chosen before any is changed, by every key the map knows (the account,
-    each address the person used, the paths through their orders), so that anonymising
-    one record cannot hide another from the erasure (a receipt found through its order).
+    the e-mail address, the paths through their orders), so that anonymising one record
+    cannot hide another from the erasure (a receipt under the e-mail typed at checkout,
+    found through its order).
 
     ``before_commit`` runs last inside the transaction (the confirmation e-mail is sent
     there, while the address still exists; a failure undoes everything). ``channel`` (how
     the request came: self-service, e-mail, staff) is written to the audit event."""
     reg = reg or default_registry
-    person = reg.person(who)
+    person = Person.of(who)
     if is_stand_in(person.account):
         raise ErasureRefused([_("This account stands in for erased members of staff; it "
                                 "holds no personal data.")])

@@ -116,7 +116,7 @@ def _disclosures(person: Person) -> list[dict]:
 
 def collect(who, language: str | None = None) -> dict:
     """Everything the data map holds about ``who`` (an account, a Person or an e-mail)."""
-    person = registry.person(who)
+    person = Person.of(who)
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
         records = [_record(decl, person) for decl in registry]

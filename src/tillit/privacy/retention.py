@@ -85,8 +85,7 @@ def _held_people(now: dt.datetime) -> list[Person]:
     today = timezone.localdate(now)
     holds = LegalHold.objects.filter(lifted_at__isnull=True).filter(
         Q(until__isnull=True) | Q(until__gte=today))
-    return [default_registry.person(Person(user=h.user, email=h.email))
-            for h in holds.select_related("user")]
+    return [Person(user=h.user, email=h.email) for h in holds.select_related("user")]
 
 
 def _held_pks(decl: Declaration, held: list[Person]) -> set:

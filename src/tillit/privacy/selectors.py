@@ -95,7 +95,7 @@ def audit_log(person: Person | None = None, action: str = "", limit: int = 200):
     if person is not None:
         events = events.filter(
             person.q(user="subject", email="")
-            | Q(subject_ref__in=[person_ref(address) for address in person.emails]))
+            | (Q(subject_ref=person_ref(person.email)) if person.email else Q(pk__in=[])))
     if action:
         events = events.filter(action=action)
     return events[:limit]
@@ -111,7 +111,6 @@ class Holding:
 def holdings(person: Person) -> list[Holding]:
     """How many rows of each declared model belong to ``person`` (the data map's view)."""
     out = []
-    person = registry.person(person)
     for decl in registry:
         count = decl.subject.rows_for(decl.model, person).count()
         if count:

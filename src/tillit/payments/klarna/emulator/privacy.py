@@ -31,13 +31,30 @@ class UntilForgetAt(dm.Retention):
         return queryset.filter(**{f"{self.anchor}__lt": now or timezone.now()})
 
 
+def through_shop_orders(path: str):
+    """A finder: the rows of the provider's orders that the person's own shop orders name
+    (a logged-in buyer may type another e-mail address at checkout than the account's)."""
+
+    def finder(model, person):
+        from tillit.orders.models import Order
+
+        if person.account is None:
+            return model.objects.none()
+        ids = Order.objects.filter(user=person.account).exclude(klarna_order_id="") \
+            .values("klarna_order_id")
+        return model.objects.filter(**{f"{path}__in": ids})
+
+    return finder
+
+
 PAYMENT = dm.Use("essential.service.payment_processing", dm.CONTRACT,
                  _("to emulate the payment provider's checkout in the demo shop"))
 
 dm.declare(
     EmulatedOrder,
     title=_("Demo payment provider: checkout orders"),
-    subject=dm.Subject(email="email", kinds=("customer", "guest")),
+    subject=dm.Subject(email="email", kinds=("customer", "guest"),
+                       finder=through_shop_orders("order_id")),
     fields={
         "email": dm.Field("user.contact.email"),
         "given_name": dm.Field("user.name"),
@@ -86,7 +103,8 @@ for model, amount, when, key in (
         model,
         title=(_("Demo payment provider: captures") if model is EmulatedCapture
                else _("Demo payment provider: refunds")),
-        subject=dm.Subject(email="order__email", kinds=("customer", "guest")),
+        subject=dm.Subject(email="order__email", kinds=("customer", "guest"),
+                           finder=through_shop_orders("order__order_id")),
         fields={
             amount: dm.Field("user.financial", dm.GENERATED),
             key: dm.Field("user.unique_id", dm.GENERATED),
