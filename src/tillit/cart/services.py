@@ -25,6 +25,7 @@ NOT_A_NUMBER = _("Enter the quantity as a whole number.")
 TOO_FEW = _("The quantity must be at least 1.")
 PRODUCT_UNAVAILABLE = _("That product is not available.")
 LINE_GONE = _("That item is not in your cart.")
+CART_GONE = _("Your cart is no longer there. Please reload the page and try again.")
 
 
 class CartError(Exception):
@@ -88,8 +89,12 @@ def _locked_cart(owner: CartOwner, *, create: bool) -> Cart | None:
     if cart is None:
         return None
     # Serialises changes to one cart, so "already in the cart + added ≤ stock" holds when
-    # two requests race (a no-op on SQLite, which locks the whole database anyway).
-    return Cart.objects.select_for_update().get(pk=cart.pk)
+    # two requests race (a no-op on SQLite, which locks the whole database anyway). The
+    # cart may have gone meanwhile (its owner's data erased, a guest cart swept).
+    locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+    if locked is None and create:
+        raise CartError(CART_GONE)
+    return locked
 
 
 def _line_of(cart: Cart | None, line_id) -> CartLine:

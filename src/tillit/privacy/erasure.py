@@ -15,11 +15,12 @@ a *blocker*: ``register_blocker(fn)`` with ``fn(person) -> list[str]`` of reason
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from .hashing import is_hashed, keyed_hash
 from .ledger import audit
 from .models import AuditEvent, Disclosure, LegalHold, RecipientNotice
 
+log = logging.getLogger(__name__)
 _blockers: list[Callable[[Person], list[str]]] = []
 
 
@@ -334,6 +336,82 @@ def reason_names_person(person: Person, reason: str) -> bool:
     return False
 
 
+def _refuse_if_blocked(plan: Plan, person: Person, override_reason: str) -> bool:
+    """Raise :class:`ErasureRefused` for a hold, or a blocker without an override; a
+    ``ValueError`` for an override reason that names the person. Returns whether a blocker
+    was overridden."""
+    if plan.holds:
+        def say(reasons):
+            return [_("A legal hold applies: %(reason)s") % {"reason": r} for r in reasons]
+        raise ErasureRefused(say(plan.holds), shown=say(plan.holds_shown))
+    if plan.blockers and not override_reason:
+        raise ErasureRefused(plan.blockers)
+    if plan.blockers and reason_names_person(person, override_reason):
+        raise ValueError("The override reason names the person; the audit log keeps no "
+                         "personal data.")
+    return bool(plan.blockers)
+
+
+def _choose(decls: list[Declaration], person: Person) -> dict[type, list]:
+    """Every row of the person, chosen (and on PostgreSQL locked) before any is changed:
+    one declaration's finder may read another's rows (a receipt found through its order,
+    an account's sessions through accounts.AccountSession). Rows are locked in the
+    registry's order, a parent before its children (``cart.Cart`` before
+    ``cart.CartLine``), the order in which the shop's own writes lock them, so that an
+    erasure and the person's own requests wait for each other instead of deadlocking."""
+    lock_self = connection.features.has_select_for_update_of
+    chosen = {}
+    for decl in decls:
+        rows = decl.subject.rows_for(decl.model, person)
+        if connection.features.has_select_for_update:
+            rows = rows.select_for_update(**({"of": ("self",)} if lock_self else {}))
+        chosen[decl.model] = list(rows.values_list("pk", flat=True))
+    return chosen
+
+
+def _act(decls: list[Declaration], chosen: dict[type, list], person: Person, now) -> None:
+    """Carry out each declaration's action on the chosen rows: detach what is kept,
+    anonymise, take the person out of what they made as staff, then delete (the account
+    last), so that no delete can cascade into what is kept."""
+
+    def rows(decl):
+        return decl.model._default_manager.filter(pk__in=chosen[decl.model])
+
+    for decl in decls:
+        if isinstance(decl.on_erasure, Keep):
+            _detach(decl, rows(decl), now)
+        elif isinstance(decl.on_erasure, Anonymise):
+            _anonymise(decl, rows(decl))
+        _unname(decl, person)
+    for decl in sorted(decls, key=lambda d: d.subject.person):
+        if isinstance(decl.on_erasure, Delete):
+            rows(decl).delete()
+    for decl in decls:
+        if not isinstance(decl.on_erasure, Delete) and \
+                rows(decl).count() != len(chosen[decl.model]):
+            raise RuntimeError(f"Erasure would have deleted kept {decl.label} records; "
+                               "nothing was erased.")
+
+
+def _verify_out_of_reach(decls: list[Declaration], person: Person) -> None:
+    """What is kept must be out of reach of the person's identifiers, whichever way the
+    data map links it (an own field, or a path through an order anonymised above)."""
+    for decl in decls:
+        if isinstance(decl.on_erasure, Keep) and \
+                decl.subject.rows_for(decl.model, person).exists():
+            raise RuntimeError(f"Kept {decl.label} records would still be found by the "
+                               "person's account or e-mail; nothing was erased.")
+
+
+# A deadlock or serialisation failure undoes the whole transaction; it is tried again.
+_RETRY_SQLSTATES = {"40P01", "40001"}
+ATTEMPTS = 3
+
+
+def _worth_retrying(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in _RETRY_SQLSTATES
+
+
 def execute(who, *, actor=None, override_reason: str = "", reg=None,
             before_commit: Callable[[Plan], None] | None = None, channel: str = "") -> Plan:
     """Erase ``who``'s data in one transaction. Refused while a legal hold is active, or
@@ -341,10 +419,12 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
     of an override is kept with the erasure's audit event, so it must not name the person
     (:func:`reason_names_person`; ``ValueError`` otherwise).
 
-    Every row is chosen before any is changed, by every key the map knows (the account,
-    the e-mail address, the paths through their orders), so that anonymising one record
-    cannot hide another from the erasure (a receipt under the e-mail typed at checkout,
-    found through its order).
+    Every row is chosen and locked before any is changed, by every key the map knows (the
+    account, the e-mail address, the paths through their orders), so that anonymising one
+    record cannot hide another from the erasure (a receipt under the e-mail typed at
+    checkout, found through its order). Should the database still pick the erasure as a
+    deadlock's victim, the whole transaction is tried again, up to ``ATTEMPTS`` times
+    (unless an outer transaction holds it).
 
     ``before_commit`` runs last inside the transaction (the confirmation e-mail is sent
     there, while the address still exists; a failure undoes everything). ``channel`` (how
@@ -354,20 +434,28 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
     if is_stand_in(person.account):
         raise ErasureRefused([_("This account stands in for erased members of staff; it "
                                 "holds no personal data.")])
+    outer = connection.in_atomic_block
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _execute_once(person, reg, actor=actor, override_reason=override_reason,
+                                 before_commit=before_commit, channel=channel)
+        except OperationalError as error:
+            if outer or attempt == ATTEMPTS or not _worth_retrying(error):
+                raise
+            log.warning("Erasure hit a deadlock (attempt %d of %d); trying again.", attempt,
+                        ATTEMPTS)
+    raise AssertionError("unreachable")
+
+
+def _execute_once(person: Person, reg, *, actor, override_reason: str, before_commit,
+                  channel: str) -> Plan:
     now = timezone.now()
+    override_reason = override_reason.strip()
     with transaction.atomic():
+        decls = list(reg)
+        chosen = _choose(decls, person)
         plan = preview(person, reg)
-        if plan.holds:
-            def say(reasons):
-                return [_("A legal hold applies: %(reason)s") % {"reason": r} for r in reasons]
-            raise ErasureRefused(say(plan.holds), shown=say(plan.holds_shown))
-        override_reason = override_reason.strip()
-        if plan.blockers and not override_reason:
-            raise ErasureRefused(plan.blockers)
-        overridden = bool(plan.blockers)
-        if overridden and reason_names_person(person, override_reason):
-            raise ValueError("The override reason names the person; the audit log keeps "
-                             "no personal data.")
+        overridden = _refuse_if_blocked(plan, person, override_reason)
         notices = _recipient_notices(person)
         audit(AuditEvent.Action.ERASURE, actor=actor, subject=person.account,
               subject_email=person.email,
@@ -379,40 +467,8 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
                       "override": overridden,
                       **({"override_reason": override_reason} if overridden else {}),
                       **({"channel": channel} if channel else {})})
-        decls = list(reg)
-        # Every row of the person, chosen before any is changed or deleted: one
-        # declaration's finder may read another's rows (a receipt found through its order,
-        # an account's sessions through accounts.AccountSession).
-        chosen = {decl.model: list(decl.subject.rows_for(decl.model, person)
-                                   .values_list("pk", flat=True)) for decl in decls}
-
-        def rows(decl):
-            return decl.model._default_manager.filter(pk__in=chosen[decl.model])
-
-        # Detach, anonymise and take the person out of what they made as staff first, so
-        # that no delete can cascade into what is kept.
-        for decl in decls:
-            if isinstance(decl.on_erasure, Keep):
-                _detach(decl, rows(decl), now)
-            elif isinstance(decl.on_erasure, Anonymise):
-                _anonymise(decl, rows(decl))
-            _unname(decl, person)
-        # Then delete, the account itself last.
-        for decl in sorted(decls, key=lambda d: d.subject.person):
-            if isinstance(decl.on_erasure, Delete):
-                rows(decl).delete()
-        for decl in decls:
-            if not isinstance(decl.on_erasure, Delete) and \
-                    rows(decl).count() != len(chosen[decl.model]):
-                raise RuntimeError(f"Erasure would have deleted kept {decl.label} "
-                                   "records; nothing was erased.")
-        # What is kept must be out of reach of the person's identifiers, whichever way the
-        # data map links it (an own field, or a path through an order anonymised above).
-        for decl in decls:
-            if isinstance(decl.on_erasure, Keep) and \
-                    decl.subject.rows_for(decl.model, person).exists():
-                raise RuntimeError(f"Kept {decl.label} records would still be found by the "
-                                   "person's account or e-mail; nothing was erased.")
+        _act(decls, chosen, person, now)
+        _verify_out_of_reach(decls, person)
         if before_commit is not None:
             before_commit(plan)
     return plan
