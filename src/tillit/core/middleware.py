@@ -16,7 +16,7 @@ import logging
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError, connection
 from django.urls import reverse
 
 from .views import bad_request
@@ -45,3 +45,34 @@ class AdminBadInputMiddleware:
         logger.warning("Refused bad input on %s %s", request.method, request.path,
                        exc_info=exception)
         return bad_request(request, exception)
+
+
+class RetryDroppedConnectionMiddleware:
+    """A read whose database connection dropped under it is answered, not failed.
+
+    Connections are reused between requests and checked before each (``CONN_HEALTH_CHECKS``
+    in the settings), so a connection the database closed (a restart, a fail-over, an
+    administrator terminating sessions) is replaced before the next request uses it. What
+    remains is a connection dropped while a request is running: for a GET or HEAD, which
+    changes nothing, the view is run once more on a fresh connection. Writes are never
+    repeated: their caller decides."""
+
+    SAFE = ("GET", "HEAD")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if (request.method not in self.SAFE or getattr(request, "_tillit_retried", False)
+                or not isinstance(exception, InterfaceError | OperationalError)
+                or connection.in_atomic_block or connection.is_usable()):
+            return None
+        request._tillit_retried = True
+        logger.warning("The database connection dropped during %s %s; reading again.",
+                       request.method, request.path)
+        connection.close()
+        match = request.resolver_match
+        return match.func(request, *match.args, **match.kwargs)

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tillit.core.middleware.AdminBadInputMiddleware",
+    "tillit.core.middleware.RetryDroppedConnectionMiddleware",
 ]
 
 # Every environment logs to stderr, one greppable line per record, with no e-mail address,
@@ -106,9 +107,13 @@ def sqlite_options(database: dict) -> dict:
                                     **database.get("OPTIONS", {})}}
 
 
+# Connections are kept for a minute and checked before each request reuses one, so a
+# connection the database closed (restart, fail-over) costs no request
+# (core.middleware.RetryDroppedConnectionMiddleware covers one dropped mid-read).
 DATABASES = {
     "default": sqlite_options(dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'tillit.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'tillit.sqlite3'}", conn_max_age=60,
+        conn_health_checks=True,
     ))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
