@@ -236,13 +236,21 @@ def test_after_a_sold_out_cancellation_the_checkout_opens_a_new_payment(client, 
     assert CheckoutSession.objects.filter(status=CheckoutSession.Status.CANCELLED).count() == 1
 
 
-def test_the_provider_failing_at_confirmation_gives_a_retry_page(client, paid, settings):
+@pytest.mark.promise("P28.a")
+def test_the_provider_failing_at_confirmation_says_the_payment_stands(client, paid,
+                                                                      settings):
+    """The buyer has paid; the provider cannot be read just now. The page says what is
+    true (the payment is registered, the order is confirmed by e-mail), not that nothing
+    was charged (issue 16 §6)."""
     settings.TILLIT_KLARNA_EMULATOR_FAULT = "503@/checkout/v3/orders/"
 
     response = client.get(paid)
 
-    assert response.status_code == 503
-    assert "data-retry" in response.content.decode()
+    assert response.status_code == 202
+    page = response.content.decode()
+    assert "data-retry" in page
+    assert "Din betalning hos Kustom är registrerad" in page
+    assert "debiterats" not in page
     assert not Order.objects.exists()
 
     settings.TILLIT_KLARNA_EMULATOR_FAULT = ""
@@ -406,3 +414,24 @@ def test_a_confirmation_without_a_usable_id_is_400(client, db, query):
 
 def test_the_confirmation_refuses_post(client, paid):
     assert client.post(paid).status_code == 405
+
+
+@pytest.mark.promise("P28.a")
+def test_the_confirmation_page_waits_only_briefly_for_the_acknowledgement(client, paid,
+                                                                         monkeypatch):
+    """A slow acknowledgement must not hold the buyer's page (issue 16 §6): the page asks
+    with a short timeout; the push and the reconciliation acknowledge what it could not."""
+    from tillit.checkout import services as checkout_services
+    from tillit.payments.klarna.client import KlarnaClient
+
+    asked = []
+    real = KlarnaClient.acknowledge
+
+    def spy(self, order_id, *, timeout=None):
+        asked.append(timeout)
+        return real(self, order_id, timeout=timeout)
+
+    monkeypatch.setattr(KlarnaClient, "acknowledge", spy)
+    assert client.get(paid).status_code == 200
+    assert asked == [checkout_services.ACK_TIMEOUT_ON_PAGE] and asked[0] <= 2
+    assert push(client, order_id_of(paid)).status_code == 204

@@ -94,6 +94,8 @@ class CheckoutAlreadyPaid(Exception):
 
 # Order management statuses of an order that will never be placed.
 ENDED = ("CANCELLED", "EXPIRED", "CLOSED")
+# Seconds the confirmation page waits for the provider to take the acknowledgement.
+ACK_TIMEOUT_ON_PAGE = 2.0
 
 
 @dataclass(frozen=True)
@@ -327,7 +329,10 @@ def complete_checkout(session: CheckoutSession, *, source: str = "confirmation",
                                     "disclosure"])
     if session.acknowledged_at is None:
         try:
-            client.acknowledge(session.klarna_order_id)
+            # The buyer waits on the confirmation page: a short wait; the provider's push
+            # and `tillit payments reconcile` acknowledge what this one could not.
+            client.acknowledge(session.klarna_order_id,
+                               timeout=ACK_TIMEOUT_ON_PAGE if source != "push" else None)
         except KlarnaError:
             log.warning("Order %s placed but not yet acknowledged to the provider",
                         session.klarna_order_id)

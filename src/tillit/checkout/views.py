@@ -120,6 +120,13 @@ def confirmation(request):
         messages.info(request, _("Your payment is not finished yet; please complete it "
                                  "below."))
         return redirect("checkout:start")
+    except KlarnaUnavailable:
+        # The provider sent the buyer here after paying, but cannot be read now: the
+        # payment stands, and the push or `tillit payments reconcile` places the order.
+        log.warning("Provider order %s could not be read on the confirmation page",
+                    order_id)
+        return render(request, "checkout/payment_registered.html", {
+            "provider": provider_name(), "retry_url": request.get_full_path()}, status=202)
     except KlarnaError as exc:
         return _provider_failed(request, exc, retry_url=request.get_full_path())
     except OrderError as exc:

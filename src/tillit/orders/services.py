@@ -440,7 +440,9 @@ def ship_order(order: Order, *, carrier, tracking_number: str, recorded_by=None)
 
     Run it outside a transaction: the capture's idempotency key is committed before the
     provider is called, so a retry after a failure or timeout reuses it and the provider
-    captures once. An order already shipped is returned as it is, without a second capture.
+    captures once. The provider is called with no row locked, so a slow provider keeps no
+    one else waiting for the order. An order already shipped is returned as it is, without
+    a second capture.
     """
     tracking_number = "".join(str(tracking_number or "").split())
     if not _TRACKING.match(tracking_number):
@@ -461,22 +463,29 @@ def ship_order(order: Order, *, carrier, tracking_number: str, recorded_by=None)
             locked.save(update_fields=["capture_idempotency_key", "updated_at"])
     from tillit.shipping.services import record_handover
 
-    provider_error = _provider_error()
+    shipping_info = [{"shipping_company": carrier.name, "tracking_number": tracking_number,
+                      "tracking_uri": carrier.tracking_url(tracking_number)}]
+    try:
+        capture_id = get_client().capture(
+            locked.klarna_order_id, locked.total_ore, shipping_info=shipping_info,
+            idempotency_key=str(locked.capture_idempotency_key))
+    except _provider_error() as exc:
+        log.warning("Capture of order %s failed: %s", locked.number, exc)
+        raise FulfilmentError(_("The payment provider did not accept the capture for "
+                                "order %(number)s; nothing was changed. Try again in a "
+                                "moment.") % {"number": locked.number}) from exc
     with transaction.atomic():
         locked = _locked(order)
         if locked.status in (Status.SHIPPED, Status.DELIVERED):
             return locked
-        shipping_info = [{"shipping_company": carrier.name, "tracking_number": tracking_number,
-                          "tracking_uri": carrier.tracking_url(tracking_number)}]
-        try:
-            capture_id = get_client().capture(
-                locked.klarna_order_id, locked.total_ore, shipping_info=shipping_info,
-                idempotency_key=str(locked.capture_idempotency_key))
-        except provider_error as exc:
-            log.warning("Capture of order %s failed: %s", locked.number, exc)
-            raise FulfilmentError(_("The payment provider did not accept the capture for "
-                                    "order %(number)s; nothing was changed. Try again in a "
-                                    "moment.") % {"number": locked.number}) from exc
+        if locked.status not in (Status.PLACED, Status.PACKED):
+            # Cancelled while the provider captured: the provider refuses one of the two.
+            log.error("Order %s changed to %s while its capture ran", locked.number,
+                      locked.status)
+            raise FulfilmentError(_("Order %(number)s changed while it was being shipped "
+                                    "(it is %(status)s); check it with the payment provider.")
+                                  % {"number": locked.number,
+                                     "status": locked.get_status_display()})
         now = timezone.now()
         locked.carrier = carrier
         locked.tracking_number = tracking_number
@@ -512,19 +521,25 @@ def cancel_order(order: Order) -> Order:
     """Cancel an order not yet shipped: the provider releases the payment, the goods go
     back in stock. The receipt is corrected by a credit note for the whole order, which
     the buyer gets by e-mail with word of the cancellation."""
-    with transaction.atomic():
-        order = _locked(order)
-        if order.status == Status.CANCELLED:
-            return order
-        if order.status not in (Status.PLACED, Status.PACKED):
+    def cancellable(order: Order) -> bool:
+        if order.status not in (Status.PLACED, Status.PACKED, Status.CANCELLED):
             raise FulfilmentError(_("Order %(number)s has been shipped; use a return instead.")
                                   % {"number": order.number})
-        provider_error = _provider_error()
-        try:
-            get_client().cancel(order.klarna_order_id)
-        except provider_error as exc:
-            raise FulfilmentError(_("The payment provider did not cancel order %(number)s; "
-                                    "nothing was changed.") % {"number": order.number}) from exc
+        return order.status != Status.CANCELLED
+
+    # The provider is asked with no row locked (a slow provider keeps nobody waiting); the
+    # order is checked again, locked, before it is changed.
+    if not cancellable(Order.objects.get(pk=order.pk)):
+        return Order.objects.get(pk=order.pk)
+    try:
+        get_client().cancel(order.klarna_order_id)
+    except _provider_error() as exc:
+        raise FulfilmentError(_("The payment provider did not cancel order %(number)s; "
+                                "nothing was changed.") % {"number": order.number}) from exc
+    with transaction.atomic():
+        order = _locked(order)
+        if not cancellable(order):
+            return order
         lines = list(order.lines.select_related("product"))
         _restock([(line, line.quantity) for line in lines])
         credit_note = receipts.issue_credit_note(order, [(line, line.quantity)

@@ -157,9 +157,11 @@ class KlarnaClient:
         return self._send("GET", f"/ordermanagement/v1/orders/{_id(order_id)}",
                           retry=True, parse=_json)
 
-    def acknowledge(self, order_id: str) -> None:
-        """``POST …/acknowledge`` (204): we have the order; the provider stops pushing."""
-        self._send("POST", f"/ordermanagement/v1/orders/{_id(order_id)}/acknowledge")
+    def acknowledge(self, order_id: str, *, timeout: float | None = None) -> None:
+        """``POST …/acknowledge`` (204): we have the order; the provider stops pushing.
+        ``timeout`` shortens the wait where a person is waiting for the answer."""
+        self._send("POST", f"/ordermanagement/v1/orders/{_id(order_id)}/acknowledge",
+                   timeout=timeout)
 
     def capture(self, order_id: str, amount: int, *, order_lines: list | None = None,
                 shipping_info: list | None = None, idempotency_key: str | None = None) -> str:
@@ -197,7 +199,8 @@ class KlarnaClient:
 
     def _send(self, method: str, path: str, *, json: dict | None = None,
               headers: Mapping[str, str] | None = None, retry: bool = False,
-              parse: Callable[[httpx.Response], object] | None = None):
+              parse: Callable[[httpx.Response], object] | None = None,
+              timeout: float | None = None):
         """One call, its answer read by ``parse`` (None: nothing to read). Retried (same
         headers, so the same idempotency key) only when ``retry`` and the failure is
         :class:`KlarnaUnavailable`, malformed answers included."""
@@ -206,7 +209,8 @@ class KlarnaClient:
         while True:
             attempt += 1
             try:
-                response = self._once(method, path, json=json, headers=headers)
+                response = self._once(method, path, json=json, headers=headers,
+                                      timeout=timeout)
                 return parse(response) if parse is not None else None
             except KlarnaUnavailable as exc:
                 out_of_time = time.monotonic() - started > 2 * self.timeout
@@ -224,9 +228,11 @@ class KlarnaClient:
                             method, path, exc.status, exc.code, exc.correlation_id)
                 raise
 
-    def _once(self, method, path, *, json=None, headers=None) -> httpx.Response:
+    def _once(self, method, path, *, json=None, headers=None, timeout=None) -> httpx.Response:
         try:
-            response = self._http.request(method, path, json=json, headers=headers)
+            response = self._http.request(
+                method, path, json=json, headers=headers,
+                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
         except httpx.TimeoutException as exc:
             raise KlarnaUnavailable(f"{method} {path}: timed out", code="timeout") from exc
         except httpx.HTTPError as exc:
