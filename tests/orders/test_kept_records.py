@@ -318,6 +318,9 @@ def test_an_erasure_tells_recipients_but_never_an_authority(customer, anna_order
     from tillit.privacy.ledger import record_disclosure
     from tillit.privacy.models import RecipientNotice
 
+    record_disclosure(user=customer, recipient_kind="payment_provider", recipient="Kustom",
+                      categories=["user.name"], purpose="essential.service.payment_processing",
+                      legal_basis="contract", reference=anna_order.klarna_order_id)
     record_disclosure(user=customer, recipient_kind="authority", recipient="Polismyndigheten",
                       categories=["user.name"], purpose="essential.legal_obligation",
                       legal_basis="legal_obligation", legal_ground="RB 27 kap.")

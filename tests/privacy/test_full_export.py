@@ -64,6 +64,8 @@ EMPTY_FOR_THIS_PERSON = {
     "privacy.PrivacyRequest.note": "the self-service request carries no note",
     "privacy.PrivacyRequest.handled_by": "a self-service request is answered by the shop "
                                          "itself, no member of staff",
+    "checkout.CheckoutSession.released_at": "set only for a payment the shop refused; "
+                                            "both of this person's were placed",
     "cart.Cart.session_ref": "a logged-in customer's cart is kept by account, not by "
                              "browser session",
     "checkout.CheckoutSession.session_ref": "a logged-in buyer's checkout is kept by "

@@ -47,6 +47,10 @@ class CheckoutSession(models.Model):
     completed_at = models.DateTimeField(_("order placed"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged to the provider"), null=True,
                                            blank=True)
+    released_at = models.DateTimeField(
+        _("payment released"), null=True, blank=True,
+        help_text=_("For a payment the shop refused: when the provider confirmed that the "
+                    "authorisation was released (tillit payments reconcile)."))
 
     class Meta:
         ordering = ["-created_at", "-id"]

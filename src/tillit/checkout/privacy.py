@@ -3,8 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
+from tillit.privacy.erasure import register_blocker
 
 from .models import CheckoutSession
+from .reconcile import money_in_flight
 
 # A checkout row outlives the visit only to connect a late push from the provider to the
 # cart and to show which policy was accepted; the order itself keeps what must be kept.
@@ -28,6 +30,7 @@ dm.declare(
         "updated_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
         "completed_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
         "acknowledged_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "released_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
     },
     uses=[
         dm.Use("essential.service.payment_processing", dm.CONTRACT,
@@ -42,3 +45,7 @@ dm.declare(
     on_erasure=dm.DELETE,
     recipients={"hosting": None, "payment_provider": ("cart", "klarna_order_id")},
 )
+
+# A payment under way, or a refused one not yet released, makes an erasure wait; no
+# override lifts it, so that no money stays held for someone the shop no longer knows.
+register_blocker(money_in_flight, overridable=False)

@@ -44,9 +44,11 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tillit.payments.klarna import payload as klarna_payload
 from tillit.payments.klarna.client import (
+    NOT_SENT,
     KlarnaClient,
     KlarnaError,
     KlarnaUnavailable,
@@ -55,6 +57,7 @@ from tillit.payments.klarna.client import (
     provider_name,
 )
 from tillit.privacy.ledger import link_disclosure, record_disclosure
+from tillit.privacy.models import Disclosure
 
 from .models import CheckoutSession
 
@@ -176,22 +179,31 @@ def open_checkout(*, owner, cart, policy_version, buyer_ip: str | None,
                         policy_version=policy_version, buyer_ip=buyer_ip or None)
         if opened is not None:
             return opened
-    order = client.create_order(body)
+    session = CheckoutSession(
+        cart_id=cart_id, user=owner.user,
+        session_ref="" if owner.user is not None else owner.session_ref,
+        payload_digest=digest, policy_version=policy_version,
+        buyer_ip=buyer_ip or None, locale=locale)
+    # The ledger entry before the call, and in no transaction with anything: the data goes
+    # to the provider with the request, so the entry stands when the outcome is unknown (a
+    # timeout, a lost answer or a server error after the provider may have made its order,
+    # which then holds the cart). It gets the order id once known, and goes again only when
+    # the provider surely made nothing: no connection, or a refusal (4xx).
+    disclosure = _record_disclosure(session, user=owner.user,
+                                    session_ref=session.session_ref)
+    try:
+        order = client.create_order(body)
+    except KlarnaError as exc:
+        if exc.code == NOT_SENT or (exc.status is not None and 400 <= exc.status < 500):
+            disclosure.delete()
+        raise
     order_id = order.get("order_id")
     snippet = _snippet(order)
     if not is_valid_order_id(order_id):
         raise KlarnaUnavailable("The provider's order had no usable order_id.",
                                 code="malformed_response")
-    session = CheckoutSession(
-        cart_id=cart_id, user=owner.user,
-        session_ref="" if owner.user is not None else owner.session_ref,
-        klarna_order_id=order_id, payload_digest=digest, policy_version=policy_version,
-        buyer_ip=buyer_ip or None, locale=locale)
-    # The ledger entry first, and not in one transaction with the session: the transfer
-    # happened when the provider answered, so the entry stands even if the session row
-    # could not be written.
-    session.disclosure = _record_disclosure(session, user=owner.user,
-                                            session_ref=session.session_ref)
+    Disclosure.objects.filter(pk=disclosure.pk).update(reference=order_id)
+    session.klarna_order_id, session.disclosure = order_id, disclosure
     session.save()
     return OpenedCheckout(session=session, html_snippet=snippet, created=True)
 
@@ -247,9 +259,9 @@ def _read_if_known(session: CheckoutSession, client: KlarnaClient) -> dict | Non
 def _provider_processor():
     """The processor register's entry for the checkout provider (P27), if the register
     marks one; the ledger entry then points at it."""
-    from tillit.privacy.models import Processor
+    from tillit.privacy.selectors import checkout_provider
 
-    return Processor.objects.filter(is_checkout_provider=True, is_active=True).first()
+    return checkout_provider()
 
 
 def _record_disclosure(session: CheckoutSession, *, user=None, email: str = "",
@@ -259,6 +271,30 @@ def _record_disclosure(session: CheckoutSession, *, user=None, email: str = "",
         categories=DISCLOSED_CATEGORIES, purpose=DISCLOSURE_PURPOSE,
         legal_basis=DISCLOSURE_BASIS, user=user, email=email, session_ref=session_ref,
         reference=session.klarna_order_id, processor=_provider_processor())
+
+
+def ensure_disclosure(session: CheckoutSession) -> None:
+    """Give a checkout without one its ledger entry (``tillit payments reconcile``: one
+    opened before entries were written at load, or whose entry was lost)."""
+    with transaction.atomic():
+        disclosure = _record_disclosure(session, user=session.user,
+                                        session_ref=session.session_ref)
+        if not CheckoutSession.objects.filter(pk=session.pk, disclosure__isnull=True) \
+                .update(disclosure=disclosure):
+            transaction.set_rollback(True)
+
+
+def in_flight_text(session: CheckoutSession) -> str:
+    return _("A payment may be under way in the checkout opened at %(time)s; the erasure "
+             "waits for it, at most an hour from then.") % {
+        "time": timezone.localtime(session.created_at).strftime("%Y-%m-%d %H:%M")}
+
+
+def release_pending_text(session: CheckoutSession) -> str:
+    return _("The payment from %(time)s that the shop could not accept has not yet been "
+             "released by %(provider)s; the erasure waits until it is.") % {
+        "time": timezone.localtime(session.created_at).strftime("%Y-%m-%d %H:%M"),
+        "provider": provider_name()}
 
 
 def _link_guest_disclosure(session: CheckoutSession, email: str) -> None:

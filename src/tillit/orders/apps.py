@@ -6,6 +6,3 @@ class OrdersConfig(AppConfig):
     name = "tillit.orders"
     label = "orders"
     verbose_name = _("Orders")
-
-    def ready(self) -> None:
-        from . import erasure  # noqa: F401  (registers the open-order erasure blocker)

@@ -1,7 +1,7 @@
 """Open orders make an erasure wait (P31): an order not yet delivered, one still inside the
 14-day return period (ångerrätt), or one with a return being handled needs the buyer's
-contact details. ``privacy.erasure`` asks every registered blocker; this one names the
-orders, so the preview can say why and until when."""
+contact details. ``privacy.erasure`` asks every blocker ``orders/privacy.py`` registers;
+this one names the orders, so the preview can say why and until when."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.privacy.datamap import Person, registry
-from tillit.privacy.erasure import register_blocker
 
 from .models import RETURN_DAYS, Order, ReturnRequest
 
@@ -22,7 +21,6 @@ _RETURNABLE = (Status.DELIVERED, Status.RETURNED)
 _RETURN_OPEN = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.RECEIVED)
 
 
-@register_blocker
 def open_orders(person: Person) -> list[str]:
     """Reasons, one per open order of ``person``."""
     today = timezone.localdate()

@@ -22,7 +22,9 @@ Retention, decided:
 from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
+from tillit.privacy.erasure import register_blocker
 
+from .erasure import open_orders
 from .models import (
     CreditNote,
     NumberSeries,
@@ -252,3 +254,6 @@ dm.declare(
 )
 
 dm.no_personal_data(NumberSeries, "Counters of the order, receipt and credit-note numbers.")
+
+# An order not delivered, or still returnable, makes an erasure wait (staff may override).
+register_blocker(open_orders)

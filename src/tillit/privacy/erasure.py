@@ -9,7 +9,10 @@ erasure or page finds them; the retention sweep deletes them when their period e
 Running it twice is harmless.
 
 Apps that know a reason to wait (an order not yet delivered or still returnable) register
-a *blocker*: ``register_blocker(fn)`` with ``fn(person) -> list[str]`` of reasons.
+a *blocker*: ``register_blocker(fn)`` with ``fn(person) -> list[str]`` of reasons. Staff
+may override a blocker with a reason, unless it was registered with
+``overridable=False`` (money held at the payment provider for the person: an erasure never
+leaves it held for someone the shop no longer knows).
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ from .models import AuditEvent, Disclosure, LegalHold, RecipientNotice
 
 log = logging.getLogger(__name__)
 _blockers: list[Callable[[Person], list[str]]] = []
+_waits: list[Callable[[Person], list[str]]] = []
 
 
-def register_blocker(fn: Callable[[Person], list[str]]) -> Callable:
-    _blockers.append(fn)
+def register_blocker(fn: Callable[[Person], list[str]], *, overridable: bool = True
+                     ) -> Callable:
+    (_blockers if overridable else _waits).append(fn)
     return fn
 
 
@@ -76,6 +81,8 @@ class Plan:
     holds: list[str] = field(default_factory=list)
     holds_shown: list[str] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
+    # Reasons to wait that no override lifts (money held at the payment provider).
+    waits: list[str] = field(default_factory=list)
 
     @property
     def deleted(self) -> list[Step]:
@@ -156,6 +163,8 @@ def preview(who, reg=None) -> Plan:
             plan.holds_shown.append(shown)
     for blocker in _blockers:
         plan.blockers += blocker(person)
+    for wait in _waits:
+        plan.waits += wait(person)
     for decl in reg:
         rows = decl.subject.rows_for(decl.model, person)
         count = rows.count()
@@ -344,6 +353,8 @@ def _refuse_if_blocked(plan: Plan, person: Person, override_reason: str) -> bool
         def say(reasons):
             return [_("A legal hold applies: %(reason)s") % {"reason": r} for r in reasons]
         raise ErasureRefused(say(plan.holds), shown=say(plan.holds_shown))
+    if plan.waits:
+        raise ErasureRefused(plan.waits)
     if plan.blockers and not override_reason:
         raise ErasureRefused(plan.blockers)
     if plan.blockers and reason_names_person(person, override_reason):
@@ -457,8 +468,10 @@ def _execute_once(person: Person, reg, *, actor, override_reason: str, before_co
         plan = preview(person, reg)
         overridden = _refuse_if_blocked(plan, person, override_reason)
         notices = _recipient_notices(person)
-        audit(AuditEvent.Action.ERASURE, actor=actor, subject=person.account,
-              subject_email=person.email,
+        # The event names the person only by the keyed hash of the e-mail: the account it
+        # would link to is about to go.
+        audit(AuditEvent.Action.ERASURE, actor=actor, subject=None,
+              subject_email=person.email or getattr(person.account, "email", ""),
               target=f"{len(plan.steps)} records",
               detail={"deleted": {s.model: s.count for s in plan.deleted},
                       "anonymised": {s.model: s.count for s in plan.anonymised},

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
 from .datamap import Person, registry
 from .ledger import person_ref
-from .models import AuditEvent, LegalHold, PrivacyRequest, RecipientNotice
+from .models import AuditEvent, LegalHold, PrivacyRequest, Processor, RecipientNotice
 from .promises import PromiseStatus, summarise
 
 Status = PrivacyRequest.Status
@@ -153,3 +154,22 @@ def promise_report(path: Path | None = None) -> tuple[list[PromiseStatus] | None
         return summarise(results), timezone.localtime(written).strftime("%Y-%m-%d %H:%M")
     except (KeyError, TypeError):
         return None, ""
+
+
+_PROVIDER_KEY = "tillit:privacy:checkout-provider"
+_NONE = "none"
+
+
+def checkout_provider():
+    """The processor register's entry for the checkout provider (P27), if the register
+    marks one. Cached for a minute (every checkout load asks); a change to the register
+    clears it at once (signals.py)."""
+    found = cache.get(_PROVIDER_KEY)
+    if found is None:
+        found = Processor.objects.filter(is_checkout_provider=True, is_active=True).first()
+        cache.set(_PROVIDER_KEY, found if found is not None else _NONE, 60)
+    return None if found == _NONE else found
+
+
+def forget_checkout_provider() -> None:
+    cache.delete(_PROVIDER_KEY)

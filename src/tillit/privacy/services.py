@@ -366,7 +366,7 @@ def _sweep_waiting_erasures(now: dt.datetime, dry_run: bool) -> int:
     for req in PrivacyRequest.objects.filter(kind=Kind.ERASURE, status=Status.WAITING):
         person = person_of(req)
         plan = erasure.preview(person)
-        if plan.holds or plan.blockers:
+        if plan.holds or plan.blockers or plan.waits:
             continue
         if not dry_run:
             erase(person, req=req)

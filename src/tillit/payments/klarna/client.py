@@ -54,6 +54,8 @@ IDEMPOTENCY_HEADER = "Klarna-Idempotency-Key"
 MAX_BACKOFF = 2.0
 FIRST_BACKOFF = 0.25
 USER_AGENT = "Tillit/0.1 (Klarna Checkout v3 client)"
+# The code of a failure before any byte of the request left (no connection was made).
+NOT_SENT = "not_sent"
 
 
 def is_valid_order_id(value: object) -> bool:
@@ -69,7 +71,8 @@ class KlarnaError(Exception):
     """The provider refused or could not handle a request.
 
     ``status``: HTTP status (None when no answer came); ``code``: Klarna's ``error_code``
-    or one of ours (``timeout``, ``connection_error``, ``malformed_response``,
+    or one of ours (``not_sent``: no connection, so nothing of the request left;
+    ``timeout``, ``connection_error``, ``malformed_response``,
     ``invalid_order_id``, ``http_<status>``); ``messages``: Klarna's ``error_messages``
     (for logs and staff, not buyers); ``correlation_id``: Klarna's trace id.
     """
@@ -233,6 +236,8 @@ class KlarnaClient:
             response = self._http.request(
                 method, path, json=json, headers=headers,
                 timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise KlarnaUnavailable(f"{method} {path}: no connection", code=NOT_SENT) from exc
         except httpx.TimeoutException as exc:
             raise KlarnaUnavailable(f"{method} {path}: timed out", code="timeout") from exc
         except httpx.HTTPError as exc:

@@ -40,8 +40,10 @@ def through_shop_orders(path: str):
 
         if person.account is None:
             return model.objects.none()
-        ids = Order.objects.filter(user=person.account).exclude(klarna_order_id="") \
-            .values("klarna_order_id")
+        # A list, not a subquery: in the demo the emulator keeps its books in a database
+        # of its own, as a real provider would.
+        ids = list(Order.objects.filter(user=person.account).exclude(klarna_order_id="")
+                   .values_list("klarna_order_id", flat=True))
         return model.objects.filter(**{f"{path}__in": ids})
 
     return finder
