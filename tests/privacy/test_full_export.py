@@ -52,6 +52,8 @@ NOT_APPLICABLE = {
 EMPTY_FOR_THIS_PERSON = {
     "core.OutgoingMail.failed_at": "the e-mail waits for the worker; nothing has failed",
     "core.OutgoingMail.error": "as failed_at",
+    "core.OutgoingMail.sending_since": "the e-mail waits for the worker; no worker has "
+                                       "begun to send it",
     "klarna_emulator.EmulatedOrder.organization_name": "the purchase through the provider's "
         "checkout page was a private one; the company order came through its API",
     "klarna_emulator.EmulatedOrder.organization_registration_id": "as organization_name",

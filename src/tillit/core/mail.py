@@ -22,15 +22,25 @@ delivery that failed raises :class:`MailNotSent` there, as sending in the reques
 
 Every task of the project takes row ids only (tests/core/test_mail_queue.py holds them to
 it), so this holds for any task, not just this one.
+
+Exactly once, even when a worker dies. Each row carries the Message-ID every attempt sends,
+and a worker claims a row (``sending_since``) before it talks to the mail server. A worker
+killed mid-send leaves its task RUNNING and its row unsent: :func:`recover` (run by
+``tillit mail retry``, every few minutes from cron) marks tasks running longer than the
+lease (``TILLIT_MAIL_LEASE_SECONDS``, 10 minutes) as failed, and queues again every row
+neither delivered nor failed by then. A message whose hand-over was cut off may so reach
+the server twice, with one Message-ID, which mail software shows once.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -87,7 +97,7 @@ def send(prefix: str, context: dict, to: list[str], *, language: str | None = No
     for address in to:
         row = OutgoingMail.objects.create(
             template=prefix, recipient=address, subject=subject, text=text, html=html or "",
-            headers=dict(headers or {}), attachments=attached)
+            headers=dict(headers or {}), attachments=attached, message_id=_message_id())
         result = deliver.enqueue(row.pk)
         if result.status == TaskResultStatus.FAILED:
             error = OutgoingMail.objects.filter(pk=row.pk).values_list("error", flat=True)
@@ -95,6 +105,16 @@ def send(prefix: str, context: dict, to: list[str], *, language: str | None = No
             raise MailNotSent(f"{prefix}: {(error.first() or 'failed').partition(': ')[0]}")
         results.append(result)
     return results
+
+
+def _message_id() -> str:
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
+
+
+def lease() -> dt.timedelta:
+    """How long a worker may take over one message before it is taken to have died."""
+    return dt.timedelta(seconds=int(getattr(settings, "TILLIT_MAIL_LEASE_SECONDS", 600)))
 
 
 def _attachment(filename: str, content: str | bytes, mimetype: str) -> dict:
@@ -105,8 +125,11 @@ def _attachment(filename: str, content: str | bytes, mimetype: str) -> dict:
 
 
 def _message(row: OutgoingMail) -> EmailMultiAlternatives:
+    headers = dict(row.headers or {})
+    if row.message_id:
+        headers["Message-ID"] = row.message_id
     email = EmailMultiAlternatives(row.subject, row.text, settings.DEFAULT_FROM_EMAIL,
-                                   [row.recipient], headers=row.headers or {})
+                                   [row.recipient], headers=headers)
     if row.html:
         email.attach_alternative(row.html, "text/html")
     for item in row.attachments or ():
@@ -121,10 +144,17 @@ def deliver(mail_id: int) -> int:
     returns how many messages went: 1, or 0 when the row is gone (erased, or past its
     retention, before its turn came).
 
-    When sending fails the row stays, with the attempt counted and the error kept; a
-    backend that can run a task later is asked to try again after the next of
-    :data:`RETRY_AFTER`, and the task fails with :class:`DeliveryFailed`."""
-    row = OutgoingMail.objects.filter(pk=mail_id).first()
+    The row is claimed first (``sending_since``): a second task for the same row, queued
+    again by :func:`recover`, finds it claimed and leaves it to the first, unless the claim
+    is older than the lease (the first worker died). When sending fails the row stays,
+    with the attempt counted and the error kept; a backend that can run a task later is
+    asked to try again after the next of :data:`RETRY_AFTER`, and the task fails with
+    :class:`DeliveryFailed`."""
+    now = timezone.now()
+    claimed = OutgoingMail.objects.filter(pk=mail_id).filter(
+        Q(sending_since__isnull=True) | Q(sending_since__lt=now - lease()),
+    ).update(sending_since=now)
+    row = OutgoingMail.objects.filter(pk=mail_id).first() if claimed else None
     if row is None:
         return 0
     try:
@@ -133,7 +163,8 @@ def deliver(mail_id: int) -> int:
         kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
         attempts = row.attempts + 1
         OutgoingMail.objects.filter(pk=row.pk).update(
-            attempts=attempts, failed_at=timezone.now(), error=f"{kind}: {exc}"[:2000])
+            attempts=attempts, failed_at=timezone.now(), error=f"{kind}: {exc}"[:2000],
+            sending_since=None)
         _retry_later(row.pk, attempts)
         # "from None": the task backend stores the traceback, and the original exception
         # (an SMTP refusal lists the refused addresses) must not be chained into it.
@@ -153,6 +184,41 @@ def retry_failed() -> int:
     server is fixed: ``tillit mail retry``); returns how many."""
     ids = list(OutgoingMail.objects.filter(failed_at__isnull=False).order_by("pk")
                .values_list("pk", flat=True))
+    OutgoingMail.objects.filter(pk__in=ids).update(sending_since=None)
     for mail_id in ids:
         deliver.enqueue(mail_id)
     return len(ids)
+
+
+class WorkerLost(RuntimeError):
+    """The worker running a delivery stopped before it finished (killed, or its machine
+    went down); :func:`recover` records this on the task it took back."""
+
+
+_DELIVER = f"{__name__}.deliver"
+
+
+def recover(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Take back what a dead worker left: delivery tasks running longer than the lease
+    are marked failed, and every message neither delivered nor failed by then, and not
+    waiting in the queue, is queued again. Returns (tasks taken back, messages queued)."""
+    from django_tasks.base import TaskResultStatus as Status
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    stale = now - lease()
+    tasks = DBTaskResult.objects.filter(task_path=_DELIVER, status=Status.RUNNING,
+                                        started_at__lt=stale).update(
+        status=Status.FAILED, finished_at=now,
+        exception_class_path=f"{__name__}.WorkerLost",
+        traceback="WorkerLost: the worker stopped before the delivery finished; "
+                  "tillit mail retry took it back.")
+    waiting = {args["args"][0] for args in DBTaskResult.objects.filter(
+        task_path=_DELIVER, status__in=(Status.READY, Status.RUNNING),
+    ).values_list("args_kwargs", flat=True) if args.get("args")}
+    ids = [pk for pk in OutgoingMail.objects.filter(failed_at__isnull=True).filter(
+        Q(sending_since__lt=stale) | Q(sending_since__isnull=True, created_at__lt=stale),
+    ).order_by("pk").values_list("pk", flat=True) if pk not in waiting]
+    for mail_id in ids:
+        deliver.enqueue(mail_id)
+    return tasks, len(ids)

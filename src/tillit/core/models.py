@@ -26,6 +26,12 @@ class OutgoingMail(models.Model):
     # ({"filename", "mimetype", "content" | "base64"}).
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+    # The Message-ID every attempt sends, so that a message sent again after an attempt
+    # whose outcome is unknown (a worker killed mid-send) is recognisably the same one.
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    # When a worker began handing it to the mail server; a row still here long after that
+    # was being sent by a worker that died (core.mail.recover).
+    sending_since = models.DateTimeField(_("being sent since"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
     failed_at = models.DateTimeField(_("last failed"), null=True, blank=True)
     error = models.TextField(_("last error"), blank=True)

@@ -30,6 +30,8 @@ dm.declare(
         # List-Unsubscribe and the like: links that identify the recipient.
         "headers": dm.Field("user.unique_id", dm.GENERATED),
         "created_at": dm.Field("system.operations", dm.GENERATED),
+        "message_id": dm.Field("system.operations", dm.GENERATED),
+        "sending_since": dm.Field("system.operations", dm.GENERATED),
         "attempts": dm.Field("system.operations", dm.GENERATED),
         "failed_at": dm.Field("system.operations", dm.GENERATED),
         # A mail server's refusal names the refused address.
