@@ -48,7 +48,7 @@ class Inbox:
         message = message_from_bytes(envelope.content)
         time.sleep(0.002)
         with self.lock:
-            self.ids.append(message["Message-ID"])
+            self.ids.append(message["Message-ID"].strip("<>"))
         return "250 OK"
 
 

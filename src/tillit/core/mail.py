@@ -108,8 +108,9 @@ def send(prefix: str, context: dict, to: list[str], *, language: str | None = No
 
 
 def _message_id() -> str:
+    """A new Message-ID, without its angle brackets (``<…>`` is added when sending)."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return make_msgid(domain=domain)
+    return make_msgid(domain=domain).strip("<>")
 
 
 def lease() -> dt.timedelta:
@@ -127,7 +128,7 @@ def _attachment(filename: str, content: str | bytes, mimetype: str) -> dict:
 def _message(row: OutgoingMail) -> EmailMultiAlternatives:
     headers = dict(row.headers or {})
     if row.message_id:
-        headers["Message-ID"] = row.message_id
+        headers["Message-ID"] = f"<{row.message_id}>"
     email = EmailMultiAlternatives(row.subject, row.text, settings.DEFAULT_FROM_EMAIL,
                                    [row.recipient], headers=headers)
     if row.html:
