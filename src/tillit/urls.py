@@ -7,12 +7,12 @@ from django.views.static import serve
 # Swedish pages have no prefix; English pages live under /en/.
 urlpatterns = [
     path("admin/2fa/", include("tillit.security.urls")),
-    path("admin/integritet/", include("tillit.privacy.desk_urls")),
+    path("admin/integritet/", include("tillit.desk.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("tillit.privacy.urls")),
+    path("", include("tillit.rights.urls")),
     path("", include("tillit.cookies.urls")),
     path("", include("tillit.accounts.urls")),
     path("", include("tillit.cart.urls")),

@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
@@ -109,6 +112,46 @@ dm.declare(
     retention=dm.After("expires_at", days=1, event=_("the confirmation link expires")),
     on_erasure=dm.DELETE,
     recipients={"hosting": None, "email_provider": ("email",)},
+)
+
+def sessions_of(model, person):
+    """The live sessions an account is logged in with.
+
+    A session names its account only inside its encoded data; ``accounts.AccountSession``
+    holds the same fact in an indexed column, so the candidates are found by index (the
+    time does not grow with the shop's traffic), and each is confirmed against its own
+    data, so a row that no longer says what the session says cannot bring in a session
+    that is not the account's."""
+    if person.user is None or person.user.pk is None:
+        return model.objects.none()
+    candidates = model.objects.filter(
+        session_key__in=AccountSession.objects.filter(user=person.user).values("session_id"),
+        expire_date__gt=timezone.now())
+    account = str(person.user.pk)
+    keys = [s.session_key for s in candidates
+            if s.get_decoded().get(SESSION_KEY) == account]
+    return model.objects.filter(session_key__in=keys)
+
+
+dm.declare(
+    Session,
+    title=_("Sessions"),
+    subject=dm.Subject(session="session_key", kinds=("customer", "guest", "visitor"),
+                       finder=sessions_of),
+    # session_data holds the logged-in account's id, the cart's id and item count, and
+    # one-off notices; an account's sessions are found through accounts.AccountSession.
+    fields={
+        "session_key": dm.Field("user.device.cookie_id", dm.GENERATED),
+        "session_data": dm.Field("user.authorization", dm.GENERATED),
+        "expire_date": dm.Field("user.authorization", dm.GENERATED),
+    },
+    uses=[
+        dm.Use("essential.service", dm.CONTRACT,
+               _("to keep you logged in and remember your cart between pages")),
+    ],
+    retention=dm.SessionLifetime(days=settings.SESSION_COOKIE_AGE // 86400),
+    on_erasure=dm.DELETE,
+    recipients=("hosting",),
 )
 
 dm.declare(

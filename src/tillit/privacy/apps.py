@@ -8,8 +8,9 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy")
 
     def ready(self) -> None:
-        # Registers the check, the signals and the requests' retention passes.
-        from . import checks, services, signals  # noqa: F401
+        # Registers the checks and the signal receivers; every app's privacy.py (this one's
+        # too) registers its declarations, blockers and retention passes.
+        from . import checks, signals  # noqa: F401
         from .datamap import autodiscover
 
         autodiscover()

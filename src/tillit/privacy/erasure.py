@@ -423,33 +423,14 @@ def _worth_retrying(error: OperationalError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) in _RETRY_SQLSTATES
 
 
-def execute(who, *, actor=None, override_reason: str = "", reg=None,
-            before_commit: Callable[[Plan], None] | None = None, channel: str = "") -> Plan:
-    """Erase ``who``'s data in one transaction. Refused while a legal hold is active, or
-    while a blocker (open order) stands unless staff give ``override_reason``; the reason
-    of an override is kept with the erasure's audit event, so it must not name the person
-    (:func:`reason_names_person`; ``ValueError`` otherwise).
-
-    Every row is chosen and locked before any is changed, by every key the map knows (the
-    account, the e-mail address, the paths through their orders), so that anonymising one
-    record cannot hide another from the erasure (a receipt under the e-mail typed at
-    checkout, found through its order). Should the database still pick the erasure as a
-    deadlock's victim, the whole transaction is tried again, up to ``ATTEMPTS`` times
-    (unless an outer transaction holds it).
-
-    ``before_commit`` runs last inside the transaction (the confirmation e-mail is sent
-    there, while the address still exists; a failure undoes everything). ``channel`` (how
-    the request came: self-service, e-mail, staff) is written to the audit event."""
-    reg = reg or default_registry
-    person = Person.of(who)
-    if is_stand_in(person.account):
-        raise ErasureRefused([_("This account stands in for erased members of staff; it "
-                                "holds no personal data.")])
+def retrying(work: Callable[[], Plan]) -> Plan:
+    """Run ``work`` (a whole erasure transaction), again when the database picked it as a
+    deadlock's victim or refused to serialise it, up to ``ATTEMPTS`` times; inside an
+    outer transaction only once (the outer one decides)."""
     outer = connection.in_atomic_block
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _execute_once(person, reg, actor=actor, override_reason=override_reason,
-                                 before_commit=before_commit, channel=channel)
+            return work()
         except OperationalError as error:
             if outer or attempt == ATTEMPTS or not _worth_retrying(error):
                 raise
@@ -458,8 +439,31 @@ def execute(who, *, actor=None, override_reason: str = "", reg=None,
     raise AssertionError("unreachable")
 
 
-def _execute_once(person: Person, reg, *, actor, override_reason: str, before_commit,
-                  channel: str) -> Plan:
+def execute(who, *, actor=None, override_reason: str = "", reg=None,
+            channel: str = "") -> Plan:
+    """Erase ``who``'s data in one transaction (the caller's, if it has one: the workflow
+    in ``services.erase`` sends the confirmation in it). Refused while a legal hold is
+    active, or while a blocker (open order) stands unless staff give ``override_reason``;
+    the reason of an override is kept with the erasure's audit event, so it must not name
+    the person (:func:`reason_names_person`; ``ValueError`` otherwise).
+
+    Every row is chosen and locked before any is changed, by every key the map knows (the
+    account, the e-mail address, the paths through their orders), so that anonymising one
+    record cannot hide another from the erasure (a receipt under the e-mail typed at
+    checkout, found through its order). Should the database still pick the erasure as a
+    deadlock's victim, the whole transaction is tried again (:func:`retrying`).
+    ``channel`` (how the request came: self-service, e-mail, staff) is written to the
+    audit event."""
+    reg = reg or default_registry
+    person = Person.of(who)
+    if is_stand_in(person.account):
+        raise ErasureRefused([_("This account stands in for erased members of staff; it "
+                                "holds no personal data.")])
+    return retrying(lambda: _execute_once(person, reg, actor=actor,
+                                          override_reason=override_reason, channel=channel))
+
+
+def _execute_once(person: Person, reg, *, actor, override_reason: str, channel: str) -> Plan:
     now = timezone.now()
     override_reason = override_reason.strip()
     with transaction.atomic():
@@ -482,6 +486,4 @@ def _execute_once(person: Person, reg, *, actor, override_reason: str, before_co
                       **({"channel": channel} if channel else {})})
         _act(decls, chosen, person, now)
         _verify_out_of_reach(decls, person)
-        if before_commit is not None:
-            before_commit(plan)
     return plan

@@ -64,11 +64,10 @@ class Processor(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name the shop shows: for the checkout provider, the configured one."""
+        """The name the shop shows: for the checkout provider, the configured one
+        (``TILLIT_CHECKOUT["provider_name"]``, the setting the payments app reads too)."""
         if self.is_checkout_provider:
-            from tillit.payments.klarna.client import provider_name
-
-            return provider_name()
+            return settings.TILLIT_CHECKOUT.get("provider_name") or self.name
         return self.name
 
     def text(self, field: str, language: str) -> str:

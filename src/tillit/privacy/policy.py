@@ -203,7 +203,7 @@ def build(language: str | None = None) -> Policy:
     return policy
 
 
-TEMPLATE = "privacy/policy.html"
+TEMPLATE = "rights/policy.html"
 
 
 def digest(policy: Policy) -> str:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from tillit.core import mail, tokens
 
-from . import erasure, export, retention
+from . import erasure, export
 from .datamap import Person, registry
 from .hashing import keyed_hash
 from .ledger import audit
@@ -326,21 +326,25 @@ def erase(person: Person, *, actor=None, req: PrivacyRequest | None = None,
     address = person.email or getattr(person.user, "email", "")
     name = getattr(person.user, "name", "") if person.user is not None else ""
     staff = _staff(actor)
-
-    def confirm(plan: erasure.Plan) -> None:
-        if address:
-            mail.send("privacy/email/erased", {"plan": plan, "name": name}, [address],
-                      language=language)
-        if req is not None:
-            req.refresh_from_db()  # the erasure has just anonymised it
-            close_request(req, actor=staff,
-                          note=_("Override: %(reason)s") % {"reason": override_reason}
-                          if override_reason else "")
-
     channel = req.channel if req is not None else (Channel.STAFF if staff else "")
+
+    def erase_and_confirm() -> erasure.Plan:
+        with transaction.atomic():
+            plan = erasure.execute(person, actor=staff, override_reason=override_reason,
+                                   channel=channel)
+            # Last in the transaction, while the address still exists: no mail, no erasure.
+            if address:
+                mail.send("privacy/email/erased", {"plan": plan, "name": name}, [address],
+                          language=language)
+            if req is not None:
+                req.refresh_from_db()  # the erasure has just anonymised it
+                close_request(req, actor=staff,
+                              note=_("Override: %(reason)s") % {"reason": override_reason}
+                              if override_reason else "")
+        return plan
+
     try:
-        return erasure.execute(person, actor=staff, override_reason=override_reason,
-                               before_commit=confirm, channel=channel)
+        return erasure.retrying(erase_and_confirm)
     except erasure.ErasureRefused as refused:
         if req is not None and not req.is_closed and req.status != Status.WAITING:
             req.status = Status.WAITING
@@ -360,7 +364,7 @@ def request_erasure(user, *, language: str | None = None) -> erasure.Plan:
     return erase(Person.of(user), actor=user, req=req, language=language)
 
 
-def _sweep_waiting_erasures(now: dt.datetime, dry_run: bool) -> int:
+def sweep_waiting_erasures(now: dt.datetime, dry_run: bool) -> int:
     """Retention pass: carry out erasures that waited for open orders or a legal hold."""
     done = 0
     for req in PrivacyRequest.objects.filter(kind=Kind.ERASURE, status=Status.WAITING):
@@ -374,7 +378,7 @@ def _sweep_waiting_erasures(now: dt.datetime, dry_run: bool) -> int:
     return done
 
 
-def _sweep_unverified(now: dt.datetime, dry_run: bool) -> int:
+def sweep_unverified(now: dt.datetime, dry_run: bool) -> int:
     """Retention pass: requests nobody verified go after ``UNVERIFIED_KEPT_DAYS``."""
     rows = PrivacyRequest.objects.filter(
         status=Status.UNVERIFIED,
@@ -383,9 +387,6 @@ def _sweep_unverified(now: dt.datetime, dry_run: bool) -> int:
         return rows.count()
     return rows.delete()[1].get(PrivacyRequest._meta.label, 0)
 
-
-retention.register_pass("unverified privacy requests", _sweep_unverified)
-retention.register_pass("waiting erasures", _sweep_waiting_erasures)
 
 
 # Rectification (Art. 16, 19) ------------------------------------------------------------

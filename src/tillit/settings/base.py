@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "tillit.security",
+    # Above the domains: the public rights pages and the staff privacy desk.
+    "tillit.rights",
+    "tillit.desk",
 ]
 
 MIDDLEWARE = [

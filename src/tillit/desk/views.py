@@ -28,9 +28,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from tillit.accounts import selectors as account_selectors
+from tillit.privacy import erasure, selectors, services
+from tillit.privacy.datamap import Person
+from tillit.privacy.hashing import keyed_hash
+from tillit.privacy.models import PrivacyRequest, RecipientNotice
 
-from . import erasure, selectors, services
-from .datamap import Person
 from .forms import (
     AuditSearchForm,
     CloseRequestForm,
@@ -42,8 +44,6 @@ from .forms import (
     StaffExportForm,
     StaffRectificationForm,
 )
-from .hashing import keyed_hash
-from .models import PrivacyRequest, RecipientNotice
 
 _PEOPLE_KEY = "privacy_desk_people"
 _MAX_ID_DIGITS = 18
@@ -105,7 +105,7 @@ def _ref(request, person: Person) -> str:
 @desk_view()
 def index(request):
     report = selectors.last_retention_report()
-    return _render(request, "privacy/desk/index.html", {
+    return _render(request, "desk/index.html", {
         "title": _("Privacy desk"),
         "rows": selectors.open_requests(),
         "unverified": selectors.unverified_count(),
@@ -131,14 +131,14 @@ def request_new(request):
             handled_by=request.user, note=data["note"])
         messages.success(request, _("The request is registered."))
         return redirect("privacy_desk:request", pk=req.pk)
-    return _render(request, "privacy/desk/request_new.html",
+    return _render(request, "desk/request_new.html",
                    {"title": _("Register a request"), "form": form})
 
 
 @desk_view()
 def request_detail(request, pk: int):
     req = get_object_or_404(PrivacyRequest.objects.select_related("user", "handled_by"), pk=pk)
-    return _render(request, "privacy/desk/request.html", _request_context(req, CloseRequestForm()))
+    return _render(request, "desk/request.html", _request_context(req, CloseRequestForm()))
 
 
 def _request_context(req: PrivacyRequest, close_form) -> dict:
@@ -171,7 +171,7 @@ def request_close(request, pk: int):
                                note=form.cleaned_data["note"])
         messages.success(request, _("The request is closed."))
     else:
-        return _render(request, "privacy/desk/request.html", _request_context(req, form),
+        return _render(request, "desk/request.html", _request_context(req, form),
                        status=400)
     return redirect("privacy_desk:request", pk=req.pk)
 
@@ -190,7 +190,7 @@ def search(request):
         results = [(ref_for_user(u), u) for u in selectors.find_accounts(query)]
         if "@" in query:
             guest_ref = _remember(request, query)
-    return _render(request, "privacy/desk/search.html", {
+    return _render(request, "desk/search.html", {
         "title": _("Find a person"), "form": form, "results": results,
         "guest_ref": guest_ref, "searched": form.is_bound and form.is_valid(),
     })
@@ -218,7 +218,7 @@ def _person_context(request, ref: str, person: Person, **forms) -> dict:
 def person(request, ref: str):
     who = _resolve(request, ref)
     services.staff_view(who, actor=request.user, page="desk:person")
-    return _render(request, "privacy/desk/person.html", _person_context(request, ref, who))
+    return _render(request, "desk/person.html", _person_context(request, ref, who))
 
 
 def _open_request(person: Person, kind: str) -> PrivacyRequest | None:
@@ -231,7 +231,7 @@ def person_export(request, ref: str):
     who = _resolve(request, ref)
     form = StaffExportForm(request.POST)
     if not form.is_valid():
-        return _render(request, "privacy/desk/person.html",
+        return _render(request, "desk/person.html",
                        _person_context(request, ref, who, export_form=form), status=400)
     blob, filename = services.staff_export(
         who, actor=request.user, req=_open_request(who, PrivacyRequest.Kind.ACCESS))
@@ -245,14 +245,14 @@ def person_erase(request, ref: str):
     who = _resolve(request, ref)
     form = StaffErasureForm(request.POST, person=who)
     if not form.is_valid():
-        return _render(request, "privacy/desk/person.html",
+        return _render(request, "desk/person.html",
                        _person_context(request, ref, who, erase_form=form), status=400)
     req = _open_request(who, PrivacyRequest.Kind.ERASURE)
     try:
         plan = services.erase(who, actor=request.user, req=req,
                               override_reason=form.cleaned_data["override_reason"])
     except erasure.ErasureRefused as refused:
-        return _render(request, "privacy/desk/person.html", _person_context(
+        return _render(request, "desk/person.html", _person_context(
             request, ref, who, erase_form=form, erase_errors=refused.reasons), status=409)
     messages.success(request, _("Erased: %(n)d records deleted or anonymised, %(k)d kept.") % {
         "n": sum(s.count for s in plan.deleted + plan.anonymised),
@@ -265,7 +265,7 @@ def person_hold(request, ref: str):
     who = _resolve(request, ref)
     form = HoldForm(request.POST)
     if not form.is_valid():
-        return _render(request, "privacy/desk/person.html",
+        return _render(request, "desk/person.html",
                        _person_context(request, ref, who, hold_form=form), status=400)
     services.set_hold(who, reason=form.cleaned_data["reason"],
                       until=form.cleaned_data["until"], actor=request.user,
@@ -311,7 +311,7 @@ def person_rectify(request, ref: str):
             return redirect("privacy_desk:person", ref=ref_for_user(user))
     # The form shows the person's details: each showing is logged.
     services.staff_view(who, actor=request.user, page="desk:rectify")
-    return _render(request, "privacy/desk/rectify.html",
+    return _render(request, "desk/rectify.html",
                    {"title": _("Correct details"), "form": form, "ref": ref, "account": user,
                     "addresses": account_selectors.addresses_for(user)},
                    status=400 if form.is_bound else 200)
@@ -342,7 +342,7 @@ def person_rectify_address(request, ref: str, pk: int):
                 "fields": ", ".join(changed) or _("nothing changed")})
             return redirect("privacy_desk:person", ref=ref_for_user(user))
     services.staff_view(who, actor=request.user, page="desk:rectify-address")
-    return _render(request, "privacy/desk/rectify.html",
+    return _render(request, "desk/rectify.html",
                    {"title": _("Correct an address"), "form": form, "ref": ref,
                     "account": user, "address": address},
                    status=400 if form.is_bound else 200)
@@ -353,7 +353,7 @@ def person_rectify_address(request, ref: str, pk: int):
 
 @desk_view()
 def notices(request):
-    return _render(request, "privacy/desk/notices.html", {
+    return _render(request, "desk/notices.html", {
         "title": _("Notices to recipients (Art. 19)"),
         "pending": selectors.pending_notices(), "done": selectors.done_notices(),
     })
@@ -369,7 +369,7 @@ def notice_done(request, pk: int):
 @desk_view()
 def retention_report(request):
     report = selectors.last_retention_report()
-    return _render(request, "privacy/desk/retention.html", {
+    return _render(request, "desk/retention.html", {
         "title": _("Retention report"), "report": report,
         "models": sorted((report.detail.get("models") or {}).items()) if report else [],
         "passes": sorted((report.detail.get("passes") or {}).items()) if report else [],
@@ -392,7 +392,7 @@ def audit_log(request):
                 who = Person(email=query)
             services.staff_view(who, actor=request.user, page="desk:audit")
     events = selectors.audit_log(who, action=action)
-    return _render(request, "privacy/desk/audit.html", {
+    return _render(request, "desk/audit.html", {
         "title": _("Audit log"), "form": form, "events": events, "person": who,
     })
 
@@ -400,7 +400,7 @@ def audit_log(request):
 @desk_view()
 def promises(request):
     report, written = selectors.promise_report()
-    return _render(request, "privacy/desk/promises.html", {
+    return _render(request, "desk/promises.html", {
         "title": _("Promise report"), "report": report, "written": written,
         "path": selectors.promise_results_path(),
         "counts": {s: sum(1 for p in report if p.status == s)

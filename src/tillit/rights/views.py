@@ -21,13 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from tillit.privacy import erasure, services
+from tillit.privacy import policy as policy_module
+from tillit.privacy.datamap import Person
+from tillit.privacy.models import PrivacyRequest
 from tillit.security.ratelimit import rate_limited
 
-from . import erasure, services
-from . import policy as policy_module
-from .datamap import Person
 from .forms import ConfirmErasureForm, GuestRequestForm, PasswordCheckForm
-from .models import PrivacyRequest
 
 # How long a re-entered password opens the erasure confirmation.
 REAUTH_MINUTES = 10
@@ -52,7 +52,7 @@ LINK_REASONS = {
 
 
 def _refused(request, exc: services.LinkRefused):
-    return render(request, "privacy/rights/link_refused.html",
+    return render(request, "rights/link_refused.html",
                   {"reason": exc.reason, "message": LINK_REASONS[exc.reason]},
                   status=exc.status)
 
@@ -79,13 +79,13 @@ def rights(request):
             link=lambda token: request.build_absolute_uri(
                 reverse("privacy:verify", args=[token])))
         return redirect("privacy:sent")
-    return render(request, "privacy/rights/rights.html", {"form": form})
+    return render(request, "rights/rights.html", {"form": form})
 
 
 @require_safe
 def sent(request):
     """The same answer for every address, known or not."""
-    return render(request, "privacy/rights/sent.html", {"hours": services.verify_hours()})
+    return render(request, "rights/sent.html", {"hours": services.verify_hours()})
 
 
 @never_cache
@@ -96,7 +96,7 @@ def verify(request, token: str):
     try:
         if request.method != "POST":
             found = services.check_verification(token)
-            return render(request, "privacy/rights/verify.html", {"kind": found.request.kind})
+            return render(request, "rights/verify.html", {"kind": found.request.kind})
         req = services.verify(token)
     except services.LinkRefused as exc:
         return _refused(request, exc)
@@ -109,7 +109,7 @@ def verify(request, token: str):
     if services.account_with_email(req.email) is not None:
         # Only the holder of the mailbox sees this: an account's erasure asks for its
         # password, as the account page does.
-        return render(request, "privacy/rights/use_account.html")
+        return render(request, "rights/use_account.html")
     verified = request.session.get(_VERIFIED_KEY, {})
     until = timezone.now() + dt.timedelta(minutes=services.VERIFIED_SESSION_MINUTES)
     verified[str(req.pk)] = until.isoformat()
@@ -126,7 +126,7 @@ def export_request(request):
     if request.method == "POST":
         token = services.request_export(request.user)
         return redirect("privacy:export_ready", token=token)
-    return render(request, "privacy/rights/export_request.html",
+    return render(request, "rights/export_request.html",
                   {"days": services.export_link_days()})
 
 
@@ -138,7 +138,7 @@ def export_ready(request, token: str):
                                         session_key=request.session.session_key)
     except services.LinkRefused as exc:
         return _refused(request, exc)
-    return render(request, "privacy/rights/export_ready.html",
+    return render(request, "rights/export_ready.html",
                   {"token": token, "expires_at": found.expires_at})
 
 
@@ -168,7 +168,7 @@ def erase_start(request):
     if form.is_valid():
         request.session[_REAUTH_KEY] = timezone.now().isoformat()
         return redirect("privacy:erase_confirm")
-    return render(request, "privacy/rights/erase_start.html", {"form": form})
+    return render(request, "rights/erase_start.html", {"form": form})
 
 
 def _reauthenticated(request) -> bool:
@@ -191,11 +191,11 @@ def erase_confirm(request):
         try:
             services.request_erasure(request.user, language=_language(request))
         except erasure.ErasureRefused as refused:
-            return render(request, "privacy/rights/erase_waiting.html",
+            return render(request, "rights/erase_waiting.html",
                           {"reasons": refused.shown})
         logout(request)
         return redirect("privacy:goodbye")
-    return render(request, "privacy/rights/erase_preview.html", {
+    return render(request, "rights/erase_preview.html", {
         "plan": erasure.preview(request.user), "form": form,
     })
 
@@ -226,15 +226,15 @@ def guest_erase(request, pk: int):
         try:
             services.erase(person, req=req, language=_language(request))
         except erasure.ErasureRefused as refused:
-            return render(request, "privacy/rights/erase_waiting.html",
+            return render(request, "rights/erase_waiting.html",
                           {"reasons": refused.shown})
         request.session.pop(_VERIFIED_KEY, None)
         return redirect("privacy:goodbye")
-    return render(request, "privacy/rights/erase_preview.html", {
+    return render(request, "rights/erase_preview.html", {
         "plan": erasure.preview(person), "form": form, "guest": True,
     })
 
 
 @require_safe
 def goodbye(request):
-    return render(request, "privacy/rights/goodbye.html")
+    return render(request, "rights/goodbye.html")

@@ -1,8 +1,8 @@
-"""The privacy desk's URLs, mounted at ``/admin/integritet/`` (see ``desk.py``)."""
+"""The privacy desk's URLs, mounted at ``/admin/integritet/`` (see ``views.py``)."""
 
 from django.urls import path
 
-from . import desk
+from . import views as desk
 
 app_name = "privacy_desk"
 urlpatterns = [
