@@ -18,8 +18,6 @@ urlpatterns += i18n_patterns(
     path("", include("tillit.cart.urls")),
     path("", include("tillit.checkout.urls")),
     path("", include("tillit.orders.urls")),
-    path("", include("tillit.shipping.urls")),
-    path("", include("tillit.payments.urls")),
     path("", include("tillit.catalog.urls")),
     prefix_default_language=False,
 )

@@ -13,7 +13,6 @@ account has it, its owner a notice), see ``services.request_email_change``.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin, UsernameField
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.security.forms import ThrottledLoginMixin
 
-from . import selectors
+from . import selectors, services
 from .models import Address, User
 from .validators import (
     normalise_org_nr,
@@ -230,16 +229,10 @@ class PasswordResetForm(DjangoPasswordResetForm):
 
     def save(self, *, request=None, use_https=False, domain_override=None, **kwargs):
         from django.contrib.sites.shortcuts import get_current_site
-        from django.utils import translation
 
-        from .models import PasswordResetRequest
-        from .tasks import send_password_reset
-
-        reset = PasswordResetRequest.objects.create(
-            email=self.cleaned_data["email"], protocol="https" if use_https else "http",
-            domain=domain_override or get_current_site(request).domain,
-            language=translation.get_language() or settings.LANGUAGE_CODE)
-        send_password_reset.enqueue(reset.pk)
+        services.request_password_reset(
+            self.cleaned_data["email"], protocol="https" if use_https else "http",
+            domain=domain_override or get_current_site(request).domain)
 
 
 class AddressForm(forms.Form):

@@ -22,11 +22,6 @@ def email_taken(email: str, *, exclude: User | None = None) -> bool:
     return accounts.exists()
 
 
-def account_with_email(email: str) -> User | None:
-    """The account whose e-mail address is ``email`` (any letter case), if any."""
-    return User.objects.filter(email__iexact=email).first() if email else None
-
-
 def profile_initial(user: User) -> dict:
     """The account's editable details, as initial values for the profile form."""
     return {

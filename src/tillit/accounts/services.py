@@ -30,15 +30,24 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tillit.core import mail, tokens
+from tillit.core.tokens import LinkRefused
+from tillit.privacy import selectors as privacy_selectors
 from tillit.privacy import services as privacy_services
 from tillit.privacy.datamap import registry
 from tillit.privacy.hashing import keyed_hash
 
 from . import selectors
-from .models import Address, PendingEmailChange, PendingRegistration, User
+from .models import (
+    Address,
+    PasswordResetRequest,
+    PendingEmailChange,
+    PendingRegistration,
+    User,
+)
+from .tasks import send_password_reset
 
 # At most so many registration e-mails (activation links or notices) per address and day,
 # so that the form cannot be used to flood someone's inbox. The cap is the same for every
@@ -67,15 +76,6 @@ def _taken_field(username: str, email: str, exclude: User | None = None) -> str:
     if selectors.email_taken(email, exclude=exclude):
         return "email"
     return "__all__"
-
-
-class LinkRefused(Exception):
-    """An activation link that cannot be used: ``status`` 404 (unknown: forged, or used
-    already) or 410 (expired); ``reason`` is ``unknown`` or ``expired``."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
 
 
 def register_account(*, username: str, password: str, name: str, email: str,
@@ -127,7 +127,7 @@ def register(*, username: str, password: str, name: str, email: str, phone: str 
     hashed = make_password(password)
     if not _may_mail(email):
         return
-    owner = selectors.account_with_email(email)
+    owner = privacy_selectors.account_with_email(email)
     if owner is not None:
         mail.send("accounts/email/registration_attempt", {
             "owner": owner, "login_url": absolute_url(reverse("accounts:login")),
@@ -240,7 +240,7 @@ def request_email_change(user: User, email: str, *,
     with transaction.atomic():
         # One request at a time per account (a double submit must not collide).
         User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
-        owner = selectors.account_with_email(email)
+        owner = privacy_selectors.account_with_email(email)
         PendingEmailChange.objects.filter(user=user).delete()
         PendingEmailChange.objects.create(
             user=user, email=email, digest=digest,
@@ -367,3 +367,13 @@ def delete_address(address: Address) -> None:
         successor = selectors.addresses_for(user).order_by("created_at", "pk").first()
         if successor is not None:
             _make_default(successor)
+
+
+def request_password_reset(email: str, *, protocol: str, domain: str) -> None:
+    """Store the address typed on the reset form and enqueue the task that looks it up and
+    mails the link (``tasks.send_password_reset``, given only the row's id): the request's
+    work is the same whether or not an account has the address."""
+    reset = PasswordResetRequest.objects.create(
+        email=email, protocol=protocol, domain=domain,
+        language=translation.get_language() or settings.LANGUAGE_CODE)
+    send_password_reset.enqueue(reset.pk)

@@ -10,6 +10,7 @@ it; the task backend's records never see the address.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -32,14 +33,14 @@ def send_password_reset(request_id: int) -> int:
     erased, or past its retention). Without such an account the same mail is rendered and
     dropped, so that a backend running tasks at once (the demo) spends about the same time
     either way."""
-    from .forms import PasswordResetForm
-
     reset = PasswordResetRequest.objects.filter(pk=request_id).first()
     if reset is None:
         return 0
     email, protocol, domain, language = (reset.email, reset.protocol, reset.domain,
                                          reset.language)
     sent = 0
+    # Django's rule for who may reset: active, a usable password, and the address equal to
+    # the one typed under Unicode case folding (no look-alike letters).
     for user in PasswordResetForm().get_users(email):
         context = {
             "email": user.email, "domain": domain, "site_name": domain, "protocol": protocol,

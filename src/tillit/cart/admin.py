@@ -7,20 +7,10 @@ from django.contrib import admin
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.admin import ReadOnlyMixin
 from tillit.core.money import format_sek
 
 from .models import Cart, CartLine
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CartLineInline(ReadOnlyMixin, admin.TabularInline):

@@ -29,3 +29,13 @@ def digest(raw: str) -> str:
 def plausible(raw: str) -> bool:
     """Whether ``raw`` could be one of our tokens at all (cheap check before a lookup)."""
     return bool(raw) and len(raw) <= MAX_LENGTH
+
+
+class LinkRefused(Exception):
+    """A link that cannot be used, with the HTTP status a view answers: 404 for one that is
+    not (or not the visitor's: forged, another person's, or in some flows used already),
+    410 for one used or expired. ``reason`` is ``unknown``, ``used`` or ``expired``."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason

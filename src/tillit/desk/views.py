@@ -126,7 +126,7 @@ def request_new(request):
         received = timezone.make_aware(dt.datetime.combine(data["received_on"], dt.time(12)))
         req = services.open_request(
             data["kind"], channel=PrivacyRequest.Channel.STAFF,
-            user=services.account_with_email(data["email"]), email=data["email"],
+            user=selectors.account_with_email(data["email"]), email=data["email"],
             received_at=min(received, timezone.now()), verified=data["verified"],
             handled_by=request.user, note=data["note"])
         messages.success(request, _("The request is registered."))

@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tillit.core.admin import ReadOnlyAdmin
 from tillit.core.money import format_sek
 from tillit.privacy.datamap import registry
 from tillit.privacy.erasure import erased_hash
@@ -60,17 +61,6 @@ def _audit_document_view(request, doc) -> None:
 
 def sees_kept_records(request) -> bool:
     return request.user.has_perm(KEPT_RECORDS_PERMISSION)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderLineInline(admin.TabularInline):

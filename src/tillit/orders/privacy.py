@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from tillit.privacy import datamap as dm
 from tillit.privacy.erasure import register_blocker
 
-from .erasure import open_orders
+from .blockers import open_orders
 from .models import (
     CreditNote,
     NumberSeries,

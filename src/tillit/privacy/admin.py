@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.shortcuts import redirect
 
-from .models import AuditEvent, Disclosure, PolicyVersion, PrivacyRequest, Processor
+from tillit.core.admin import ReadOnlyAdmin
+
+from .models import AuditEvent, Disclosure, PolicyVersion, Processor
 
 
 @admin.register(Processor)
@@ -24,31 +25,13 @@ class ProcessorAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(ReadOnlyAdmin):
     list_display = ("digest", "language", "published_at")
     readonly_fields = ("digest", "language", "content", "published_at")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class _AppendOnlyAdmin(admin.ModelAdmin):
+class _AppendOnlyAdmin(ReadOnlyAdmin):
     """Ledgers are written by code and never edited, not even by the owner."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Disclosure)
@@ -65,32 +48,3 @@ class AuditEventAdmin(_AppendOnlyAdmin):
     list_filter = ("action",)
     search_fields = ("target", "actor_label")
     date_hierarchy = "occurred_at"
-
-
-@admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(admin.ModelAdmin):
-    """Requests are handled on the privacy desk; the admin's list leads there, so the desk
-    is one click from the admin's front page."""
-
-    def changelist_view(self, request, extra_context=None):
-        return redirect("privacy_desk:index")
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not str(object_id).isdigit() or len(str(object_id)) > 18:
-            return redirect("privacy_desk:index")
-        return redirect("privacy_desk:request", pk=int(object_id))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)

@@ -32,7 +32,7 @@ from . import taxonomy
 from .datamap import AccountingPeriod, After, Anonymise, Declaration, Delete, Keep, Person
 from .datamap import registry as default_registry
 from .hashing import is_hashed, keyed_hash
-from .ledger import audit
+from .ledger import audit, by_recipient
 from .models import AuditEvent, Disclosure, LegalHold, RecipientNotice
 
 log = logging.getLogger(__name__)
@@ -303,16 +303,13 @@ def _unname(decl: Declaration, person: Person) -> int:
 
 def _recipient_notices(person: Person) -> int:
     """One Art. 19 task per recipient that received the person's data."""
-    by_recipient: dict[tuple[str, str], list[str]] = {}
-    for d in Disclosure.objects.filter(person.q()).exclude(recipient_kind="authority"):
-        refs = by_recipient.setdefault((d.recipient, d.recipient_kind), [])
-        if d.reference and d.reference not in refs:
-            refs.append(d.reference)
-    for (recipient, kind), refs in by_recipient.items():
+    told = by_recipient(Disclosure.objects.filter(person.q())
+                        .exclude(recipient_kind="authority"))
+    for (recipient, kind), refs in told.items():
         RecipientNotice.objects.create(reason=RecipientNotice.Reason.ERASURE,
                                        recipient=recipient, recipient_kind=kind,
                                        references=refs)
-    return len(by_recipient)
+    return len(told)
 
 
 _AN_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.\w+")

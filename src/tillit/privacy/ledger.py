@@ -74,6 +74,18 @@ def link_disclosure(disclosure: Disclosure, *, email: str, user=None) -> bool:
     return bool(linked)
 
 
+def by_recipient(disclosures) -> dict[tuple[str, str], list[str]]:
+    """``disclosures`` grouped by recipient (name and kind), each with the recipient's own
+    references to its records, once each, in the order given: what an Art. 19 notice
+    tells the recipient about."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for d in disclosures:
+        refs = grouped.setdefault((d.recipient, d.recipient_kind), [])
+        if d.reference and d.reference not in refs:
+            refs.append(d.reference)
+    return grouped
+
+
 def audit(action: str, *, actor=None, subject=None, subject_email: str = "",
           target: str = "", detail: dict | None = None) -> AuditEvent:
     """Append an audit event. ``detail`` must hold no personal values (counts, names of

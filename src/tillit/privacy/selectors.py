@@ -173,3 +173,11 @@ def checkout_provider():
 
 def forget_checkout_provider() -> None:
     cache.delete(_PROVIDER_KEY)
+
+
+def account_with_email(email: str):
+    """The account whose e-mail address is ``email`` (any letter case), if any: for
+    whoever has proved they hold that mailbox, or to tell its holder of a change."""
+    if not email:
+        return None
+    return get_user_model()._default_manager.filter(email__iexact=email).first()

@@ -29,11 +29,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tillit.core import mail, tokens
+from tillit.core.tokens import LinkRefused
 
-from . import erasure, export
+from . import erasure, export, selectors
 from .datamap import Person, registry
 from .hashing import keyed_hash
-from .ledger import audit
+from .ledger import audit, by_recipient
 from .models import (
     AuditEvent,
     Disclosure,
@@ -61,15 +62,6 @@ def export_link_days() -> int:
 
 def verify_hours() -> int:
     return int(getattr(settings, "TILLIT_PRIVACY_VERIFY_HOURS", 24))
-
-
-class LinkRefused(Exception):
-    """A link that cannot be used: ``status`` 404 (unknown, or not yours) or 410 (used or
-    expired); ``reason`` is ``unknown``, ``used`` or ``expired``."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
 
 
 # Deadlines ------------------------------------------------------------------------------
@@ -202,14 +194,6 @@ def verify(raw: str) -> PrivacyRequest:
         return req
 
 
-def account_with_email(email: str):
-    """The account whose current e-mail is ``email``, if any (shown only to whoever has
-    proved they hold that mailbox)."""
-    if not email:
-        return None
-    return get_user_model()._default_manager.filter(email__iexact=email).first()
-
-
 def verified_person(req: PrivacyRequest) -> Person:
     """Whose data a verified request reaches. An account's request: the account as it is
     now. A guest's: the records found by the address, and the account that has the address
@@ -217,7 +201,7 @@ def verified_person(req: PrivacyRequest) -> Person:
     asks for)."""
     if req.user is not None:
         return Person.of(req.user)
-    return Person(user=account_with_email(req.email), email=req.email)
+    return Person(user=selectors.account_with_email(req.email), email=req.email)
 
 
 def _staff(actor):
@@ -413,14 +397,10 @@ def record_rectification(person: Person, *, model, fields: Iterable[str], actor,
           detail={"model": label, "fields": fields, "change": change, "channel": channel,
                   **({"reason": reason} if reason else {})})
     categories = set(decl.categories(fields)) if decl is not None else set()
-    by_recipient: dict[tuple[str, str], list[str]] = {}
-    for d in _disclosures_of(person):
-        if categories & set(d.categories):
-            refs = by_recipient.setdefault((d.recipient, d.recipient_kind), [])
-            if d.reference and d.reference not in refs:
-                refs.append(d.reference)
+    told = by_recipient(d for d in _disclosures_of(person)
+                        if categories & set(d.categories))
     notices = []
-    for (recipient, kind), refs in by_recipient.items():
+    for (recipient, kind), refs in told.items():
         open_notice = RecipientNotice.objects.filter(
             reason=RecipientNotice.Reason.RECTIFICATION, recipient=recipient,
             recipient_kind=kind, references=refs, done_at__isnull=True).first()

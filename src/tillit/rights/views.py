@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from tillit.privacy import erasure, services
+from tillit.privacy import erasure, selectors, services
 from tillit.privacy import policy as policy_module
 from tillit.privacy.datamap import Person
 from tillit.privacy.models import PrivacyRequest
@@ -106,7 +106,7 @@ def verify(request, token: str):
             request.session.modified = True  # so the browser gets the session cookie
         download = services.grant_download(req, session_key=request.session.session_key)
         return redirect("privacy:export_ready", token=download)
-    if services.account_with_email(req.email) is not None:
+    if selectors.account_with_email(req.email) is not None:
         # Only the holder of the mailbox sees this: an account's erasure asks for its
         # password, as the account page does.
         return render(request, "rights/use_account.html")

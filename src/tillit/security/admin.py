@@ -13,27 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import EnrolmentToken, FailedLogin, IPBlock, LoginRecord, normalise_network
 
 MAX_BLOCK_DAYS = 365
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs are written by code only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(LoginRecord)
-class LoginRecordAdmin(_ReadOnlyAdmin):
+class LoginRecordAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "user", "ip", "user_agent")
     list_select_related = ("user",)
     search_fields = ("user__username", "ip")
@@ -41,7 +30,7 @@ class LoginRecordAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(FailedLogin)
-class FailedLoginAdmin(_ReadOnlyAdmin):
+class FailedLoginAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "username", "user", "reason", "ip")
     list_filter = ("reason",)
     list_select_related = ("user",)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tillit.core import mail, tokens
+from tillit.core.tokens import LinkRefused
 
 from . import blocklist, clientip, conf, selectors
 from .clientip import client_ip, parse_ip
@@ -203,15 +204,6 @@ def block_ip(network: str, *, reason: str, expires_at: dt.datetime, automatic: b
         network=normalise_network(network), reason=reason[:300], expires_at=expires_at,
         automatic=automatic, scope=scope, created_by=created_by,
     )
-
-
-class LinkRefused(Exception):
-    """An enrolment link that cannot be used: ``status`` 404 (unknown, or another staff
-    member's) or 410 (used or expired)."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
 
 
 def issue_enrolment(user, *, created_by=None, now: dt.datetime | None = None) -> str:

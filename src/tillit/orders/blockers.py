@@ -1,7 +1,7 @@
-"""Open orders make an erasure wait (P31): an order not yet delivered, one still inside the
-14-day return period (ångerrätt), or one with a return being handled needs the buyer's
-contact details. ``privacy.erasure`` asks every blocker ``orders/privacy.py`` registers;
-this one names the orders, so the preview can say why and until when."""
+"""What makes an erasure of a buyer wait (P31): open orders. An order not yet delivered,
+one still inside the 14-day return period (ångerrätt), or one with a return being handled
+needs the buyer's contact details. ``orders/privacy.py`` registers :func:`open_orders` as
+an erasure blocker; it names the orders, so the preview can say why and until when."""
 
 from __future__ import annotations
 
