@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint messages
+.PHONY: demo test lint messages mutation
 
 $(BIN)/tillit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,8 @@ lint: $(BIN)/tillit
 messages: $(BIN)/tillit
 	cd src/tillit && ../../$(BIN)/tillit makemessages -l sv --no-obsolete --ignore "*/migrations/*"
 	$(BIN)/tillit compiletranslations
+
+# Mutation testing of the core modules (not in CI; hours on a 2-core machine): tools/mutation.py
+mutation: $(BIN)/tillit
+	$(BIN)/pip install --quiet 'mutmut>=3.8,<4'
+	$(BIN)/python tools/mutation.py

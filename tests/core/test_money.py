@@ -66,3 +66,26 @@ def test_vat_breakdown_groups_per_rate_highest_first():
 def test_zero_is_shown_without_a_sign():
     assert format_sek(0) == "0\u00a0kr"
     assert format_sek(-1) == "-0,01\u00a0kr"
+
+
+@pytest.mark.promise("P01.b")
+def test_money_arithmetic_keeps_its_currency_and_its_amounts():
+    """What mutation testing found no test noticed (issue 16 §7)."""
+    euro = Money(1000, "EUR")
+    assert euro + Money(250, "EUR") == Money(1250, "EUR")
+    assert euro - Money(250, "EUR") == Money(750, "EUR")
+    assert euro * 3 == Money(3000, "EUR") and 3 * euro == Money(3000, "EUR")
+    assert (euro * 0).ore == 0
+    with pytest.raises(TypeError):
+        euro * 1.5
+    with pytest.raises(TypeError):
+        euro * "2"
+    with pytest.raises(ValueError, match="Cannot mix EUR and SEK"):
+        euro + Money(1)
+
+
+@pytest.mark.promise("P01.b")
+def test_the_vat_of_an_amount_is_its_vat_part_in_its_currency():
+    assert Money(12500).vat(2500) == Money(2500)
+    assert Money(10600, "EUR").vat(600) == Money(600, "EUR")
+    assert str(Money(129950)) == "1\u00a0299,50\u00a0kr"
