@@ -1,13 +1,29 @@
-"""Fixtures shared by the whole suite. App-specific fixtures live in each test folder."""
+"""Fixtures shared by the whole suite. An app's own fixtures live in its test folder;
+those other folders use too are plugins, named below."""
 
 import itertools
+import socket
 
 import pytest
 
 from tillit.catalog.models import Category, Product
 
+pytest_plugins = [
+    "tests.checkout.checkout_fixtures",
+    "tests.orders.orders_fixtures",
+    "tests.privacy.rights_fixtures",
+    "tests.privacy.life_fixtures",
+]
+
 PASSWORD = "Korrekt-Häst-Batteri-9"
 _seq = itertools.count(1)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on now, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture(autouse=True)
@@ -88,3 +104,21 @@ def make_user(db, django_user_model):
 @pytest.fixture
 def customer(make_user):
     return make_user(username="anna", email="anna@example.com", name="Anna Andersson")
+
+
+@pytest.fixture
+def staff(make_user):
+    """A member of staff with every permission (the shop's owner)."""
+    return make_user(username="personal", email="personal@teknikboden.example",
+                     name="Stina Personal", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(staff):
+    """A browser logged in as :func:`staff` (``client.staff`` is the account)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff)
+    client.staff = staff
+    return client

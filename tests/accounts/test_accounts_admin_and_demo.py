@@ -11,12 +11,6 @@ User = get_user_model()
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, make_user):
-    client.force_login(make_user(username="chef", is_staff=True, is_superuser=True))
-    return client
-
-
 def test_admin_lists_and_searches_accounts(staff_client, account):
     response = staff_client.get(reverse("admin:accounts_user_changelist"), {"q": "Andersson"})
     assert response.status_code == 200

@@ -8,12 +8,6 @@ from tillit.privacy.hashing import keyed_hash
 
 
 @pytest.fixture
-def staff_client(client, make_user):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def guest_cart(make_product, add_to_cart):
     from django.test import Client
 

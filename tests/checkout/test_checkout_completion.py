@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.checkout.conftest import emulator_path
+from tests.checkout.checkout_fixtures import emulator_path
 from tests.payments.klarna_helpers import BUYER
 from tillit.checkout.models import CheckoutSession
 from tillit.orders.models import Order

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.checkout.conftest import emulator_path
+from tests.checkout.checkout_fixtures import emulator_path
 from tests.payments.klarna_helpers import checkout_page_url
 from tillit.checkout.models import CheckoutSession
 from tillit.payments.klarna.emulator import clock

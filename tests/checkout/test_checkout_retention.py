@@ -56,7 +56,7 @@ def test_the_sweep_forgets_an_unfinished_emulated_checkout_after_48_hours(opened
 
 def test_a_placed_emulated_order_is_kept_30_days_after_its_last_change(client, opened, pay,
                                                                       no_push):
-    from tests.checkout.conftest import emulator_path
+    from tests.checkout.checkout_fixtures import emulator_path
 
     answer = pay(client, client.get(reverse("checkout:start")))
     client.get(emulator_path(answer["Location"]))

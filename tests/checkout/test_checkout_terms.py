@@ -4,7 +4,7 @@ shop's terms, with the trader's identity from the controller setting (P03)."""
 import pytest
 from django.urls import reverse
 
-from tests.checkout.conftest import emulator_path
+from tests.checkout.checkout_fixtures import emulator_path
 from tests.payments.klarna_helpers import checkout_page_url
 
 pytestmark = pytest.mark.django_db

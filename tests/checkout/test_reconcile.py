@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.checkout.conftest import emulator_path
+from tests.checkout.checkout_fixtures import emulator_path
 from tests.checkout.test_checkout_completion import order_id_of
 from tillit.checkout import reconcile
 from tillit.checkout.models import CheckoutSession

@@ -8,7 +8,6 @@ reuses one, and a read whose connection drops while it runs is run again."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,13 +19,9 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
+from tests.conftest import free_port
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _statuses(base: str, paths: list[str], rounds: int) -> list[int]:
@@ -38,7 +33,7 @@ def _statuses(base: str, paths: list[str], rounds: int) -> list[int]:
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="terminating backends is a PostgreSQL operation")
 def test_terminated_connections_cost_no_request(product, tmp_path):
-    port = _free_port()
+    port = free_port()
     db = connection.settings_dict
     # The test settings: static files from the apps, no collectstatic needed.
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tillit.settings.test",

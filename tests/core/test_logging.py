@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import path
 
+from tests.conftest import free_port
 from tillit import urls as project_urls
 from tillit.core.logs import RedactingFormatter, RequestContextFilter, redact
 
@@ -88,16 +88,10 @@ def test_redaction_masks_addresses_and_link_secrets_but_not_slugs_or_times(text,
     assert redact(text) == expected
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 @pytest.mark.promise("P18.b")
 def test_gunicorns_access_log_keeps_no_client_address_and_no_link_secret(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tillit.settings.demo",
            "TILLIT_VAR_DIR": str(tmp_path), "TILLIT_TRUSTED_PROXIES": "127.0.0.1"}
     access = tmp_path / "access.log"

@@ -3,7 +3,6 @@
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,14 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import free_port
+
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +22,7 @@ def demo_server(tmp_path_factory):
     """Start ``tillit demo`` on a free port with its own database and the production
     Content-Security-Policy; yield its base URL."""
     var = tmp_path_factory.mktemp("demo-var")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     # TILLIT_CSP=1: the browser meets the production Content-Security-Policy, nonces and the
     # checkout provider's origins included (settings/demo.py).

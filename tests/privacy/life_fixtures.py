@@ -3,7 +3,7 @@ book, two orders (one through the provider's checkout all the way to a refund, w
 first person types another e-mail address than her account's, one as a company buyer), a
 cart, a downloaded copy of their data, a staff correction, a legal hold, and a password
 reset and an e-mail waiting for the mail worker, all made through the shop's own flows.
-Test modules import the fixtures with ``from tests.privacy.life_fixtures import *``.
+Every test module may use the fixtures (``pytest_plugins`` in tests/conftest.py).
 
 :func:`lives` returns the first person's account and, for both people, the primary keys
 per declared model of the rows that came into being while their life was lived: which rows
@@ -21,11 +21,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.checkout.conftest import *  # noqa: F403  (fixtures: pay, push_inline)
-from tests.checkout.conftest import emulator_path
+from tests.checkout.checkout_fixtures import emulator_path
 from tests.orders.orders_fixtures import address as provider_address
 from tests.orders.orders_fixtures import checkout, klarna_line, klarna_order
-from tests.privacy.rights_fixtures import *  # noqa: F403  (fixtures: staff)
 from tillit.accounts import services as account_services
 from tillit.core import mail
 from tillit.orders import services as order_services

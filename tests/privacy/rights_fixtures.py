@@ -1,5 +1,5 @@
 """Fixtures for the rights pages and the privacy desk. Test modules import them with
-``from tests.privacy.rights_fixtures import *``."""
+``pytest_plugins`` in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -59,19 +59,6 @@ def other(make_user):
 def holder_client(holder):
     client = Client()
     client.force_login(holder)
-    return client
-
-
-@pytest.fixture
-def staff(make_user):
-    return make_user(username="personal", email="personal@teknikboden.example",
-                     name="Stina Personal", is_staff=True)
-
-
-@pytest.fixture
-def staff_client(staff):
-    client = Client()
-    client.force_login(staff)
     return client
 
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.privacy.rights_fixtures import *  # noqa: F403
 from tests.privacy.rights_fixtures import link_in
 from tillit.privacy.models import AuditEvent, PrivacyRequest, RequestToken
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.privacy.rights_fixtures import *  # noqa: F403
 from tillit.privacy import erasure, retention, services
 from tillit.privacy.datamap import Person
 from tillit.privacy.models import AuditEvent, LegalHold, PrivacyRequest, RecipientNotice

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from tests.privacy.life_fixtures import *  # noqa: F403  (fixtures: lives)
 from tests.privacy.life_fixtures import MAJA, OLLE, Life, _live
 from tillit.accounts.models import User
 from tillit.orders.models import CreditNote, Receipt

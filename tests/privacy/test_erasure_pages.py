@@ -13,9 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD
-from tests.orders.orders_fixtures import *  # noqa: F403  (fixtures)
 from tests.orders.orders_fixtures import address
-from tests.privacy.rights_fixtures import *  # noqa: F403
 from tests.privacy.rights_fixtures import link_in
 from tillit.accounts.models import Address
 from tillit.orders import services as order_services

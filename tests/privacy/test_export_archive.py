@@ -20,7 +20,6 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.privacy.life_fixtures import *  # noqa: F403  (fixtures: lives)
 from tillit.core.money import format_sek
 from tillit.orders.models import Order, ReturnRequest
 from tillit.privacy import export

@@ -27,7 +27,6 @@ import zipfile
 
 import pytest
 
-from tests.privacy.life_fixtures import *  # noqa: F403  (fixtures: lives)
 from tillit.privacy import export
 from tillit.privacy.datamap import registry
 

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PASSWORD
-from tests.privacy.rights_fixtures import *  # noqa: F403
 from tillit.accounts.models import Address
 from tillit.privacy.models import AuditEvent, PrivacyRequest, RecipientNotice
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.privacy.rights_fixtures import *  # noqa: F403
 from tillit.privacy import retention, services
 from tillit.privacy.models import PrivacyRequest, RequestToken
 from tillit.privacy.services import LinkRefused, one_month_after

@@ -6,9 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.orders.orders_fixtures import *  # noqa: F403  (fixtures)
 from tests.orders.orders_fixtures import address
-from tests.privacy.rights_fixtures import *  # noqa: F403
 from tillit.accounts.models import User
 from tillit.privacy import datamap as dm
 from tillit.privacy import erasure, export

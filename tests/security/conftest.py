@@ -29,7 +29,4 @@ def login(client):
     return post
 
 
-@pytest.fixture
-def staff(make_user):
-    return make_user(username="personal", email="personal@example.com", name="Per Sonal",
-                     is_staff=True, is_superuser=True)
+

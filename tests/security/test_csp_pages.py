@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from tests.orders.orders_fixtures import *  # noqa: F403 (placed orders)
 from tillit.orders import links
 from tillit.security.csp import checkout_origins, directives
 from tillit.security.services import block_ip

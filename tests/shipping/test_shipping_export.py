@@ -126,14 +126,6 @@ def test_with_nothing_packed_no_file_and_no_disclosure(carriers, tmp_path):
     assert "No packed orders" in out.getvalue()
 
 
-@pytest.fixture
-def staff_client(client, make_user):
-    staff = make_user(is_staff=True, is_superuser=True)
-    client.force_login(staff)
-    client.staff = staff
-    return client
-
-
 @pytest.mark.promise("P25")
 def test_the_admin_action_downloads_a_zip_and_records_who_exported(packed, staff_client):
     response = staff_client.post(reverse("admin:orders_order_changelist"), {

@@ -1,1 +1,0 @@
-from tests.orders.orders_fixtures import *  # noqa: F403
