@@ -66,8 +66,10 @@ def run_module(module: str, tests: list[str], children: int) -> dict:
     counts: dict[str, int] = {}
     for line in results.splitlines():
         if ": " in line and "__mutmut_" in line:
-            status = line.rsplit(": ", 1)[1].strip()
+            name, status = (part.strip() for part in line.rsplit(": ", 1))
             counts[status] = counts.get(status, 0) + 1
+            if status != "killed":
+                print(f"  {status}: {name}", file=sys.stderr)
     return counts
 
 
