@@ -14,7 +14,7 @@ import pytest
 
 from tillit.cart.models import Cart, CartLine
 from tillit.core.money import vat_part
-from tillit.orders import services
+from tillit.orders import provider, services
 from tillit.orders.models import Order
 from tillit.payments.klarna.client import KlarnaUnavailable
 from tillit.privacy.policy import current_version
@@ -110,7 +110,7 @@ def unavailable():
 @pytest.fixture
 def fake_klarna(monkeypatch):
     fake = FakeKlarna()
-    monkeypatch.setattr(services, "get_client", lambda: fake)
+    monkeypatch.setattr(provider, "get_client", lambda: fake)
     return fake
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 
 from tests.orders.orders_fixtures import address, checkout, klarna_line, klarna_order, shipping_line
 from tillit.cart.models import CartLine
-from tillit.orders import services
+from tillit.orders import provider, services
 from tillit.orders.models import Order, OrderLine, Receipt
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +177,7 @@ def test_the_shipping_address_defaults_to_billing(product, fake_klarna):
 def test_concurrent_placements_of_one_provider_order_make_one_order(make_product, monkeypatch):
     from tests.orders.orders_fixtures import FakeKlarna
 
-    monkeypatch.setattr(services, "get_client", FakeKlarna)
+    monkeypatch.setattr(provider, "get_client", FakeKlarna)
     product = make_product(stock=10)
     data = klarna_order([klarna_line(product, 2)])
     start = threading.Barrier(4)

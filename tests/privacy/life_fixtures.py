@@ -26,11 +26,11 @@ from tests.orders.orders_fixtures import address as provider_address
 from tests.orders.orders_fixtures import checkout, klarna_line, klarna_order
 from tillit.accounts import services as account_services
 from tillit.core import mail
+from tillit.orders import carrier_export
 from tillit.orders import services as order_services
 from tillit.orders.models import Order
 from tillit.privacy import services
 from tillit.privacy.datamap import Person, registry
-from tillit.shipping import export as carrier_export
 from tillit.shipping.services import ensure_default_carriers
 
 PASSWORD = "Korrekt-Häst-Batteri-9"

@@ -7,7 +7,7 @@ import pytest
 
 from tests.orders.orders_fixtures import checkout, klarna_line
 from tests.payments.klarna_helpers import BUYER, PASSWORD, USERNAME, checkout_page_url
-from tillit.orders import services
+from tillit.orders import provider, services
 from tillit.orders.models import Order
 from tillit.payments.klarna import payload
 from tillit.payments.klarna.client import KlarnaClient
@@ -26,7 +26,7 @@ def emulator(live_server, settings, monkeypatch):
     client = KlarnaClient(sleep=lambda s: None)
     # The orders app's own client, closed afterwards: a kept-alive connection would hold a
     # server thread (and its database session) open past the test.
-    monkeypatch.setattr(services, "get_client", lambda: client)
+    monkeypatch.setattr(provider, "get_client", lambda: client)
     yield client
     client.close()
 

@@ -11,10 +11,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.orders.orders_fixtures import address
+from tillit.orders import carrier_export as export
 from tillit.orders import services
 from tillit.orders.models import Order
 from tillit.privacy.models import Disclosure
-from tillit.shipping import export
+from tillit.shipping import export as carrier_file
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_the_export_writes_the_documented_layout_per_carrier(packed, carriers):
     assert len(rows) == 3
     assert _rows(files["dhl"].content)[1][0] == str(c.number)
     # Nothing else leaves: no prices, no goods, no billing address.
-    assert all(len(row) == len(export.COLUMNS) for row in rows)
+    assert all(len(row) == len(carrier_file.COLUMNS) for row in rows)
     assert "Mullsjö" not in postnord.content.split("\r\n")[1]  # a's billing city
 
 
@@ -156,4 +157,4 @@ def test_an_order_whose_buyer_was_erased_is_not_sent_to_a_carrier(packed, custom
     a, b, c = packed
     assert {o.pk for o in export.ready_to_ship()} == {b.pk, c.pk}
     a.refresh_from_db()
-    assert export.row_for(a)["email"] == ""
+    assert carrier_file.row_for(a)["email"] == ""

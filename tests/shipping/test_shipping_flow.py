@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from tests.orders.orders_fixtures import unavailable
+from tillit.orders import carrier_export as export
 from tillit.orders import services
 from tillit.orders.models import Order
 from tillit.privacy.models import Disclosure
-from tillit.shipping import export
 
 pytestmark = pytest.mark.django_db
 

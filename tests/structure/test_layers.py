@@ -57,3 +57,11 @@ def test_the_privacy_cores_templates_load_no_domain_tags():
     wrong = [str(p.relative_to(PACKAGE)) for p in (PACKAGE / "privacy").rglob("*.html")
              if "security_tags" in p.read_text(encoding="utf-8")]
     assert not wrong
+
+
+def test_orders_use_shipping_and_shipping_knows_nothing_of_orders():
+    """Shipping knows carriers and the carrier file's layout; the orders app picks the
+    orders, writes the files and records the hand-overs."""
+    wrong = [str(path.relative_to(PACKAGE)) for path in _modules("shipping")
+             if "orders" in _imports(path)]
+    assert not wrong

@@ -28,12 +28,12 @@ from django.utils.translation import ngettext
 
 from tillit.core.admin import ReadOnlyAdmin
 from tillit.core.money import format_sek
+from tillit.orders import carrier_export
 from tillit.privacy.datamap import registry
 from tillit.privacy.erasure import erased_hash
 from tillit.privacy.hashing import is_hashed
 from tillit.privacy.ledger import audit
 from tillit.privacy.models import AuditEvent
-from tillit.shipping import export as carrier_export
 from tillit.shipping.models import Carrier
 
 from . import services

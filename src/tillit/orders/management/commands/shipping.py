@@ -3,13 +3,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tillit.shipping import export
+from tillit.orders import carrier_export as export
 from tillit.shipping.models import Carrier
 
 
 class Command(BaseCommand):
     help = ("Shipping tools: `tillit shipping export [--carrier CODE] [--out DIR]` writes one "
-            "CSV per carrier of the packed orders (layout: tillit.shipping.export).")
+            "CSV per carrier of the packed orders (layout: tillit.shipping.export), each "
+            "order recorded as a disclosure to its carrier.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
