@@ -89,3 +89,21 @@ def test_the_vat_of_an_amount_is_its_vat_part_in_its_currency():
     assert Money(12500).vat(2500) == Money(2500)
     assert Money(10600, "EUR").vat(600) == Money(600, "EUR")
     assert str(Money(129950)) == "1\u00a0299,50\u00a0kr"
+
+
+@pytest.mark.promise("P01.b")
+@pytest.mark.parametrize(("rate", "text"), [
+    (2500, "25\u00a0%"), (600, "6\u00a0%"), (1250, "12,5\u00a0%"), (1205, "12,05\u00a0%"),
+    (1010, "10,1\u00a0%"), (5, "0,05\u00a0%"),
+])
+def test_every_rate_is_shown_with_its_decimals_and_no_trailing_zero(rate, text):
+    assert format_rate(rate) == text
+
+
+def test_money_says_why_it_refuses_a_value():
+    with pytest.raises(TypeError, match="Money is whole öre"):
+        Money(1.0)
+    with pytest.raises(TypeError, match="Money is whole öre"):
+        Money(True)
+    with pytest.raises(TypeError, match="multiplied by whole quantities"):
+        Money(100) * 1.5
