@@ -331,3 +331,10 @@ def test_every_page_links_to_the_rights_page(client):
     assert reverse("privacy:rights") in page
     policy = client.get(reverse("privacy:policy")).content.decode()
     assert reverse("privacy:rights") in policy
+
+
+def test_digits_of_other_scripts_are_searched_as_text_not_read_as_ids(staff_client):
+    """``"²".isdigit()`` is true, yet no integer: the search took it for an account number."""
+    for q in ("²", "٣", "①"):
+        assert staff_client.post(reverse("privacy_desk:search"), {"q": q}).status_code == 200
+    assert staff_client.get(reverse("privacy_desk:person", args=["u²"])).status_code == 404

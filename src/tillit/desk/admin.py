@@ -17,7 +17,7 @@ class PrivacyRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return redirect("privacy_desk:index")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not str(object_id).isdigit() or len(str(object_id)) > 18:
+        if not (str(object_id).isascii() and str(object_id).isdigit()) or len(str(object_id)) > 18:
             return redirect("privacy_desk:index")
         return redirect("privacy_desk:request", pk=int(object_id))
 

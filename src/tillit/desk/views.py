@@ -79,7 +79,7 @@ def ref_for_user(user) -> str:
 
 def _resolve(request, ref: str) -> Person:
     kind, rest = ref[:1], ref[1:]
-    if kind in ("u", "r") and rest.isdigit() and len(rest) <= _MAX_ID_DIGITS:
+    if kind in ("u", "r") and rest.isascii() and rest.isdigit() and len(rest) <= _MAX_ID_DIGITS:
         if kind == "u":
             user = selectors.account(int(rest))
             if user is None:

@@ -86,6 +86,13 @@ def by_recipient(disclosures) -> dict[tuple[str, str], list[str]]:
     return grouped
 
 
+def staff_actor(actor):
+    """The actor to name in the audit log: a member of staff, else nobody (a person acting
+    on their own data is the event's subject; naming them as actor would keep their user ID
+    in the log after an erasure)."""
+    return actor if getattr(actor, "is_staff", False) and actor.pk else None
+
+
 def audit(action: str, *, actor=None, subject=None, subject_email: str = "",
           target: str = "", detail: dict | None = None) -> AuditEvent:
     """Append an audit event. ``detail`` must hold no personal values (counts, names of

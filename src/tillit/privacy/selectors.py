@@ -125,7 +125,7 @@ def find_accounts(query: str, limit: int = 20):
     if not query:
         return get_user_model().objects.none()
     q = Q(email__iexact=query) | Q(username__iexact=query)
-    if query.isdigit() and len(query) < 19:
+    if query.isascii() and query.isdigit() and len(query) < 19:
         q |= Q(pk=int(query))
     return get_user_model().objects.filter(q).order_by("pk")[:limit]
 

@@ -1,7 +1,8 @@
 """Writes for the rights end to end (P29-P33): requests with their deadline, e-mail
-verification, one-time export downloads, erasure with its confirmation e-mail,
-rectification with Art. 19 notices, legal holds. The engines themselves live in
-``export.py`` and ``erasure.py``; this module is the workflow around them.
+verification, one-time export downloads, erasure with its confirmation e-mail. The engines
+live in ``export.py`` and ``erasure.py``; this module is the workflow around them.
+Rectification with its Art. 19 notices is in ``rectification.py``, legal holds in
+``holds.py``; both are named here too, so callers have one place for the rights' writes.
 
 Links (e-mail verification, export download) are random tokens given to the requester once;
 only a SHA-256 digest is stored. Each works once and expires. :class:`LinkRefused` carries
@@ -17,13 +18,11 @@ Settings: ``TILLIT_EXPORT_LINK_DAYS`` (7), ``TILLIT_PRIVACY_VERIFY_HOURS`` (24).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,17 +31,27 @@ from tillit.core import mail, tokens
 from tillit.core.tokens import LinkRefused
 
 from . import erasure, export, selectors
-from .datamap import Person, registry
+from .datamap import Person
 from .hashing import keyed_hash
-from .ledger import audit, by_recipient
+from .holds import lift_hold, set_hold
+from .ledger import audit, staff_actor
 from .models import (
     AuditEvent,
-    Disclosure,
-    LegalHold,
     PrivacyRequest,
-    RecipientNotice,
     RequestToken,
 )
+from .rectification import (
+    changed_fields,
+    notice_done,
+    record_rectification,
+    record_self_service_change,
+    staff_rectify,
+)
+from .requests import close_request, one_month_after, open_request, person_of
+
+__all__ = ["changed_fields", "close_request", "lift_hold", "notice_done", "one_month_after",
+           "open_request", "person_of", "record_rectification", "record_self_service_change",
+           "set_hold", "staff_rectify"]
 
 Kind, Status, Channel = PrivacyRequest.Kind, PrivacyRequest.Status, PrivacyRequest.Channel
 Purpose = RequestToken.Purpose
@@ -62,52 +71,6 @@ def export_link_days() -> int:
 
 def verify_hours() -> int:
     return int(getattr(settings, "TILLIT_PRIVACY_VERIFY_HOURS", 24))
-
-
-# Deadlines ------------------------------------------------------------------------------
-
-
-def one_month_after(day: dt.date) -> dt.date:
-    """The same date in the next calendar month, or that month's last day when it has no
-    such date (31 January -> 28/29 February): how Art. 12(3)'s "one month" is counted
-    (Regulation 1182/71 art. 3(2)(c))."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def open_request(kind: str, *, channel: str, user=None, email: str = "",
-                 received_at: dt.datetime | None = None, status: str = Status.OPEN,
-                 verified: bool = False, handled_by=None, note: str = "") -> PrivacyRequest:
-    """Record a request; its deadline is one month after the day it was received."""
-    received_at = received_at or timezone.now()
-    now = timezone.now()
-    return PrivacyRequest.objects.create(
-        kind=kind, channel=channel, status=status, user=user,
-        email=email or (user.email if user is not None else ""),
-        received_at=received_at,
-        deadline=one_month_after(timezone.localdate(received_at)),
-        verified_at=now if verified else None, handled_by=handled_by, note=note,
-    )
-
-
-def close_request(req: PrivacyRequest, *, status: str = Status.DONE, actor=None,
-                  note: str = "") -> PrivacyRequest:
-    """Close ``req`` (done or refused), naming who handled it."""
-    req.status, req.closed_at = status, timezone.now()
-    fields = ["status", "closed_at"]
-    if getattr(actor, "pk", None):
-        req.handled_by = actor
-        fields.append("handled_by")
-    if note:
-        req.note = (req.note + "\n" + note).strip()[:2000]
-        fields.append("note")
-    req.save(update_fields=fields)
-    return req
-
-
-def person_of(req: PrivacyRequest) -> Person:
-    """The person a request names: its account as it is now, else its e-mail address."""
-    return Person.of(req.user) if req.user is not None else Person(email=req.email)
 
 
 # Tokens ---------------------------------------------------------------------------------
@@ -204,13 +167,6 @@ def verified_person(req: PrivacyRequest) -> Person:
     return Person(user=selectors.account_with_email(req.email), email=req.email)
 
 
-def _staff(actor):
-    """The actor to name in the audit log: a member of staff, else nobody (a person acting
-    on their own data is the event's subject; naming them as actor would keep their user ID
-    in the log after an erasure)."""
-    return actor if getattr(actor, "is_staff", False) and actor.pk else None
-
-
 # Access exports -------------------------------------------------------------------------
 
 
@@ -260,7 +216,7 @@ def take_download(raw: str, *, user, session_key: str | None,
         req = token.request
         person = verified_person(req)
         blob, data = export.build_archive(person, language)
-        _audit_export(person, data, actor=_staff(user), channel=req.channel, request=req)
+        _audit_export(person, data, actor=staff_actor(user), channel=req.channel, request=req)
         if not req.is_closed:
             close_request(req)
     return blob, _filename(data)
@@ -284,17 +240,12 @@ def _filename(data: dict) -> str:
 
 def _audit_export(person: Person, data: dict, *, actor, channel: str,
                   request: PrivacyRequest | None) -> None:
-    audit(AuditEvent.Action.EXPORT, actor=_staff(actor), subject=_account(person),
+    audit(AuditEvent.Action.EXPORT, actor=staff_actor(actor), subject=person.account,
           subject_email=person.email,
           target=f"privacy.PrivacyRequest:{request.pk}" if request else "access export",
           detail={"channel": channel,
                   "records": {r["model"]: len(r["rows"]) for r in data["records"]},
                   "disclosures": len(data["disclosures"])})
-
-
-def _account(person: Person):
-    user = person.user
-    return user if user is not None and user.pk is not None else None
 
 
 # Erasure --------------------------------------------------------------------------------
@@ -309,7 +260,7 @@ def erase(person: Person, *, actor=None, req: PrivacyRequest | None = None,
     carries it out once nothing stands in the way."""
     address = person.email or getattr(person.user, "email", "")
     name = getattr(person.user, "name", "") if person.user is not None else ""
-    staff = _staff(actor)
+    staff = staff_actor(actor)
     channel = req.channel if req is not None else (Channel.STAFF if staff else "")
 
     def erase_and_confirm() -> erasure.Plan:
@@ -372,127 +323,9 @@ def sweep_unverified(now: dt.datetime, dry_run: bool) -> int:
     return rows.delete()[1].get(PrivacyRequest._meta.label, 0)
 
 
-
-# Rectification (Art. 16, 19) ------------------------------------------------------------
-
-
-def _disclosures_of(person: Person):
-    return Disclosure.objects.filter(person.q()).exclude(recipient_kind="authority")
-
-
-def record_rectification(person: Person, *, model, fields: Iterable[str], actor,
-                         channel: str, reason: str = "", change: str = "changed",
-                         target: str = "") -> list[RecipientNotice]:
-    """Log that ``fields`` (names only, never values) of ``person``'s ``model`` rows were
-    rectified, and make one Art. 19 notice per recipient that earlier received data of
-    those categories (merged into an open notice to the same recipient about the same
-    records)."""
-    fields = sorted(set(fields))
-    if not fields:
-        return []
-    decl = registry.get(model)
-    label = model._meta.label
-    audit(AuditEvent.Action.RECTIFICATION, actor=_staff(actor), subject=_account(person),
-          subject_email=person.email, target=target or label,
-          detail={"model": label, "fields": fields, "change": change, "channel": channel,
-                  **({"reason": reason} if reason else {})})
-    categories = set(decl.categories(fields)) if decl is not None else set()
-    told = by_recipient(d for d in _disclosures_of(person)
-                        if categories & set(d.categories))
-    notices = []
-    for (recipient, kind), refs in told.items():
-        open_notice = RecipientNotice.objects.filter(
-            reason=RecipientNotice.Reason.RECTIFICATION, recipient=recipient,
-            recipient_kind=kind, references=refs, done_at__isnull=True).first()
-        if open_notice is not None:
-            open_notice.fields = sorted(set(open_notice.fields) | set(fields))
-            open_notice.save(update_fields=["fields"])
-            notices.append(open_notice)
-        else:
-            notices.append(RecipientNotice.objects.create(
-                reason=RecipientNotice.Reason.RECTIFICATION, recipient=recipient,
-                recipient_kind=kind, references=refs, fields=fields))
-    return notices
-
-
-def record_self_service_change(user, obj, fields: Iterable[str], *,
-                               change: str = "changed") -> list[RecipientNotice]:
-    """The account holder changed their own ``obj`` (the account or an address): called by
-    the accounts services inside the transaction that saved it (P30)."""
-    return record_rectification(Person(user=user, email=user.email), model=obj._meta.model,
-                                fields=fields, actor=None, channel=Channel.SELF_SERVICE,
-                                change=change, target=f"{obj._meta.label}:{obj.pk}")
-
-
-def changed_fields(obj, values: dict) -> list[str]:
-    """The names in ``values`` whose value differs from ``obj``'s."""
-    return [name for name, value in values.items() if getattr(obj, name) != value]
-
-
-def staff_rectify(obj, values: dict, *, actor, reason: str,
-                  req: PrivacyRequest | None = None) -> list[str]:
-    """Staff correct ``obj`` (an account or one of its addresses) on the person's request,
-    with ``reason``; logged, and passed on to recipients (Art. 19). Returns the changed
-    field names."""
-    with transaction.atomic():
-        changed = changed_fields(obj, values)
-        if not changed:
-            return []
-        user_model = get_user_model()
-        owner = obj if isinstance(obj, user_model) else obj.user
-        person = Person(user=owner, email=owner.email)
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.full_clean(validate_unique=True)
-        obj.save(update_fields=changed)
-        record_rectification(person, model=obj._meta.model, fields=changed, actor=actor,
-                             channel=Channel.STAFF, reason=reason,
-                             target=f"{obj._meta.label}:{obj.pk}")
-        if req is not None and req.kind == Kind.RECTIFICATION and not req.is_closed:
-            close_request(req, actor=actor)
-    return changed
-
-
-# Legal holds and Art. 19 tasks ----------------------------------------------------------
-
-
-def set_hold(person: Person, *, reason: str, until: dt.date | None, actor,
-             secret: bool = False) -> LegalHold:
-    """Pause erasure and retention for ``person`` (P18, P32); ``secret`` keeps the hold out
-    of the person's access report and its reason out of their erasure preview."""
-    with transaction.atomic():
-        hold = LegalHold.objects.create(user=_account(person), email=person.email,
-                                        reason=reason, until=until, created_by=actor,
-                                        secret=secret)
-        audit(AuditEvent.Action.HOLD, actor=actor, subject=_account(person),
-              subject_email=person.email, target=f"privacy.LegalHold:{hold.pk}",
-              detail={"change": "set", "until": until.isoformat() if until else None,
-                      "secret": secret})
-    return hold
-
-
-def lift_hold(hold: LegalHold, *, actor) -> LegalHold:
-    with transaction.atomic():
-        if hold.lifted_at is None:
-            hold.lifted_at = timezone.now()
-            hold.save(update_fields=["lifted_at"])
-            audit(AuditEvent.Action.HOLD, actor=actor, subject=hold.user,
-                  subject_email=hold.email, target=f"privacy.LegalHold:{hold.pk}",
-                  detail={"change": "lifted"})
-    return hold
-
-
-def notice_done(notice: RecipientNotice, *, actor) -> RecipientNotice:
-    """Staff have told the recipient (Art. 19)."""
-    if notice.done_at is None:
-        notice.done_at, notice.done_by = timezone.now(), actor
-        notice.save(update_fields=["done_at", "done_by"])
-    return notice
-
-
 def staff_view(person: Person, *, actor, page: str) -> None:
     """Staff looked at ``person``'s data on the privacy desk (P33)."""
-    audit(AuditEvent.Action.STAFF_VIEW, actor=actor, subject=_account(person),
+    audit(AuditEvent.Action.STAFF_VIEW, actor=actor, subject=person.account,
           subject_email=person.email, target="privacy desk", detail={"page": page})
 
 
