@@ -333,3 +333,94 @@ def test_every_declaration_has_a_rule_the_sweep_can_evaluate():
         assert isinstance(decl.retention, Retention)
         decl.retention.expired(decl.model._default_manager.all(), timezone.now()).count()
         assert str(decl.retention.describe())
+
+
+# What mutation testing found no test noticed (issue 16 §7) ------------------------------
+
+
+@pytest.mark.promise("P29.a")
+def test_the_export_describes_a_record_field_by_field_in_english(person):
+    """One record of the export checked whole, in English, against the data map's words."""
+    data = export.collect(person, language="en")
+    [address] = [r for r in data["records"] if r["model"] == "accounts.Address"]
+    assert address["title"] == "Your address book"
+    assert address["data_subjects"] == ["Customers with an account"]
+    assert address["retention"] == "as long as you have an account with us"
+    assert address["on_erasure"] == "deleted"
+    assert address["fields"]["street"] == {
+        "category": "user.contact.address.street", "category_text": "Street address",
+        "source": "given", "source_text": "Given by you"}
+    [use] = address["uses"]
+    assert (use["purpose"], use["legal_basis"], use["article"]) == (
+        "essential.service", "contract", "GDPR art. 6.1 b")
+    assert use["purpose_text"] and use["legal_basis_text"] == "Contract"
+    assert use["description"] == "to deliver your orders"
+    assert use["fields"] == list(registry.get(Address).fields)
+    assert address["recipients"] == [{"kind": "hosting", "kind_text": "Our hosting and IT infrastructure provider",
+                                      "fields": list(registry.get(Address).fields)}]
+    rows = {row["values"]["street"]: row for row in address["rows"]}
+    assert set(rows) == {"Hemvägen 2", "Jobbgatan 9"}
+    home = rows["Hemvägen 2"]["values"]
+    assert (home["name"], home["postal_code"], home["city"], home["country"]) == (
+        "Maja Mätare", "123 45", "Hemby", "SE")
+
+
+@pytest.mark.promise("P29.a")
+def test_the_export_shows_values_as_people_read_them(person):
+    data = export.collect(person, language="en")
+    records = {r["model"]: r for r in data["records"]}
+    [account] = records["accounts.User"]["rows"]
+    values = account["values"]
+    assert values["password"] == "set (stored only as a one-way hash)"
+    assert values["date_joined"] == person.date_joined.isoformat()
+    assert values["last_login"] is None
+    assert values["username"] == "maja" and values["email"] == "maja@example.com"
+    [line] = records["cart.CartLine"]["rows"]
+    cart_line = CartLine.objects.get(cart__user=person)
+    assert line["values"]["product"] == {"id": str(cart_line.product_id),
+                                         "label": cart_line.product.name}
+    assert line["values"]["quantity"] == 2
+    person.set_unusable_password()
+    person.password = ""
+    person.save()
+    again = {r["model"]: r for r in export.collect(person, language="en")["records"]}
+    assert again["accounts.User"]["rows"][0]["values"]["password"] == "not set"
+
+
+@pytest.mark.promise("P29.a")
+def test_the_export_lists_each_disclosure_with_its_words(person):
+    data = export.collect(person, language="en")
+    assert data["disclosures"] == [{
+        "when": Disclosure.objects.get(reference="kco-maja-1").occurred_at.isoformat(),
+        "recipient": "Kustom", "recipient_kind": "payment_provider",
+        "recipient_kind_text": data["disclosures"][0]["recipient_kind_text"],
+        "categories": [{"category": "user.contact.email", "category_text": "E-mail address"},
+                       {"category": "user.name", "category_text": "Name"}],
+        "purpose": data["disclosures"][0]["purpose"],
+        "legal_basis": "Contract", "reference": "kco-maja-1", "legal_ground": ""}]
+    assert data["disclosures"][0]["recipient_kind_text"] not in ("", "payment_provider")
+    assert data["disclosures"][0]["purpose"] not in ("", "essential.service.payment_processing")
+    assert data["person"] == {"account": "maja", "email": "maja@example.com"}
+
+
+@pytest.mark.promise("P23.a")
+def test_the_sweeps_report_counts_per_model_what_it_found_did_and_held(person, stranger):
+    from tillit.security.models import LoginRecord
+
+    LoginRecord.objects.create(user=person, ip="198.51.100.4", user_agent="x")
+    LoginRecord.objects.create(user=stranger, ip="198.51.100.5", user_agent="x")
+    LoginRecord.objects.update(created_at=timezone.now() - dt.timedelta(days=40))
+    LegalHold.objects.create(user=person, reason="Claim pending")
+    later = timezone.now() + dt.timedelta(days=31)
+    report = retention.run(now=later).as_dict()
+    assert report["dry_run"] is False
+    assert report["models"]["cart.Cart"] == {"found": 2, "acted": 1, "held": 1,
+                                             "hash_found": 0, "hashed": 0, "hash_held": 0}
+    assert report["models"]["security.LoginRecord"] == {
+        "found": 0, "acted": 0, "held": 0, "hash_found": 2, "hashed": 1, "hash_held": 1}
+    assert "accounts.Address" not in report["models"]  # nothing due: not reported
+    assert set(report["passes"]) == {"unverified privacy requests", "waiting erasures"}
+    event = AuditEvent.objects.get(action="retention")
+    assert event.detail == report
+    dry = retention.run(dry_run=True, now=later).as_dict()
+    assert dry["dry_run"] is True
