@@ -260,7 +260,7 @@ def test_the_last_retention_report_is_shown(staff_client):
 def test_the_audit_log_finds_a_person_by_e_mail_even_after_erasure(
         staff_client, holder, other):
     services.staff_view(Person.of(other), actor=None, page="test")
-    erasure.execute(holder)
+    services.erase(Person.of(holder))
     response = staff_client.post(reverse("privacy_desk:audit"), {"q": "maja@example.com"})
     actions = [e.action for e in response.context["events"]]
     assert actions[0] == "staff_view"  # the search itself is logged for that person

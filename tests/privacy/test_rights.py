@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tillit.accounts.models import Address
 from tillit.cart.models import Cart, CartLine
-from tillit.privacy import erasure, export, retention
+from tillit.privacy import erasure, export, retention, services
 from tillit.privacy.datamap import Person, registry
 from tillit.privacy.ledger import record_disclosure
 from tillit.privacy.models import AuditEvent, Disclosure, LegalHold, RecipientNotice
@@ -192,7 +192,7 @@ def test_erasure_removes_the_person_and_leaves_others(person, stranger):
 
 @pytest.mark.promise("P31")
 def test_erasure_is_logged_without_the_erased_values_and_recipients_get_a_notice(person):
-    erasure.execute(person)
+    services.erase(Person.of(person))
     event = AuditEvent.objects.get(action="erasure")
     stored = json.dumps(event.detail) + event.target + event.actor_label
     assert "maja" not in stored.lower() and "Hemvägen" not in stored
@@ -206,7 +206,6 @@ def test_erasure_is_all_or_nothing(person, monkeypatch):
     """The confirmation e-mail goes last inside the erasure's transaction: when it cannot
     be sent, nothing is erased."""
     from tillit.core import mail
-    from tillit.privacy import services
 
     def fail(*args, **kwargs):
         raise RuntimeError("mail server down")
@@ -247,8 +246,11 @@ def test_a_blocker_makes_erasure_wait_unless_staff_override(person, monkeypatch)
     assert erasure.preview(person).blockers == ["Order 100001 is not delivered"]
     with pytest.raises(erasure.ErasureRefused):
         erasure.execute(person)
-    erasure.execute(person, override_reason="Customer insists; order cancelled by phone")
-    assert AuditEvent.objects.get(action="erasure").detail["override"] is True
+    services.erase(Person.of(person),
+                   override_reason="Customer insists; order cancelled by phone")
+    event = AuditEvent.objects.get(action="erasure")
+    assert event.detail["override"] is True
+    assert event.detail["override_reason"] == "Customer insists; order cancelled by phone"
 
 
 @pytest.mark.promise("P31.a")
@@ -356,8 +358,9 @@ def test_the_export_describes_a_record_field_by_field_in_english(person):
     assert use["purpose_text"] and use["legal_basis_text"] == "Contract"
     assert use["description"] == "to deliver your orders"
     assert use["fields"] == list(registry.get(Address).fields)
-    assert address["recipients"] == [{"kind": "hosting", "kind_text": "Our hosting and IT infrastructure provider",
-                                      "fields": list(registry.get(Address).fields)}]
+    assert address["recipients"] == [{
+        "kind": "hosting", "kind_text": "Our hosting and IT infrastructure provider",
+        "fields": list(registry.get(Address).fields)}]
     rows = {row["values"]["street"]: row for row in address["rows"]}
     assert set(rows) == {"Hemvägen 2", "Jobbgatan 9"}
     home = rows["Hemvägen 2"]["values"]

@@ -32,8 +32,8 @@ from . import taxonomy
 from .datamap import AccountingPeriod, After, Anonymise, Declaration, Delete, Keep, Person
 from .datamap import registry as default_registry
 from .hashing import is_hashed, keyed_hash
-from .ledger import audit, by_recipient
-from .models import AuditEvent, Disclosure, LegalHold, RecipientNotice
+from .ledger import by_recipient
+from .models import Disclosure, LegalHold, RecipientNotice
 
 log = logging.getLogger(__name__)
 _blockers: list[Callable[[Person], list[str]]] = []
@@ -83,6 +83,9 @@ class Plan:
     blockers: list[str] = field(default_factory=list)
     # Reasons to wait that no override lifts (money held at the payment provider).
     waits: list[str] = field(default_factory=list)
+    # Filled by :func:`execute`: Art. 19 tasks opened, and whether staff overrode a blocker.
+    recipient_notices: int = 0
+    overridden: bool = False
 
     @property
     def deleted(self) -> list[Step]:
@@ -436,51 +439,38 @@ def retrying(work: Callable[[], Plan]) -> Plan:
     raise AssertionError("unreachable")
 
 
-def execute(who, *, actor=None, override_reason: str = "", reg=None,
-            channel: str = "") -> Plan:
+def execute(who, *, override_reason: str = "", reg=None) -> Plan:
     """Erase ``who``'s data in one transaction (the caller's, if it has one: the workflow
     in ``services.erase`` sends the confirmation in it). Refused while a legal hold is
     active, or while a blocker (open order) stands unless staff give ``override_reason``;
     the reason of an override is kept with the erasure's audit event, so it must not name
     the person (:func:`reason_names_person`; ``ValueError`` otherwise).
 
+    The engine writes no audit event: the workflow around it (``services.erase``) does,
+    as it does for the access export, in the same transaction.
+
     Every row is chosen and locked before any is changed, by every key the map knows (the
     account, the e-mail address, the paths through their orders), so that anonymising one
     record cannot hide another from the erasure (a receipt under the e-mail typed at
     checkout, found through its order). Should the database still pick the erasure as a
-    deadlock's victim, the whole transaction is tried again (:func:`retrying`).
-    ``channel`` (how the request came: self-service, e-mail, staff) is written to the
-    audit event."""
+    deadlock's victim, the whole transaction is tried again (:func:`retrying`)."""
     reg = reg or default_registry
     person = Person.of(who)
     if is_stand_in(person.account):
         raise ErasureRefused([_("This account stands in for erased members of staff; it "
                                 "holds no personal data.")])
-    return retrying(lambda: _execute_once(person, reg, actor=actor,
-                                          override_reason=override_reason, channel=channel))
+    return retrying(lambda: _execute_once(person, reg, override_reason=override_reason))
 
 
-def _execute_once(person: Person, reg, *, actor, override_reason: str, channel: str) -> Plan:
+def _execute_once(person: Person, reg, *, override_reason: str) -> Plan:
     now = timezone.now()
     override_reason = override_reason.strip()
     with transaction.atomic():
         decls = list(reg)
         chosen = _choose(decls, person)
         plan = preview(person, reg)
-        overridden = _refuse_if_blocked(plan, person, override_reason)
-        notices = _recipient_notices(person)
-        # The event names the person only by the keyed hash of the e-mail: the account it
-        # would link to is about to go.
-        audit(AuditEvent.Action.ERASURE, actor=actor, subject=None,
-              subject_email=person.email or getattr(person.account, "email", ""),
-              target=f"{len(plan.steps)} records",
-              detail={"deleted": {s.model: s.count for s in plan.deleted},
-                      "anonymised": {s.model: s.count for s in plan.anonymised},
-                      "kept": {s.model: s.count for s in plan.kept},
-                      "recipient_notices": notices,
-                      "override": overridden,
-                      **({"override_reason": override_reason} if overridden else {}),
-                      **({"channel": channel} if channel else {})})
+        plan.overridden = _refuse_if_blocked(plan, person, override_reason)
+        plan.recipient_notices = _recipient_notices(person)
         _act(decls, chosen, person, now)
         _verify_out_of_reach(decls, person)
     return plan

@@ -265,8 +265,9 @@ def erase(person: Person, *, actor=None, req: PrivacyRequest | None = None,
 
     def erase_and_confirm() -> erasure.Plan:
         with transaction.atomic():
-            plan = erasure.execute(person, actor=staff, override_reason=override_reason,
-                                   channel=channel)
+            plan = erasure.execute(person, override_reason=override_reason)
+            _audit_erasure(plan, subject_email=address, actor=staff, channel=channel,
+                           override_reason=override_reason)
             # Last in the transaction, while the address still exists: no mail, no erasure.
             if address:
                 mail.send("privacy/email/erased", {"plan": plan, "name": name}, [address],
@@ -285,6 +286,22 @@ def erase(person: Person, *, actor=None, req: PrivacyRequest | None = None,
             req.status = Status.WAITING
             req.save(update_fields=["status"])
         raise refused from None
+
+
+def _audit_erasure(plan: erasure.Plan, *, subject_email: str, actor, channel: str,
+                   override_reason: str) -> None:
+    """The erasure's audit event: counts per model, no values. It names the person only by
+    the keyed hash of the e-mail (the account it would link to is gone)."""
+    reason = override_reason.strip()
+    audit(AuditEvent.Action.ERASURE, actor=actor, subject=None, subject_email=subject_email,
+          target=f"{len(plan.steps)} records",
+          detail={"deleted": {s.model: s.count for s in plan.deleted},
+                  "anonymised": {s.model: s.count for s in plan.anonymised},
+                  "kept": {s.model: s.count for s in plan.kept},
+                  "recipient_notices": plan.recipient_notices,
+                  "override": plan.overridden,
+                  **({"override_reason": reason} if plan.overridden else {}),
+                  **({"channel": channel} if channel else {})})
 
 
 def request_erasure(user, *, language: str | None = None) -> erasure.Plan:
