@@ -27,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 from tests.privacy.life_fixtures import MAJA, OLLE, Life, _live
 from tillit.accounts.models import User
 from tillit.orders.models import CreditNote, Receipt
-from tillit.privacy import erasure, services
+from tillit.privacy import erasure, erasure_actions, services
 from tillit.privacy.datamap import Person, registry
 from tillit.privacy.hashing import is_hashed
 from tillit.privacy.ledger import record_disclosure
@@ -162,7 +162,7 @@ def _rows_of(person: Person) -> dict[str, int]:
     counts = {}
     for decl in registry:
         found = decl.subject.rows_for(decl.model, person).count()
-        found += sum(rows.count() for rows in erasure.made_by_rows(decl, person).values())
+        found += sum(rows.count() for rows in erasure_actions.made_by_rows(decl, person).values())
         counts[decl.label] = found
     return counts
 
@@ -195,7 +195,7 @@ def test_a_person_with_a_row_in_every_declared_model_is_erased_on_the_desk(
         assert model.objects.count() == 2 * model.objects.filter(locked_at=None).count()
     # Her work as staff is kept without her name: the admin's log under the stand-in
     # account, the audit log under a keyed hash of her user ID.
-    stand_in = User.objects.get(username=erasure.STAND_IN_USERNAME)
+    stand_in = User.objects.get(username=erasure_actions.STAND_IN_USERNAME)
     assert not stand_in.is_active and not stand_in.has_usable_password()
     assert LogEntry.objects.filter(user=stand_in).count() >= 2
     assert LogEntry.objects.filter(object_repr__startswith="hmac-sha256:").count() == 1
@@ -211,8 +211,8 @@ def test_the_stand_in_for_erased_staff_cannot_be_erased_or_log_in(maja_at_work, 
     for hold in LegalHold.objects.filter(user=maja):
         services.lift_hold(hold, actor=None)
     services.erase(Person.of(maja), override_reason="Ordern är betald och skickas")
-    stand_in = User.objects.get(username=erasure.STAND_IN_USERNAME)
+    stand_in = User.objects.get(username=erasure_actions.STAND_IN_USERNAME)
     with pytest.raises(erasure.ErasureRefused):
         services.erase(Person.of(stand_in), override_reason="Prov")
-    assert not client.login(username=erasure.STAND_IN_USERNAME, password="")
+    assert not client.login(username=erasure_actions.STAND_IN_USERNAME, password="")
     assert LogEntry.objects.filter(user=stand_in).exists()

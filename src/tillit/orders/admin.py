@@ -30,7 +30,7 @@ from tillit.core.admin import ReadOnlyAdmin
 from tillit.core.money import format_sek
 from tillit.orders import carrier_export
 from tillit.privacy.datamap import registry
-from tillit.privacy.erasure import erased_hash
+from tillit.privacy.erasure_actions import erased_hash
 from tillit.privacy.hashing import is_hashed
 from tillit.privacy.ledger import audit
 from tillit.privacy.models import AuditEvent

@@ -93,115 +93,151 @@ def _check_undeclared(model, declared_models) -> list[checks.CheckMessage]:
 
 
 def _check_declaration(decl, declared_models) -> list[checks.CheckMessage]:
-    model, errors = decl.model, []
-    label = model._meta.label
+    """A declaration against its model, section by section; each section yields
+    ``(message, id)``."""
+    fields = {f.name: f for f in _concrete(decl.model)}
+    sections = (_declared_fields, _every_column_accounted, _uses, _recipients,
+                _subject_kinds, _retention_anchor, _anonymise_fits, _keep_fits,
+                _hash_rules_fit)
+    errors = [checks.Error(message, obj=decl.model, id=eid)
+              for section in sections for message, eid in section(decl, fields)]
+    return errors + _check_made_by(decl, set(fields))
 
-    def error(msg, eid):
-        errors.append(checks.Error(msg, obj=model, id=eid))
 
-    field_names = {f.name for f in _concrete(model)}
-    link = decl.subject.link_fields()
+def _declared_fields(decl, fields):
+    label = decl.model._meta.label
     for name, spec in decl.fields.items():
-        if name not in field_names:
-            error(f"{label}: the data map declares '{name}', which the model lacks.",
-                  "tillit.privacy.E002")
+        if name not in fields:
+            yield (f"{label}: the data map declares '{name}', which the model lacks.",
+                   "tillit.privacy.E002")
         if spec.category not in taxonomy.CATEGORIES:
-            error(f"{label}.{name}: unknown data category '{spec.category}'.",
-                  "tillit.privacy.E003")
+            yield (f"{label}.{name}: unknown data category '{spec.category}'.",
+                   "tillit.privacy.E003")
         if spec.source not in taxonomy.SOURCES:
-            error(f"{label}.{name}: unknown source '{spec.source}'.", "tillit.privacy.E003")
-    for name in link - field_names:
-        error(f"{label}: the subject path starts at '{name}', which the model lacks.",
-              "tillit.privacy.E002")
+            yield f"{label}.{name}: unknown source '{spec.source}'.", "tillit.privacy.E003"
+    for name in decl.subject.link_fields() - set(fields):
+        yield (f"{label}: the subject path starts at '{name}', which the model lacks.",
+               "tillit.privacy.E002")
+
+
+def _every_column_accounted(decl, fields):
+    """Every column is declared, the link to the person, or not personal, and what is
+    called not personal does not link to or hold personal data."""
+    label, link = decl.model._meta.label, decl.subject.link_fields()
     for name in decl.not_personal:
-        if name not in field_names:
-            error(f"{label}: not_personal names '{name}', which the model lacks.",
-                  "tillit.privacy.E002")
-    # Every column is accounted for: declared, the link to the person, or not personal.
-    for f in _concrete(model):
+        if name not in fields:
+            yield (f"{label}: not_personal names '{name}', which the model lacks.",
+                   "tillit.privacy.E002")
+    for f in fields.values():
         if f.name in decl.fields or f.name in link or f.name in decl.not_personal:
             continue
-        error(f"{label}.{f.name} is not declared in the data map (declare it, or list it "
-              f"in not_personal if it holds no personal data).", "tillit.privacy.E001")
+        yield (f"{label}.{f.name} is not declared in the data map (declare it, or list it "
+               f"in not_personal if it holds no personal data).", "tillit.privacy.E001")
     for name in decl.not_personal:
-        f = model._meta.get_field(name) if name in field_names else None
+        f = fields.get(name)
         if f is not None and (_relates_to(f, {_user_model()}) or isinstance(f, _PERSONAL_TYPES)):
-            error(f"{label}.{name} is listed as not personal but links to or holds "
-                  f"personal data.", "tillit.privacy.E007")
+            yield (f"{label}.{name} is listed as not personal but links to or holds "
+                   f"personal data.", "tillit.privacy.E007")
+
+
+def _uses(decl, fields):
+    label = decl.model._meta.label
     if not decl.uses:
-        error(f"{label}: the data map names no use (purpose and legal basis).",
-              "tillit.privacy.E004")
+        yield (f"{label}: the data map names no use (purpose and legal basis).",
+               "tillit.privacy.E004")
     for use in decl.uses:
         if use.purpose not in taxonomy.PURPOSES:
-            error(f"{label}: unknown purpose '{use.purpose}'.", "tillit.privacy.E004")
+            yield f"{label}: unknown purpose '{use.purpose}'.", "tillit.privacy.E004"
         if use.basis not in taxonomy.BASES:
-            error(f"{label}: unknown legal basis '{use.basis}'.", "tillit.privacy.E004")
+            yield f"{label}: unknown legal basis '{use.basis}'.", "tillit.privacy.E004"
         for name in use.fields:
             if name not in decl.fields:
-                error(f"{label}: a use names '{name}', which is not a declared field.",
-                      "tillit.privacy.E004")
+                yield (f"{label}: a use names '{name}', which is not a declared field.",
+                       "tillit.privacy.E004")
+
+
+def _recipients(decl, fields):
+    label = decl.model._meta.label
     for recipient, names in decl.recipients.items():
         if recipient not in taxonomy.RECIPIENTS:
-            error(f"{label}: unknown recipient '{recipient}'.", "tillit.privacy.E005")
+            yield f"{label}: unknown recipient '{recipient}'.", "tillit.privacy.E005"
         for name in names or ():
             if name not in decl.fields:
-                error(f"{label}: recipient '{recipient}' names '{name}', which is not a "
-                      f"declared field.", "tillit.privacy.E005")
+                yield (f"{label}: recipient '{recipient}' names '{name}', which is not a "
+                       f"declared field.", "tillit.privacy.E005")
+
+
+def _subject_kinds(decl, fields):
     for kind in decl.subject.kinds:
         if kind not in taxonomy.DATA_SUBJECTS:
-            error(f"{label}: unknown kind of data subject '{kind}'.", "tillit.privacy.E005")
+            yield (f"{decl.model._meta.label}: unknown kind of data subject '{kind}'.",
+                   "tillit.privacy.E005")
+
+
+def _retention_anchor(decl, fields):
+    label = decl.model._meta.label
     anchor = getattr(decl.retention, "anchor", "")
-    if anchor and anchor.split("__", 1)[0] not in field_names:
-        error(f"{label}: the retention rule counts from '{anchor}', which the model lacks.",
-              "tillit.privacy.E006")
-    if isinstance(decl.on_erasure, Anonymise):
-        for name in (*decl.on_erasure.clear, *decl.on_erasure.hash):
-            if name not in field_names:
-                error(f"{label}: erasure would clear '{name}', which the model lacks.",
-                      "tillit.privacy.E006")
-        # Against the real schema: what erasure writes must fit the column.
-        for name in decl.on_erasure.clear:
-            if name in field_names and not _can_be_cleared(model._meta.get_field(name)):
-                error(f"{label}.{name}: erasure would clear it, but the column can be "
-                      f"neither NULL nor empty.", "tillit.privacy.E006")
-        for name in decl.on_erasure.hash:
-            if name in field_names and not _can_hold_hash(model._meta.get_field(name)):
-                error(f"{label}.{name}: erasure would write a keyed hash into it, but it is "
-                      f"not a text field long enough ({HASH_LENGTH} characters).",
-                      "tillit.privacy.E006")
-    if isinstance(decl.on_erasure, Keep):
-        email = decl.subject.email
-        if email and "__" not in email and email in field_names \
-                and not _can_hold_hash(model._meta.get_field(email)):
-            error(f"{label}.{email}: a kept record's e-mail becomes a keyed hash on "
-                  f"erasure, but the field is too short for one ({HASH_LENGTH} characters).",
-                  "tillit.privacy.E006")
-    errors += _check_made_by(decl, field_names)
-    for name, rule in decl.field_rules():
-        if rule.anchor.split("__", 1)[0] not in field_names:
-            error(f"{label}.{name}: the hash rule counts from '{rule.anchor}', which the "
-                  f"model lacks.", "tillit.privacy.E006")
-        if name in field_names and not _can_hold_hash(model._meta.get_field(name)):
-            error(f"{label}.{name}: a field hashed after a period must be a text field "
-                  f"long enough for a keyed hash ({HASH_LENGTH} characters).",
-                  "tillit.privacy.E008")
-    if isinstance(decl.on_erasure, Keep):
-        link = decl.subject.user
-        if link and "__" not in link and link in field_names \
-                and not model._meta.get_field(link).null:
-            error(f"{label}.{link} must be nullable: erasure detaches kept records from "
-                  f"the account.", "tillit.privacy.E006")
-        lock = decl.on_erasure.lock_field
-        if lock and lock not in field_names:
-            error(f"{label}: the lock field '{lock}' is missing.", "tillit.privacy.E006")
-        elif lock and not (isinstance(model._meta.get_field(lock), models.DateTimeField)
-                           and model._meta.get_field(lock).null):
-            error(f"{label}.{lock}: the lock field must be a nullable date-time field (empty "
-                  f"until an erasure locks the row).", "tillit.privacy.E006")
+    if anchor and anchor.split("__", 1)[0] not in fields:
+        yield (f"{label}: the retention rule counts from '{anchor}', which the model lacks.",
+               "tillit.privacy.E006")
     if isinstance(decl.on_erasure, Keep) and not anchor:
-        error(f"{label}: a record kept on erasure needs a retention rule that ends.",
-              "tillit.privacy.E006")
-    return errors
+        yield (f"{label}: a record kept on erasure needs a retention rule that ends.",
+               "tillit.privacy.E006")
+
+
+def _anonymise_fits(decl, fields):
+    """Against the real schema: what an anonymising erasure writes must fit the column."""
+    if not isinstance(decl.on_erasure, Anonymise):
+        return
+    label = decl.model._meta.label
+    for name in (*decl.on_erasure.clear, *decl.on_erasure.hash):
+        if name not in fields:
+            yield (f"{label}: erasure would clear '{name}', which the model lacks.",
+                   "tillit.privacy.E006")
+    for name in decl.on_erasure.clear:
+        if name in fields and not _can_be_cleared(fields[name]):
+            yield (f"{label}.{name}: erasure would clear it, but the column can be "
+                   f"neither NULL nor empty.", "tillit.privacy.E006")
+    for name in decl.on_erasure.hash:
+        if name in fields and not _can_hold_hash(fields[name]):
+            yield (f"{label}.{name}: erasure would write a keyed hash into it, but it is "
+                   f"not a text field long enough ({HASH_LENGTH} characters).",
+                   "tillit.privacy.E006")
+
+
+def _keep_fits(decl, fields):
+    """A kept record is detached on erasure: its e-mail becomes a keyed hash, its account
+    link is emptied, and its lock field is stamped."""
+    if not isinstance(decl.on_erasure, Keep):
+        return
+    label = decl.model._meta.label
+    email = decl.subject.email
+    if email in fields and not _can_hold_hash(fields[email]):
+        yield (f"{label}.{email}: a kept record's e-mail becomes a keyed hash on "
+               f"erasure, but the field is too short for one ({HASH_LENGTH} characters).",
+               "tillit.privacy.E006")
+    link = decl.subject.user
+    if link in fields and not fields[link].null:
+        yield (f"{label}.{link} must be nullable: erasure detaches kept records from "
+               f"the account.", "tillit.privacy.E006")
+    lock = decl.on_erasure.lock_field
+    if lock and lock not in fields:
+        yield f"{label}: the lock field '{lock}' is missing.", "tillit.privacy.E006"
+    elif lock and not (isinstance(fields[lock], models.DateTimeField) and fields[lock].null):
+        yield (f"{label}.{lock}: the lock field must be a nullable date-time field (empty "
+               f"until an erasure locks the row).", "tillit.privacy.E006")
+
+
+def _hash_rules_fit(decl, fields):
+    label = decl.model._meta.label
+    for name, rule in decl.field_rules():
+        if rule.anchor.split("__", 1)[0] not in fields:
+            yield (f"{label}.{name}: the hash rule counts from '{rule.anchor}', which the "
+                   f"model lacks.", "tillit.privacy.E006")
+        if name in fields and not _can_hold_hash(fields[name]):
+            yield (f"{label}.{name}: a field hashed after a period must be a text field "
+                   f"long enough for a keyed hash ({HASH_LENGTH} characters).",
+                   "tillit.privacy.E008")
 
 
 def _check_made_by(decl, field_names) -> list[checks.CheckMessage]:

@@ -95,112 +95,119 @@ def _declarations() -> list[Declaration]:
 
 
 def build(language: str | None = None) -> Policy:
-    """The policy as data, in ``language`` (default: the active language)."""
-    from .models import Processor
-
+    """The policy as data, in ``language`` (default: the active language): one function
+    per section of the page."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         decls = _declarations()
-
-        collected: dict[str, dict[str, set[str]]] = {s: defaultdict(set) for s in taxonomy.SOURCES}
-        for d in decls:
-            for spec in d.fields.values():
-                collected[spec.source][spec.category].add(str(d.title))
-        def by_label(item):
-            return str(taxonomy.CATEGORIES[item[0]])
-
-        collected_out = {
-            source: [
-                CategoryEntry(key, str(taxonomy.CATEGORIES[key]), sorted(records))
-                for key, records in sorted(cats.items(), key=by_label)
-            ]
-            for source, cats in collected.items()
-        }
-
-        purposes: dict[tuple[str, str], PurposeEntry] = {}
-        for d in decls:
-            for use in d.uses:
-                entry = purposes.get((use.purpose, use.basis))
-                if entry is None:
-                    label, article = taxonomy.BASES[use.basis]
-                    entry = purposes[(use.purpose, use.basis)] = PurposeEntry(
-                        use.purpose, str(taxonomy.PURPOSES[use.purpose]), use.basis,
-                        str(label), article, [], [],
-                    )
-                if use.description and str(use.description) not in entry.descriptions:
-                    entry.descriptions.append(str(use.description))
-                for cat in d.use_categories(use):
-                    label = str(taxonomy.CATEGORIES[cat])
-                    if label not in entry.categories:
-                        entry.categories.append(label)
-        purpose_order = list(taxonomy.PURPOSES)
-        basis_order = list(taxonomy.BASES)
-        purposes_out = sorted(
-            purposes.values(),
-            key=lambda p: (basis_order.index(p.basis_key), purpose_order.index(p.key)),
-        )
-        for p in purposes_out:
-            p.categories.sort()
-
-        retention = [
-            RetentionEntry(
-                record=str(d.title), model=d.label,
-                categories=sorted({str(taxonomy.CATEGORIES[c]) for c in d.categories()}),
-                period=str(d.retention.describe()), on_erasure=str(d.on_erasure.describe()),
-                basis_kept=str(taxonomy.BASES[d.on_erasure.basis][0])
-                if hasattr(d.on_erasure, "basis") else "",
-                field_rules=[
-                    f"{taxonomy.CATEGORIES[d.fields[name].category]}: {rule.describe()}"
-                    for name, rule in d.field_rules()
-                ],
-            )
-            for d in sorted(decls, key=lambda d: str(d.title))
-        ]
-
-        processors_by_kind: dict[str, list[ProcessorEntry]] = defaultdict(list)
-        all_processors = []
-        for p in Processor.objects.filter(is_active=True).order_by("recipient_kind", "name"):
-            entry = ProcessorEntry(
-                p.display_name, p.text("service", language), p.text("data_description", language),
-                p.text("location", language), p.outside_eea, p.text("safeguard", language),
-                p.agreement_date.isoformat())
-            processors_by_kind[p.recipient_kind].append(entry)
-            all_processors.append(entry)
-
-        categories_by_kind: dict[str, set[str]] = defaultdict(set)
-        for d in decls:
-            for kind in d.recipients:
-                categories_by_kind[kind] |= {
-                    str(taxonomy.CATEGORIES[c]) for c in d.recipient_categories(kind)
-                }
-        recipients = [
-            RecipientEntry(kind, str(label), sorted(categories_by_kind[kind]),
-                           processors_by_kind.get(kind, []))
-            for kind, label in taxonomy.RECIPIENTS.items()
-            if kind in categories_by_kind or kind in processors_by_kind
-        ]
-
-        kinds = []
-        for d in decls:
-            for k in d.subject.kinds:
-                if k not in kinds:
-                    kinds.append(k)
-        data_subjects = [str(taxonomy.DATA_SUBJECTS[k]) for k in taxonomy.DATA_SUBJECTS
-                         if k in kinds]
-
+        recipients, processors = _recipients(decls, language)
         policy = Policy(
             language=language,
             controller=dict(settings.TILLIT_CONTROLLER),
-            collected=collected_out,
+            collected=_collected(decls),
             source_labels={k: str(v) for k, v in taxonomy.SOURCES.items()},
-            purposes=purposes_out,
-            retention=retention,
+            purposes=_purposes(decls),
+            retention=_retention(decls),
             recipients=recipients,
-            processors=all_processors,
-            data_subjects=data_subjects,
+            processors=processors,
+            data_subjects=_data_subjects(decls),
         )
     policy.version = digest(policy)
     return policy
+
+
+def _collected(decls) -> dict[str, list[CategoryEntry]]:
+    """Per source (from you, from others, generated), the categories and their records."""
+    collected: dict[str, dict[str, set[str]]] = {s: defaultdict(set) for s in taxonomy.SOURCES}
+    for d in decls:
+        for spec in d.fields.values():
+            collected[spec.source][spec.category].add(str(d.title))
+
+    def by_label(item):
+        return str(taxonomy.CATEGORIES[item[0]])
+
+    return {
+        source: [CategoryEntry(key, str(taxonomy.CATEGORIES[key]), sorted(records))
+                 for key, records in sorted(cats.items(), key=by_label)]
+        for source, cats in collected.items()
+    }
+
+
+def _purposes(decls) -> list[PurposeEntry]:
+    """Each purpose under each legal basis, with what it is for and the categories used."""
+    purposes: dict[tuple[str, str], PurposeEntry] = {}
+    for d in decls:
+        for use in d.uses:
+            entry = purposes.get((use.purpose, use.basis))
+            if entry is None:
+                label, article = taxonomy.BASES[use.basis]
+                entry = purposes[(use.purpose, use.basis)] = PurposeEntry(
+                    use.purpose, str(taxonomy.PURPOSES[use.purpose]), use.basis,
+                    str(label), article, [], [],
+                )
+            if use.description and str(use.description) not in entry.descriptions:
+                entry.descriptions.append(str(use.description))
+            for cat in d.use_categories(use):
+                label = str(taxonomy.CATEGORIES[cat])
+                if label not in entry.categories:
+                    entry.categories.append(label)
+    purpose_order, basis_order = list(taxonomy.PURPOSES), list(taxonomy.BASES)
+    ordered = sorted(purposes.values(), key=lambda p: (basis_order.index(p.basis_key),
+                                                       purpose_order.index(p.key)))
+    for p in ordered:
+        p.categories.sort()
+    return ordered
+
+
+def _retention(decls) -> list[RetentionEntry]:
+    """Per record, how long it is kept, what erasure does, and the periods of its fields."""
+    return [
+        RetentionEntry(
+            record=str(d.title), model=d.label,
+            categories=sorted({str(taxonomy.CATEGORIES[c]) for c in d.categories()}),
+            period=str(d.retention.describe()), on_erasure=str(d.on_erasure.describe()),
+            basis_kept=str(taxonomy.BASES[d.on_erasure.basis][0])
+            if hasattr(d.on_erasure, "basis") else "",
+            field_rules=[
+                f"{taxonomy.CATEGORIES[d.fields[name].category]}: {rule.describe()}"
+                for name, rule in d.field_rules()
+            ],
+        )
+        for d in sorted(decls, key=lambda d: str(d.title))
+    ]
+
+
+def _recipients(decls, language: str) -> tuple[list[RecipientEntry], list[ProcessorEntry]]:
+    """Each kind of recipient with the categories it receives and the named companies
+    from the processor register; and the register's companies in one list."""
+    from .models import Processor
+
+    processors_by_kind: dict[str, list[ProcessorEntry]] = defaultdict(list)
+    all_processors = []
+    for p in Processor.objects.filter(is_active=True).order_by("recipient_kind", "name"):
+        entry = ProcessorEntry(
+            p.display_name, p.text("service", language), p.text("data_description", language),
+            p.text("location", language), p.outside_eea, p.text("safeguard", language),
+            p.agreement_date.isoformat())
+        processors_by_kind[p.recipient_kind].append(entry)
+        all_processors.append(entry)
+    categories_by_kind: dict[str, set[str]] = defaultdict(set)
+    for d in decls:
+        for kind in d.recipients:
+            categories_by_kind[kind] |= {
+                str(taxonomy.CATEGORIES[c]) for c in d.recipient_categories(kind)}
+    recipients = [
+        RecipientEntry(kind, str(label), sorted(categories_by_kind[kind]),
+                       processors_by_kind.get(kind, []))
+        for kind, label in taxonomy.RECIPIENTS.items()
+        if kind in categories_by_kind or kind in processors_by_kind
+    ]
+    return recipients, all_processors
+
+
+def _data_subjects(decls) -> list[str]:
+    kinds = {k for d in decls for k in d.subject.kinds}
+    return [str(label) for k, label in taxonomy.DATA_SUBJECTS.items() if k in kinds]
 
 
 TEMPLATE = "rights/policy.html"

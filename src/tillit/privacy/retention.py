@@ -10,7 +10,7 @@ For each declaration, in batches:
 Both skip the rows of people under a legal hold that is active at the sweep's ``now``: a
 hold keeps the data a claim or an authority needs as it is, and a raw address replaced by
 its hash cannot be had back. Records kept for bookkeeping after an erasure are reached
-by a hold through the keyed hash of the e-mail (``erasure.kept_rows_for``).
+by a hold through the keyed hash of the e-mail (``erasure_actions.kept_rows_for``).
 
 Safe to run every night from cron: ``tillit retention run`` (``--dry-run`` only counts).
 Each run leaves a report, kept as an audit event for the privacy desk.
@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import erasure
+from . import erasure_actions
 from .datamap import Declaration, Person
 from .datamap import registry as default_registry
 from .hashing import keyed_hash
@@ -93,7 +93,7 @@ def _held_pks(decl: Declaration, held: list[Person]) -> set:
     pks: set = set()
     for person in held:
         pks |= set(decl.subject.rows_for(decl.model, person).values_list("pk", flat=True))
-        pks |= set(erasure.kept_rows_for(decl, person).values_list("pk", flat=True))
+        pks |= set(erasure_actions.kept_rows_for(decl, person).values_list("pk", flat=True))
     return pks
 
 
