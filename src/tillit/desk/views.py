@@ -16,21 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import admin, messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from tillit.accounts import selectors as account_selectors
 from tillit.privacy import erasure, selectors, services
 from tillit.privacy.datamap import Person
-from tillit.privacy.hashing import keyed_hash
 from tillit.privacy.models import PrivacyRequest, RecipientNotice
 
 from .forms import (
@@ -44,60 +40,7 @@ from .forms import (
     StaffExportForm,
     StaffRectificationForm,
 )
-
-_PEOPLE_KEY = "privacy_desk_people"
-_MAX_ID_DIGITS = 18
-
-
-def _render(request, template: str, context: dict, status: int = 200):
-    return render(request, template, {**admin.site.each_context(request), **context},
-                  status=status)
-
-
-def desk_view(methods=("GET", "HEAD")):
-    """Staff only (the admin's login), never cached, limited to ``methods``."""
-    def decorate(view):
-        return staff_member_required(never_cache(require_http_methods(list(methods))(view)))
-    return decorate
-
-
-# People ---------------------------------------------------------------------------------
-
-
-def _remember(request, email: str) -> str:
-    """A URL-safe reference to ``email``, valid in this staff member's session."""
-    key = keyed_hash(email, "privacy-desk-ref")[-16:]
-    people = request.session.get(_PEOPLE_KEY, {})
-    people[key] = email
-    request.session[_PEOPLE_KEY] = people
-    return f"e{key}"
-
-
-def ref_for_user(user) -> str:
-    return f"u{user.pk}"
-
-
-def _resolve(request, ref: str) -> Person:
-    kind, rest = ref[:1], ref[1:]
-    if kind in ("u", "r") and rest.isascii() and rest.isdigit() and len(rest) <= _MAX_ID_DIGITS:
-        if kind == "u":
-            user = selectors.account(int(rest))
-            if user is None:
-                raise Http404
-            return Person.of(user)
-        return services.person_of(get_object_or_404(PrivacyRequest, pk=int(rest)))
-    if kind == "e":
-        email = request.session.get(_PEOPLE_KEY, {}).get(rest)
-        if email:
-            return Person(email=email)
-    raise Http404
-
-
-def _ref(request, person: Person) -> str:
-    if person.user is not None and person.user.pk is not None:
-        return ref_for_user(person.user)
-    return _remember(request, person.email)
-
+from .pages import desk_view, ref_for, ref_for_user, remember, render_desk, resolve
 
 # The front page -------------------------------------------------------------------------
 
@@ -105,12 +48,12 @@ def _ref(request, person: Person) -> str:
 @desk_view()
 def index(request):
     report = selectors.last_retention_report()
-    return _render(request, "desk/index.html", {
+    return render_desk(request, "desk/index.html", {
         "title": _("Privacy desk"),
         "rows": selectors.open_requests(),
         "unverified": selectors.unverified_count(),
         "notices": selectors.pending_notices().count(),
-        "holds": [(h, _ref(request, Person(user=h.user, email=h.email)))
+        "holds": [(h, ref_for(request, Person(user=h.user, email=h.email)))
                   for h in selectors.active_holds()],
         "report": report,
         "search_form": PersonSearchForm(),
@@ -131,14 +74,14 @@ def request_new(request):
             handled_by=request.user, note=data["note"])
         messages.success(request, _("The request is registered."))
         return redirect("privacy_desk:request", pk=req.pk)
-    return _render(request, "desk/request_new.html",
+    return render_desk(request, "desk/request_new.html",
                    {"title": _("Register a request"), "form": form})
 
 
 @desk_view()
 def request_detail(request, pk: int):
     req = get_object_or_404(PrivacyRequest.objects.select_related("user", "handled_by"), pk=pk)
-    return _render(request, "desk/request.html", _request_context(req, CloseRequestForm()))
+    return render_desk(request, "desk/request.html", _request_context(req, CloseRequestForm()))
 
 
 def _request_context(req: PrivacyRequest, close_form) -> dict:
@@ -171,7 +114,7 @@ def request_close(request, pk: int):
                                note=form.cleaned_data["note"])
         messages.success(request, _("The request is closed."))
     else:
-        return _render(request, "desk/request.html", _request_context(req, form),
+        return render_desk(request, "desk/request.html", _request_context(req, form),
                        status=400)
     return redirect("privacy_desk:request", pk=req.pk)
 
@@ -189,8 +132,8 @@ def search(request):
         query = form.cleaned_data["q"].strip()
         results = [(ref_for_user(u), u) for u in selectors.find_accounts(query)]
         if "@" in query:
-            guest_ref = _remember(request, query)
-    return _render(request, "desk/search.html", {
+            guest_ref = remember(request, query)
+    return render_desk(request, "desk/search.html", {
         "title": _("Find a person"), "form": form, "results": results,
         "guest_ref": guest_ref, "searched": form.is_bound and form.is_valid(),
     })
@@ -216,9 +159,9 @@ def _person_context(request, ref: str, person: Person, **forms) -> dict:
 
 @desk_view()
 def person(request, ref: str):
-    who = _resolve(request, ref)
+    who = resolve(request, ref)
     services.staff_view(who, actor=request.user, page="desk:person")
-    return _render(request, "desk/person.html", _person_context(request, ref, who))
+    return render_desk(request, "desk/person.html", _person_context(request, ref, who))
 
 
 def _open_request(person: Person, kind: str) -> PrivacyRequest | None:
@@ -228,10 +171,10 @@ def _open_request(person: Person, kind: str) -> PrivacyRequest | None:
 
 @desk_view(("POST",))
 def person_export(request, ref: str):
-    who = _resolve(request, ref)
+    who = resolve(request, ref)
     form = StaffExportForm(request.POST)
     if not form.is_valid():
-        return _render(request, "desk/person.html",
+        return render_desk(request, "desk/person.html",
                        _person_context(request, ref, who, export_form=form), status=400)
     blob, filename = services.staff_export(
         who, actor=request.user, req=_open_request(who, PrivacyRequest.Kind.ACCESS))
@@ -242,17 +185,17 @@ def person_export(request, ref: str):
 
 @desk_view(("POST",))
 def person_erase(request, ref: str):
-    who = _resolve(request, ref)
+    who = resolve(request, ref)
     form = StaffErasureForm(request.POST, person=who)
     if not form.is_valid():
-        return _render(request, "desk/person.html",
+        return render_desk(request, "desk/person.html",
                        _person_context(request, ref, who, erase_form=form), status=400)
     req = _open_request(who, PrivacyRequest.Kind.ERASURE)
     try:
         plan = services.erase(who, actor=request.user, req=req,
                               override_reason=form.cleaned_data["override_reason"])
     except erasure.ErasureRefused as refused:
-        return _render(request, "desk/person.html", _person_context(
+        return render_desk(request, "desk/person.html", _person_context(
             request, ref, who, erase_form=form, erase_errors=refused.reasons), status=409)
     messages.success(request, _("Erased: %(n)d records deleted or anonymised, %(k)d kept.") % {
         "n": sum(s.count for s in plan.deleted + plan.anonymised),
@@ -262,10 +205,10 @@ def person_erase(request, ref: str):
 
 @desk_view(("POST",))
 def person_hold(request, ref: str):
-    who = _resolve(request, ref)
+    who = resolve(request, ref)
     form = HoldForm(request.POST)
     if not form.is_valid():
-        return _render(request, "desk/person.html",
+        return render_desk(request, "desk/person.html",
                        _person_context(request, ref, who, hold_form=form), status=400)
     services.set_hold(who, reason=form.cleaned_data["reason"],
                       until=form.cleaned_data["until"], actor=request.user,
@@ -276,7 +219,7 @@ def person_hold(request, ref: str):
 
 @desk_view(("POST",))
 def hold_lift(request, ref: str, pk: int):
-    who = _resolve(request, ref)
+    who = resolve(request, ref)
     hold = get_object_or_404(selectors.holds_of(who), pk=pk)
     services.lift_hold(hold, actor=request.user)
     messages.success(request, _("The legal hold is lifted."))
@@ -284,7 +227,7 @@ def hold_lift(request, ref: str, pk: int):
 
 
 def _account_of(request, ref: str):
-    who = _resolve(request, ref)
+    who = resolve(request, ref)
     if who.user is None:
         raise Http404
     return who, who.user
@@ -311,7 +254,7 @@ def person_rectify(request, ref: str):
             return redirect("privacy_desk:person", ref=ref_for_user(user))
     # The form shows the person's details: each showing is logged.
     services.staff_view(who, actor=request.user, page="desk:rectify")
-    return _render(request, "desk/rectify.html",
+    return render_desk(request, "desk/rectify.html",
                    {"title": _("Correct details"), "form": form, "ref": ref, "account": user,
                     "addresses": account_selectors.addresses_for(user)},
                    status=400 if form.is_bound else 200)
@@ -342,7 +285,7 @@ def person_rectify_address(request, ref: str, pk: int):
                 "fields": ", ".join(changed) or _("nothing changed")})
             return redirect("privacy_desk:person", ref=ref_for_user(user))
     services.staff_view(who, actor=request.user, page="desk:rectify-address")
-    return _render(request, "desk/rectify.html",
+    return render_desk(request, "desk/rectify.html",
                    {"title": _("Correct an address"), "form": form, "ref": ref,
                     "account": user, "address": address},
                    status=400 if form.is_bound else 200)
@@ -353,7 +296,7 @@ def person_rectify_address(request, ref: str, pk: int):
 
 @desk_view()
 def notices(request):
-    return _render(request, "desk/notices.html", {
+    return render_desk(request, "desk/notices.html", {
         "title": _("Notices to recipients (Art. 19)"),
         "pending": selectors.pending_notices(), "done": selectors.done_notices(),
     })
@@ -369,7 +312,7 @@ def notice_done(request, pk: int):
 @desk_view()
 def retention_report(request):
     report = selectors.last_retention_report()
-    return _render(request, "desk/retention.html", {
+    return render_desk(request, "desk/retention.html", {
         "title": _("Retention report"), "report": report,
         "models": sorted((report.detail.get("models") or {}).items()) if report else [],
         "passes": sorted((report.detail.get("passes") or {}).items()) if report else [],
@@ -392,7 +335,7 @@ def audit_log(request):
                 who = Person(email=query)
             services.staff_view(who, actor=request.user, page="desk:audit")
     events = selectors.audit_log(who, action=action)
-    return _render(request, "desk/audit.html", {
+    return render_desk(request, "desk/audit.html", {
         "title": _("Audit log"), "form": form, "events": events, "person": who,
     })
 
@@ -400,7 +343,7 @@ def audit_log(request):
 @desk_view()
 def promises(request):
     report, written = selectors.promise_report()
-    return _render(request, "desk/promises.html", {
+    return render_desk(request, "desk/promises.html", {
         "title": _("Promise report"), "report": report, "written": written,
         "path": selectors.promise_results_path(),
         "counts": {s: sum(1 for p in report if p.status == s)
