@@ -174,7 +174,7 @@ class Command(BaseCommand):
                        emulated: bool = True, serving: bool = True) -> None:
         """The addresses and demo logins; how to stop the servers, or, with ``serving``
         false (``--no-serve``), that nothing was started."""
-        from tillit.accounts.demo import DEMO_LOGINS
+        from tillit.core import demo
 
         lines = [
             "",
@@ -191,7 +191,7 @@ class Command(BaseCommand):
             "  Demo logins:",
         ]
         lines += [f"    {role:<10} user {username:<12} password {password}"
-                  for role, username, password in DEMO_LOGINS]
+                  for role, username, password in demo.logins()]
         lines += ["", "  Stop with Ctrl+C." if serving else
                   "  Set up only (--no-serve): nothing is running. `tillit demo` serves it.", ""]
         self.stdout.write("\n".join(lines))

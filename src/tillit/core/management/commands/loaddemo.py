@@ -1,10 +1,8 @@
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from tillit.core import demo
 
 
 class Command(BaseCommand):
@@ -16,9 +14,7 @@ class Command(BaseCommand):
             raise CommandError("The demo shop loads only under demo settings "
                                "(tillit.settings.demo), never into a real shop.")
         with transaction.atomic():
-            for app in apps.get_app_configs():
-                if not app.name.startswith("tillit.") or not find_spec(f"{app.name}.demo"):
-                    continue
-                import_module(f"{app.name}.demo").load()
+            for module in demo.modules():
+                module.load()
                 if options["verbosity"] > 1:
-                    self.stdout.write(f"loaded {app.name}.demo")
+                    self.stdout.write(f"loaded {module.__name__}")
