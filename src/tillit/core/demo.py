@@ -10,9 +10,11 @@ from django.apps import apps
 
 
 def modules() -> list[ModuleType]:
-    """Each Tillit app's demo module, in ``INSTALLED_APPS`` order."""
-    return [import_module(f"{app.name}.demo") for app in apps.get_app_configs()
-            if app.name.startswith("tillit.") and find_spec(f"{app.name}.demo")]
+    """Each Tillit app's demo module, in ``INSTALLED_APPS`` order (this finder, the core
+    app's own ``demo`` module, is not one of them)."""
+    names = [f"{app.name}.demo" for app in apps.get_app_configs()
+             if app.name.startswith("tillit.")]
+    return [import_module(name) for name in names if name != __name__ and find_spec(name)]
 
 
 def logins() -> list[tuple[str, str, str]]:
