@@ -89,7 +89,7 @@ def test_a_link_that_no_longer_matches_its_session_brings_nothing_in(account, ma
     assert _sessions_found_for(account) == set()
 
 
-@pytest.mark.promise("P29")
+@pytest.mark.promise("P29.a")
 def test_the_access_export_lists_the_accounts_live_sessions(account):
     key = _logged_in_session(account)
     records = {r["model"]: r for r in export.collect(account)["records"]}
@@ -97,7 +97,7 @@ def test_the_access_export_lists_the_accounts_live_sessions(account):
     assert [row["id"] for row in records["accounts.AccountSession"]["rows"]] == [key]
 
 
-@pytest.mark.promise("P31")
+@pytest.mark.promise("P31.a")
 def test_erasure_ends_the_accounts_sessions_and_their_links(account, make_user):
     _logged_in_session(account)
     _logged_in_session(account)

@@ -138,7 +138,6 @@ def test_a_second_default_is_refused_by_the_database(account, make_address):
         Address.objects.create(user=account, is_default=True, **_entry(postal_code="565 31"))
 
 
-@pytest.mark.promise("P12")
 def test_addresses_go_with_the_account(account, make_address):
     make_address(account)
     account.delete()

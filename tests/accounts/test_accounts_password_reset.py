@@ -77,7 +77,7 @@ def test_unknown_address_looks_the_same_and_sends_nothing(client, account):
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.promise("P03")
+@pytest.mark.promise("P03.a")
 def test_reset_mail_names_the_controller_in_text_and_html(client, account):
     client.post(reverse("accounts:password_reset"), {"email": "alva@example.com"})
     message = mail.outbox[0]
@@ -89,7 +89,7 @@ def test_reset_mail_names_the_controller_in_text_and_html(client, account):
             assert controller[key] in part, (key, part)
 
 
-@pytest.mark.promise("P03")
+@pytest.mark.promise("P03.a")
 def test_reset_mail_follows_the_controller_setting(client, account, settings):
     settings.TILLIT_CONTROLLER = {**settings.TILLIT_CONTROLLER, "name": "Annat Bolag HB",
                                   "org_nr": "556677-8899"}

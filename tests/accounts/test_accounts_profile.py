@@ -109,7 +109,7 @@ def move(account_client, password):
     return post
 
 
-@pytest.mark.promise("P30")
+@pytest.mark.promise("P30.a")
 def test_a_new_email_waits_for_the_link_sent_to_it(account_client, account, move,
                                                     mailoutbox):
     response = move("Alva.Berg@EXAMPLE.com", name="Alva Berg")

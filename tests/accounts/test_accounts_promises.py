@@ -25,14 +25,12 @@ def _activation_path(message) -> str:
     return re.search(r"(/konto/aktivera/[^\s/]+/)", message.body).group(1)
 
 
-@pytest.mark.promise("P06")
 def test_account_stores_exactly_the_policy_fields():
     concrete = {f.name for f in User._meta.concrete_fields}
     assert concrete == P06_FIELDS | SYSTEM_FIELDS
     assert {f.name for f in User._meta.many_to_many} == SYSTEM_RELATIONS
 
 
-@pytest.mark.promise("P06")
 def test_every_policy_field_of_the_account_is_in_the_data_map():
     declared = set(registry.get(User).fields)
     assert declared >= P06_FIELDS
@@ -41,7 +39,7 @@ def test_every_policy_field_of_the_account_is_in_the_data_map():
     assert declared - P06_FIELDS <= {"date_joined", "last_login"}
 
 
-@pytest.mark.promise("P06")
+@pytest.mark.promise("P06.a")
 @pytest.mark.django_db
 def test_registration_stores_what_was_given_and_nothing_else(client, registration):
     client.post(reverse("accounts:register"),
@@ -60,7 +58,7 @@ def test_registration_stores_what_was_given_and_nothing_else(client, registratio
     assert not [k for k, v in row.items() if "Storgatan" in str(v) or "född" in str(v)]
 
 
-@pytest.mark.promise("P35")
+@pytest.mark.promise("P06.b", "P35.a")
 @pytest.mark.django_db
 def test_registered_password_is_stored_only_as_an_argon2id_hash(client, registration,
                                                                  password):
@@ -74,7 +72,6 @@ def test_registered_password_is_stored_only_as_an_argon2id_hash(client, registra
         assert password.encode().hex() not in hashed
 
 
-@pytest.mark.promise("P35")
 @pytest.mark.django_db
 def test_changed_and_reset_passwords_are_argon2id_too(account, password):
     new = "Ny-Basförstärkare-2026"
@@ -85,7 +82,7 @@ def test_changed_and_reset_passwords_are_argon2id_too(account, password):
     assert new not in account.password and password not in account.password
 
 
-@pytest.mark.promise("P35")
+@pytest.mark.promise("P06.b", "P35.a")
 @pytest.mark.django_db
 def test_older_hash_is_upgraded_to_argon2id_at_login(client, make_user, password):
     user = make_user(username="gammal")

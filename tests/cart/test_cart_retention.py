@@ -12,7 +12,6 @@ from tillit.privacy.datamap import WhileAccountExists, registry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.promise("P12")
 def test_guest_and_customer_carts_are_stored_and_expire_by_their_declared_rule(
         client, customer, product, add_to_cart):
     add_to_cart(client, product, 1)
@@ -31,14 +30,13 @@ def test_guest_and_customer_carts_are_stored_and_expire_by_their_declared_rule(
         CartLine.objects.filter(cart=guest))
 
 
-@pytest.mark.promise("P12")
 def test_the_address_book_has_a_retention_rule():
     from tillit.accounts.models import Address
 
     assert isinstance(registry.get(Address).retention, WhileAccountExists)
 
 
-@pytest.mark.promise("P12", "P23")
+@pytest.mark.promise("P12.a", "P23.a")
 def test_the_sweep_deletes_a_guests_cart_after_its_declared_period_not_a_day_before(
         client, customer, product, add_to_cart, clock):
     days = registry.get(Cart).retention.days

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from tillit.core.money import format_sek
 
 
-@pytest.mark.promise("P01")
+@pytest.mark.promise("P01.b")
 def test_cart_totals_show_vat_per_rate_for_mixed_rates(client, make_product, add_to_cart):
     # Prices chosen so each VAT part is exact: 125 kr at 25 % holds 25 kr of VAT, etc.
     add_to_cart(client, make_product(price_ore=12500, vat_rate=2500), 2)
@@ -31,7 +31,7 @@ def test_cart_totals_show_vat_per_rate_for_mixed_rates(client, make_product, add
     assert f"data-net>{format_sek(60000)}<" in content
 
 
-@pytest.mark.promise("P01")
+@pytest.mark.promise("P01.b")
 def test_vat_is_computed_per_line_and_rounded_as_klarna_does(client, make_product,
                                                              add_to_cart):
     # 99,90 kr at 25 %: net 79,92 kr, VAT 19,98 kr; two lines of it hold 39,96 kr of VAT.
@@ -47,7 +47,7 @@ def test_vat_is_computed_per_line_and_rounded_as_klarna_does(client, make_produc
     assert cart.net.ore == 20980 - 3996 - 57
 
 
-@pytest.mark.promise("P01")
+@pytest.mark.promise("P01.a")
 def test_cart_shows_unit_prices_incl_vat_with_their_rate(client, make_product, add_to_cart):
     add_to_cart(client, make_product(price_ore=4900, vat_rate=1200), 1)
 

@@ -22,7 +22,7 @@ def _footer(html: str) -> str:
     return html[start:html.index("</footer>", start)]
 
 
-@pytest.mark.promise("P03")
+@pytest.mark.promise("P03.a")
 @pytest.mark.parametrize("page", ["home", "category", "product", "search"])
 def test_catalogue_footer_shows_the_controllers_identity_and_contact(
     client, product, category, settings, page
@@ -37,7 +37,7 @@ def test_catalogue_footer_shows_the_controllers_identity_and_contact(
     assert 'href="mailto:kontakt@provbutiken.example"' in footer
 
 
-@pytest.mark.promise("P03")
+@pytest.mark.promise("P03.a")
 def test_catalogue_footer_shows_the_configured_controller_by_default(client, category, settings):
     footer = _footer(client.get(category.get_absolute_url()).content.decode())
     controller = settings.TILLIT_CONTROLLER

@@ -29,7 +29,7 @@ def _assert_every_price_says_incl_vat(html, read_prices, price_pattern, sv, expe
     assert not price_pattern.search(rest), price_pattern.search(rest)
 
 
-@pytest.mark.promise("P01")
+@pytest.mark.promise("P01.a")
 @pytest.mark.parametrize("page", ["home", "category", "search"])
 def test_every_price_on_listing_pages_is_followed_by_incl_vat(
     client, priced, category, read_prices, price_pattern, sv, page
@@ -40,7 +40,7 @@ def test_every_price_on_listing_pages_is_followed_by_incl_vat(
     _assert_every_price_says_incl_vat(html, read_prices, price_pattern, sv, len(priced))
 
 
-@pytest.mark.promise("P01")
+@pytest.mark.promise("P01.a")
 def test_listing_shows_prices_in_swedish_format(client, priced, category):
     html = client.get(category.get_absolute_url()).content.decode()
     assert "1\u00a0299\u00a0kr" in html
@@ -48,7 +48,7 @@ def test_listing_shows_prices_in_swedish_format(client, priced, category):
     assert "349,50\u00a0kr" in html
 
 
-@pytest.mark.promise("P01")
+@pytest.mark.promise("P01.a")
 def test_product_page_shows_price_incl_vat_with_the_vat_amount_and_rate(
     client, product, read_prices, price_pattern, sv
 ):
@@ -60,7 +60,7 @@ def test_product_page_shows_price_incl_vat_with_the_vat_amount_and_rate(
     assert vat_line in html
 
 
-@pytest.mark.promise("P01")
+@pytest.mark.promise("P01.a")
 @pytest.mark.parametrize(("price_ore", "rate", "vat", "rate_text"), [
     (129900, 2500, "259,80\u00a0kr", "25\u00a0%"),
     (11200, 1200, "12\u00a0kr", "12\u00a0%"),
@@ -74,7 +74,7 @@ def test_product_page_vat_part_follows_the_products_rate(
     assert sv("of which VAT %(vat)s (%(rate)s)") % {"vat": vat, "rate": rate_text} in html
 
 
-@pytest.mark.promise("P01")
+@pytest.mark.promise("P01.a")
 def test_demo_catalogue_pages_keep_the_promise(client, db, read_prices, price_pattern, sv):
     demo.load()
     urls = [reverse("catalog:home"), reverse("catalog:search") + "?q=kabel"]

@@ -51,9 +51,7 @@ def push(client, order_id):
 # The whole purchase -----------------------------------------------------------------------
 
 
-@pytest.mark.promise("P28")
-@pytest.mark.promise("P17")
-@pytest.mark.promise("P05")
+@pytest.mark.promise("P05.a", "P05.c", "P28.a")
 def test_a_guest_buys_through_the_providers_checkout(client, product, checkout_page, pay,
                                                      push_inline, mailoutbox):
     answer = pay(client, checkout_page)
@@ -80,8 +78,7 @@ def test_a_guest_buys_through_the_providers_checkout(client, product, checkout_p
     assert client.session["cart_count"] == 0
 
 
-@pytest.mark.promise("P25")
-@pytest.mark.promise("P28")
+@pytest.mark.promise("P28.b")
 def test_a_guests_checkout_load_is_in_the_ledger_at_once_under_the_guests_session(
         client, checkout_page, settings):
     checkout = CheckoutSession.objects.get()
@@ -97,7 +94,7 @@ def test_a_guests_checkout_load_is_in_the_ledger_at_once_under_the_guests_sessio
     assert checkout.disclosure == entry
 
 
-@pytest.mark.promise("P28")
+@pytest.mark.promise("P28.b")
 def test_an_unfinished_guest_checkout_keeps_its_ledger_entry(client, product, add_to_cart):
     add_to_cart(client, product, 1)
     client.get(reverse("checkout:start"))
@@ -108,8 +105,7 @@ def test_an_unfinished_guest_checkout_keeps_its_ledger_entry(client, product, ad
     assert not Order.objects.exists()
 
 
-@pytest.mark.promise("P25")
-@pytest.mark.promise("P28")
+@pytest.mark.promise("P28.b")
 def test_the_purchase_links_the_guests_entry_to_the_buyer_once(client, checkout_page, paid):
     [at_load] = Disclosure.objects.all()
 
@@ -124,8 +120,7 @@ def test_the_purchase_links_the_guests_entry_to_the_buyer_once(client, checkout_
     assert entry.reference == Order.objects.get().klarna_order_id
 
 
-@pytest.mark.promise("P28")
-@pytest.mark.promise("P29")
+@pytest.mark.promise("P28.b")
 def test_the_guests_access_export_lists_the_checkout_disclosure_once(client, checkout_page,
                                                                      paid, settings):
     from tillit.privacy import export
@@ -155,7 +150,7 @@ def test_a_company_buyer_gets_a_receipt_with_its_name_org_nr_and_vat_number(
         assert value in order.receipt.html
 
 
-@pytest.mark.promise("P25")
+@pytest.mark.promise("P28.b")
 def test_a_customers_purchase_adds_no_second_disclosure(client, customer, product,
                                                         add_to_cart, pay, no_push):
     client.force_login(customer)

@@ -75,7 +75,7 @@ def _buyer_with_a_cart(base: str) -> httpx.Client:
     return http
 
 
-@pytest.mark.promise("P28")
+@pytest.mark.promise("P28.a")
 def test_a_purchase_in_the_demo_goes_through_its_own_emulator_and_push(demo):
     http = _buyer_with_a_cart(demo["base"])
     checkout = http.get("/kassa/")

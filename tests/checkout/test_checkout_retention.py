@@ -21,7 +21,6 @@ def opened(client, product, add_to_cart):
     return CheckoutSession.objects.get()
 
 
-@pytest.mark.promise("P10")
 def test_the_buyers_ip_at_checkout_is_declared_with_a_retention_rule():
     declaration = registry.get(CheckoutSession)
 
@@ -30,8 +29,7 @@ def test_the_buyers_ip_at_checkout_is_declared_with_a_retention_rule():
     assert declaration.retention.anchor == "updated_at"
 
 
-@pytest.mark.promise("P10")
-@pytest.mark.promise("P23")
+@pytest.mark.promise("P10.b", "P23.a")
 def test_the_sweep_removes_a_checkout_and_its_ip_30_days_after_its_last_use(opened):
     assert opened.buyer_ip == "198.51.100.4"
     last_use = opened.updated_at
@@ -43,7 +41,6 @@ def test_the_sweep_removes_a_checkout_and_its_ip_30_days_after_its_last_use(open
     assert not CheckoutSession.objects.filter(pk=opened.pk).exists()
 
 
-@pytest.mark.promise("P23")
 def test_the_sweep_forgets_an_unfinished_emulated_checkout_after_48_hours(opened):
     order = EmulatedOrder.objects.get()
 

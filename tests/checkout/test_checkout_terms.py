@@ -20,7 +20,6 @@ def test_the_purchase_terms_are_at_kopvillkor_and_in_english_too(client):
     assert "Purchase terms" in english.content.decode()
 
 
-@pytest.mark.promise("P03")
 def test_the_terms_name_the_trader_from_the_controller_setting(client, settings):
     settings.TILLIT_CONTROLLER = {**settings.TILLIT_CONTROLLER, "name": "Exempel HB",
                                   "org_nr": "999999-9999", "email": "order@exempel.example"}

@@ -129,7 +129,6 @@ def test_a_checkout_without_its_ledger_entry_gets_one(client, paid):
     assert entry.reference == session.klarna_order_id and entry.session_ref
 
 
-@pytest.mark.promise("P31.b")
 def test_an_erasure_waits_for_a_payment_in_flight_and_no_override_lifts_it(
         client, customer, product, add_to_cart, pay, no_push, settings):
     client.force_login(customer)
@@ -146,7 +145,6 @@ def test_an_erasure_waits_for_a_payment_in_flight_and_no_override_lifts_it(
     assert not plan.waits and plan.blockers
 
 
-@pytest.mark.promise("P31.b")
 def test_an_erasure_waits_for_a_refused_payment_until_it_is_released(client, paid, product,
                                                                      customer, settings):
     CheckoutSession.objects.update(user=customer, session_ref="")

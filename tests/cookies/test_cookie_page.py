@@ -11,7 +11,7 @@ from tillit.cookies.declarations import declared, declared_names
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.promise("P15")
+@pytest.mark.promise("P15.b")
 @pytest.mark.parametrize(("url", "lang"), [("/sidor/cookies", "sv"), ("/en/pages/cookies", "en")])
 def test_cookie_page_lists_every_declared_cookie(client, url, lang):
     page = client.get(url).content.decode()
@@ -22,7 +22,6 @@ def test_cookie_page_lists_every_declared_cookie(client, url, lang):
             assert escape(str(cookie.lifetime)) in page
 
 
-@pytest.mark.promise("P15")
 def test_a_visit_with_cart_login_and_language_sets_only_declared_cookies(
         client, product, customer):
     seen = set()

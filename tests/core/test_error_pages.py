@@ -50,7 +50,7 @@ def _assert_in_shop_frame(html: str, controller: dict) -> None:
     assert f'href="{reverse("catalog:home")}"' in html.split("<footer", 1)[0]
 
 
-@pytest.mark.promise("P03")
+@pytest.mark.promise("P03.a")
 def test_a_missing_page_is_a_swedish_404_in_the_shop_frame_with_the_trader_footer(
         client, db, settings):
     response = client.get("/den-har-sidan-finns-inte/")
@@ -67,7 +67,7 @@ def test_a_missing_english_page_is_in_english(client, db):
     assert "<h1>Page not found</h1>" in response.content.decode()
 
 
-@pytest.mark.promise("P03")
+@pytest.mark.promise("P03.a")
 def test_a_post_without_csrf_token_gets_a_403_page_in_the_shop_frame(product, settings):
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("cart:add"), {"product": product.pk, "quantity": 1})

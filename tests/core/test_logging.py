@@ -57,7 +57,6 @@ def test_every_environment_logs_to_stderr_through_the_redacting_formatter():
 
 
 @pytest.mark.urls(__name__)
-@pytest.mark.promise("P18.b")
 def test_a_fault_in_a_view_logs_its_traceback_without_the_customers_address(
         customer, log_output):
     browser = Client(raise_request_exception=False, REMOTE_ADDR="198.51.100.23")
@@ -89,7 +88,6 @@ def test_redaction_masks_addresses_and_link_secrets_but_not_slugs_or_times(text,
 
 
 @pytest.mark.slow
-@pytest.mark.promise("P18.b")
 def test_gunicorns_access_log_keeps_no_client_address_and_no_link_secret(tmp_path):
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tillit.settings.demo",

@@ -9,7 +9,7 @@ from tillit.core.models import OutgoingMail
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.promise("P03")
+@pytest.mark.promise("P03.a")
 def test_mail_carries_the_controller_identity_from_the_setting(test_templates, settings):
     settings.TILLIT_CONTROLLER = {**settings.TILLIT_CONTROLLER, "name": "Ljudbolaget HB",
                                   "org_nr": "555555-5555"}
@@ -19,7 +19,7 @@ def test_mail_carries_the_controller_identity_from_the_setting(test_templates, s
     assert "Ljudbolaget HB" in message.body and "555555-5555" in message.body
 
 
-@pytest.mark.promise("P03")
+@pytest.mark.promise("P03.a")
 def test_mail_without_the_footer_is_refused(test_templates):
     with pytest.raises(MissingControllerIdentity):
         send("mailtest/forgetful", {}, ["kim@example.com"])

@@ -135,7 +135,7 @@ def test_mail_retry_delivers_what_failed_once_the_server_works(failed, run_worke
     assert not OutgoingMail.objects.exists()
 
 
-@pytest.mark.promise("P23")
+@pytest.mark.promise("P23.a")
 def test_the_sweep_removes_a_failed_message_and_the_task_records_when_their_time_is_up(
         failed):
     decl = registry.get(OutgoingMail)
@@ -151,7 +151,7 @@ def test_the_sweep_removes_a_failed_message_and_the_task_records_when_their_time
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["READY"]
 
 
-@pytest.mark.promise("P29")
+@pytest.mark.promise("P29.a")
 def test_the_access_export_holds_mail_still_waiting_for_the_person(test_templates,
                                                                    database_backend):
     _send(attachments=[("kvitto.html", "<p>Kvitto</p>", "text/html")])
@@ -167,7 +167,7 @@ def test_the_access_export_holds_mail_still_waiting_for_the_person(test_template
     assert "lo@example.com" not in json.dumps(data)
 
 
-@pytest.mark.promise("P31")
+@pytest.mark.promise("P31.a")
 def test_erasure_deletes_the_persons_waiting_mail_and_leaves_others(test_templates,
                                                                     database_backend):
     _send()
@@ -177,7 +177,7 @@ def test_erasure_deletes_the_persons_waiting_mail_and_leaves_others(test_templat
     assert list(OutgoingMail.objects.values_list("recipient", flat=True)) == ["lo@example.com"]
 
 
-@pytest.mark.promise("P29", "P31")
+@pytest.mark.promise("P29.a", "P31.a")
 def test_a_task_error_that_quotes_the_address_is_exported_and_erased(db):
     DBTaskResult.objects.create(
         args_kwargs={"args": [1], "kwargs": {}}, task_path="tillit.core.mail.deliver",

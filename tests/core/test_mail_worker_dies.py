@@ -76,7 +76,6 @@ def _worker(port: int, *, batch: bool) -> subprocess.Popen:
                             stderr=subprocess.DEVNULL)
 
 
-@pytest.mark.promise("P17.a")
 def test_a_worker_killed_mid_run_loses_no_message_and_sends_none_twice(
         smtp, settings, test_templates):
     inbox, port = smtp

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-@pytest.mark.promise("P29")
+@pytest.mark.promise("P29.a")
 def test_the_demo_customers_report_reads_in_swedish_and_loads_nothing(demo_server, browser,
                                                                        tmp_path):
     base = demo_server["url"]

@@ -24,8 +24,7 @@ def _log_in(page, base, username, password, url="konto/logga-in/"):
     page.wait_for_load_state()
 
 
-@pytest.mark.promise("P02")
-@pytest.mark.promise("P28")
+@pytest.mark.promise("P02.a", "P28.a")
 def test_a_customer_buys_and_staff_ship_and_the_customer_is_told(demo_server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = demo_server["url"]

@@ -31,7 +31,6 @@ def _assert_frame_shows_the_whole_form(page, timeout=5.0):
         page.wait_for_timeout(100)
 
 
-@pytest.mark.promise("P34")
 def test_shop_pages_raise_no_csp_violation_in_chromium(demo_server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = demo_server["url"].rstrip("/")

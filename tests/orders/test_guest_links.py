@@ -34,7 +34,6 @@ def _pages(token):
             reverse("orders:guest_return", args=[token])]
 
 
-@pytest.mark.promise("P17.a")
 def test_the_link_opens_the_order_until_its_declared_time_then_answers_410(
         client, delivered_guest_order, clock):
     url = links.order_path(delivered_guest_order)

@@ -50,7 +50,7 @@ def record_models(data) -> set[str]:
 # Locked -------------------------------------------------------------------------------
 
 
-@pytest.mark.promise("P32")
+@pytest.mark.promise("P32.a")
 def test_erasure_locks_the_receipt_and_cuts_its_link_to_the_buyer(customer, anna_order):
     issued = Receipt.objects.get(order=anna_order)
     erase_anna(customer)
@@ -65,7 +65,7 @@ def test_erasure_locks_the_receipt_and_cuts_its_link_to_the_buyer(customer, anna
     assert kept.buyer_name == "Anna Andersson"
 
 
-@pytest.mark.promise("P32", "P29")
+@pytest.mark.promise("P32.a")
 def test_a_new_account_with_the_same_e_mail_does_not_get_the_old_receipt(
         customer, anna_order, make_user):
     assert "orders.Receipt" in record_models(export.collect(customer))
@@ -81,7 +81,7 @@ def test_a_new_account_with_the_same_e_mail_does_not_get_the_old_receipt(
     assert Receipt.objects.filter(locked_at__isnull=False).count() == 1
 
 
-@pytest.mark.promise("P32")
+@pytest.mark.promise("P32.a")
 def test_a_guests_locked_receipt_is_off_their_old_order_link(client, guest_order):
     token = links.guest_token(guest_order)
     assert client.get(reverse("orders:guest_receipt", args=[token])).status_code == 200
@@ -91,7 +91,7 @@ def test_a_guests_locked_receipt_is_off_their_old_order_link(client, guest_order
         assert client.get(reverse(f"orders:{name}", args=[token])).status_code == 404
 
 
-@pytest.mark.promise("P32")
+@pytest.mark.promise("P32.a")
 def test_a_locked_receipt_is_not_shown_on_a_buyers_page(customer, anna_order):
     Receipt.objects.filter(order=anna_order).lock_kept(locked_at=timezone.now())
     client = Client()
@@ -100,7 +100,7 @@ def test_a_locked_receipt_is_not_shown_on_a_buyers_page(customer, anna_order):
     assert response.status_code == 404
 
 
-@pytest.mark.promise("P32")
+@pytest.mark.promise("P32.a")
 def test_a_credit_note_on_a_locked_receipt_is_born_locked(
         customer, anna_order, carriers, clock):
     services.ship_order(anna_order, carrier=carriers["postnord"], tracking_number="AB1SE")
@@ -137,7 +137,7 @@ def bookkeeper(make_user):
                   "view_kept_accounting_records")
 
 
-@pytest.mark.promise("P32", "P33")
+@pytest.mark.promise("P32.a")
 def test_support_staff_find_a_locked_receipt_nowhere_in_the_admin(
         support, customer, anna_order, guest_order):
     receipt = Receipt.objects.get(order=anna_order)
@@ -159,7 +159,7 @@ def test_support_staff_find_a_locked_receipt_nowhere_in_the_admin(
     assert document not in order_page.content.decode()
 
 
-@pytest.mark.promise("P32", "P33")
+@pytest.mark.promise("P32.a", "P33.b")
 def test_a_bookkeeper_sees_the_locked_receipt_marked_and_finds_it_by_e_mail(
         bookkeeper, customer, anna_order):
     receipt = Receipt.objects.get(order=anna_order)
@@ -222,7 +222,7 @@ def test_the_database_refuses_any_change_after_the_lock(anna_order):
 # Deleted when the period ends ---------------------------------------------------------
 
 
-@pytest.mark.promise("P32", "P23")
+@pytest.mark.promise("P32.b", "P23.a")
 def test_the_sweep_deletes_a_locked_receipt_at_the_end_of_its_period(
         customer, place, product, clock):
     clock(dt.datetime(2026, 6, 15, 12, tzinfo=STOCKHOLM))
@@ -239,7 +239,7 @@ def test_the_sweep_deletes_a_locked_receipt_at_the_end_of_its_period(
     assert not Receipt.objects.filter(pk=receipt.pk).exists()
 
 
-@pytest.mark.promise("P32", "P18")
+@pytest.mark.promise("P18.c")
 def test_a_hold_set_after_the_erasure_still_reaches_the_locked_receipt(customer, anna_order):
     """A claim about an old sale can come after the buyer was erased; the hold finds the
     locked record through the keyed hash of the e-mail the claimant gives."""
@@ -272,7 +272,7 @@ def fail_on_delete():
         pre_delete.disconnect(receiver, sender=model)
 
 
-@pytest.mark.promise("P31", "P32")
+@pytest.mark.promise("P31.a")
 @pytest.mark.parametrize("failing", [Cart, "account"], ids=["mid-way", "at-the-end"])
 def test_a_failure_inside_a_later_declarations_action_leaves_everything_unchanged(
         customer, anna_order, product, fail_on_delete, failing):

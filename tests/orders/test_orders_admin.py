@@ -32,7 +32,7 @@ def test_the_order_pages_render_for_staff(client, staff, customer_order, guest_o
         assert client.get(reverse(f"admin:orders_{name}_changelist")).status_code == 200
 
 
-@pytest.mark.promise("P02")
+@pytest.mark.promise("P02.a")
 def test_staff_ship_an_order_from_its_ship_page(client, staff, customer_order, carriers,
                                                 fake_klarna, mailoutbox):
     url = reverse("admin:orders_order_ship", args=[customer_order.pk])
@@ -108,7 +108,7 @@ def test_the_deliver_action_and_the_refund_actions(client, staff, customer_order
     assert page.content.decode() == note.html
 
 
-@pytest.mark.promise("P33")
+@pytest.mark.promise("P33.b")
 def test_staff_reading_a_receipt_is_audited_without_copying_it(client, staff, customer_order):
     receipt = customer_order.receipt
     page = client.get(reverse("admin:orders_receipt_document", args=[receipt.pk]))
@@ -124,7 +124,7 @@ def test_orders_cannot_be_added_or_deleted_in_the_admin(client, staff, customer_
                               args=[customer_order.pk])).status_code == 403
 
 
-@pytest.mark.promise("P17.a")
+@pytest.mark.promise("P03.a", "P17.a")
 def test_staff_cancel_an_order_and_the_buyer_gets_the_credit_note_by_e_mail(
         client, staff, customer_order, fake_klarna, mailoutbox, settings):
     client.post(reverse("admin:orders_order_changelist"),
@@ -144,7 +144,6 @@ def test_staff_cancel_an_order_and_the_buyer_gets_the_credit_note_by_e_mail(
     assert settings.TILLIT_CONTROLLER["org_nr"] in message.body
 
 
-@pytest.mark.promise("P17.a")
 def test_cancelling_an_erased_buyers_order_mails_nobody_and_says_so_in_the_log(
         client, staff, customer_order, customer, fake_klarna, mailoutbox, caplog):
     from tillit.privacy import erasure

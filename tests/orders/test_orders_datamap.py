@@ -9,7 +9,6 @@ from tillit.privacy import datamap as dm
 from tillit.privacy.datamap import registry
 
 
-@pytest.mark.promise("P23", "P32")
 @pytest.mark.parametrize("model", [Receipt, CreditNote])
 def test_receipts_are_kept_for_the_accounting_period_and_through_erasure(model):
     declaration = registry.get(model)
@@ -21,14 +20,12 @@ def test_receipts_are_kept_for_the_accounting_period_and_through_erasure(model):
                for use in declaration.uses)
 
 
-@pytest.mark.promise("P23")
 def test_a_receipt_dated_1_march_2026_is_kept_until_the_end_of_2033():
     rule = registry.get(Receipt).retention
     assert rule.ends_on(dt.date(2026, 3, 1)) == dt.date(2033, 12, 31)
     assert rule.ends_on(dt.date(2026, 12, 31)) == dt.date(2033, 12, 31)
 
 
-@pytest.mark.promise("P23")
 @pytest.mark.django_db
 def test_the_sweep_rule_releases_receipts_only_after_their_period(customer_order):
     rule = registry.get(Receipt).retention
@@ -40,7 +37,6 @@ def test_the_sweep_rule_releases_receipts_only_after_their_period(customer_order
     assert rule.expired(receipts, now=after).exists()
 
 
-@pytest.mark.promise("P32")
 def test_erasing_a_buyer_clears_the_orders_contact_details_but_keeps_the_sale():
     declaration = registry.get(Order)
     assert isinstance(declaration.on_erasure, dm.Anonymise)
@@ -51,13 +47,11 @@ def test_erasing_a_buyer_clears_the_orders_contact_details_but_keeps_the_sale():
     assert isinstance(registry.get(OrderLine).on_erasure, dm.Keep)
 
 
-@pytest.mark.promise("P10")
 def test_the_buyers_ip_is_kept_raw_for_a_short_time_then_hashed():
     rule = registry.get(Order).fields["buyer_ip"].hash_after
     assert rule is not None and rule.anchor == "placed_at" and rule.days <= 90
 
 
-@pytest.mark.promise("P17")
 @pytest.mark.parametrize("model", [Order, Receipt])
 def test_order_mails_are_declared_as_contract_communication(model):
     uses = registry.get(model).uses
@@ -65,14 +59,12 @@ def test_order_mails_are_declared_as_contract_communication(model):
                for use in uses)
 
 
-@pytest.mark.promise("P17")
 def test_delivering_and_returning_is_declared_as_contract():
     for model in (Order, ReturnRequest):
         uses = registry.get(model).uses
         assert any(u.purpose == "essential.service" and u.basis == dm.CONTRACT for u in uses)
 
 
-@pytest.mark.promise("P25")
 def test_the_carrier_may_receive_only_the_delivery_fields():
     from tillit.shipping.export import SOURCE_FIELDS
 

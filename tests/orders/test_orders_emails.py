@@ -17,7 +17,7 @@ def _bodies(message):
     return [message.body, *html]
 
 
-@pytest.mark.promise("P03", "P17")
+@pytest.mark.promise("P03.a", "P17.a")
 def test_the_confirmation_carries_the_receipt_and_the_controller(place, product, mailoutbox):
     order = place([(product, 2)], billing=address(email="gast@example.com"))
     assert len(mailoutbox) == 1
@@ -35,7 +35,7 @@ def test_the_confirmation_carries_the_receipt_and_the_controller(place, product,
     assert "/order/" in message.body
 
 
-@pytest.mark.promise("P17")
+@pytest.mark.promise("P17.a")
 def test_a_customers_confirmation_links_to_the_account_page(place, product, customer,
                                                             mailoutbox):
     order = place([(product, 1)], user=customer)
@@ -79,7 +79,7 @@ def test_a_failed_confirmation_is_sent_on_the_next_push(product, fake_klarna, ma
     assert len(mailoutbox) == 1
 
 
-@pytest.mark.promise("P02", "P03", "P17")
+@pytest.mark.promise("P02.a", "P03.a", "P17.a")
 def test_the_shipped_mail_has_the_tracking_link(customer_order, carriers, mailoutbox):
     services.ship_order(customer_order, carrier=carriers["bring"],
                         tracking_number="70701234567890")
@@ -90,7 +90,7 @@ def test_the_shipped_mail_has_the_tracking_link(customer_order, carriers, mailou
         assert settings.TILLIT_CONTROLLER["org_nr"] in body
 
 
-@pytest.mark.promise("P17")
+@pytest.mark.promise("P17.a")
 def test_the_shipped_mail_is_the_dispatch_notice_with_the_date_of_supply(customer_order,
                                                                          carriers,
                                                                          mailoutbox):
@@ -104,7 +104,7 @@ def test_the_shipped_mail_is_the_dispatch_notice_with_the_date_of_supply(custome
         assert order.receipt.display_number in body
 
 
-@pytest.mark.promise("P03", "P17")
+@pytest.mark.promise("P03.a", "P17.a")
 def test_the_refund_mail_has_the_amount_and_the_credit_note(customer_order, carriers,
                                                            mailoutbox):
     services.ship_order(customer_order, carrier=carriers["postnord"],

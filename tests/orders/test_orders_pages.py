@@ -50,7 +50,7 @@ def test_the_order_page_shows_lines_totals_and_vat(client, customer, customer_or
     assert 'data-status="placed"' in page
 
 
-@pytest.mark.promise("P02")
+@pytest.mark.promise("P02.a")
 def test_a_shipped_order_shows_its_status_and_the_carriers_tracking_link(
         client, customer, customer_order, carriers):
     client.force_login(customer)

@@ -43,7 +43,7 @@ def test_order_numbers_are_sequential(place, make_product):
     assert second.number == first.number + 1
 
 
-@pytest.mark.promise("P05")
+@pytest.mark.promise("P05.c")
 def test_the_order_records_the_policy_version_shown_at_checkout(place, product):
     order = place([(product, 1)])
     from tillit.privacy.policy import current_version
@@ -52,7 +52,7 @@ def test_the_order_records_the_policy_version_shown_at_checkout(place, product):
     assert order.policy_version is not None
 
 
-@pytest.mark.promise("P05")
+@pytest.mark.promise("P05.a")
 def test_a_guest_buys_without_an_account(place, product):
     order = place([(product, 1)], billing=address(email="gast@example.com"))
     assert order.user is None and order.email == "gast@example.com"
@@ -205,7 +205,7 @@ def test_concurrent_placements_of_one_provider_order_make_one_order(make_product
     assert product.stock == 8
 
 
-@pytest.mark.promise("P12")
+@pytest.mark.promise("P12.a")
 def test_only_what_was_paid_for_leaves_the_cart(customer, make_product, cart_with,
                                                 fake_klarna):
     """Goods added (or a quantity raised) in another tab while the buyer paid stay in the

@@ -17,7 +17,7 @@ from tillit.orders.models import ImmutableDocument, NumberSeries, Receipt
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.promise("P01", "P03")
+@pytest.mark.promise("P01.b", "P03.a")
 def test_the_receipt_holds_every_field_of_a_full_invoice(customer_order):
     receipt = customer_order.receipt
     doc = receipt.data

@@ -254,7 +254,6 @@ def test_cancelling_before_shipment_releases_the_payment_and_restocks(customer_o
     assert CreditNote.objects.get().total_ore == -customer_order.total_ore
 
 
-@pytest.mark.promise("P31", "P32")
 def test_a_refund_after_the_buyer_was_erased_mails_nobody(delivered, clock, customer,
                                                           fake_klarna, mailoutbox):
     """Staff erased the buyer while the return was open (override): the refund and its

@@ -27,7 +27,6 @@ def depth_at_call(fake_klarna):
     return seen
 
 
-@pytest.mark.promise("P28.a")
 def test_the_capture_runs_with_no_transaction_open(customer_order, carriers, depth_at_call):
     order = services.ship_order(customer_order, carrier=carriers["postnord"],
                                 tracking_number="AB12345SE")
@@ -35,7 +34,6 @@ def test_the_capture_runs_with_no_transaction_open(customer_order, carriers, dep
     assert depth_at_call == [0]
 
 
-@pytest.mark.promise("P28.a")
 def test_the_cancellation_runs_with_no_transaction_open(customer_order, depth_at_call):
     assert services.cancel_order(customer_order).status == Order.Status.CANCELLED
     assert depth_at_call == [0]

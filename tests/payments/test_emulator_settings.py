@@ -26,7 +26,7 @@ PROBE = textwrap.dedent("""
 """)
 
 
-@pytest.mark.promise("P28")
+@pytest.mark.promise("P28.a")
 def test_production_settings_do_not_install_or_mount_the_emulator(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("KLARNA", "TILLIT_", "DJANGO_"))}

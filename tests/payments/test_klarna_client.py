@@ -40,7 +40,7 @@ def placed(klarna, pushes):
 # Happy paths ----------------------------------------------------------------------------
 
 
-@pytest.mark.promise("P28")
+@pytest.mark.promise("P28.a")
 def test_create_returns_the_order_with_a_snippet_framing_the_emulated_checkout(klarna,
                                                                                emulator_url):
     order = klarna.create_order(order_body())
@@ -299,7 +299,7 @@ def test_reads_give_up_after_the_last_attempt(klarna, settings, sleeps):
     assert all(0 < s <= MAX_BACKOFF for s in sleeps)
 
 
-@pytest.mark.promise("P28")
+@pytest.mark.promise("P28.a")
 def test_a_forced_500_on_create_is_unavailable_not_retried_and_stores_nothing(
         klarna, settings, sleeps, caplog):
     settings.TILLIT_KLARNA_EMULATOR_FAULT = "500@/checkout/v3/orders"

@@ -258,7 +258,6 @@ def test_the_emulator_is_mounted_under_its_own_prefix(client, db):
     assert reverse("klarna_emulator:orders") == "/klarna-emulator/checkout/v3/orders"
 
 
-@pytest.mark.promise("P23")
 def test_the_emulators_rows_are_declared_with_a_short_retention(db):
     for model in (EmulatedOrder, EmulatedCapture):
         declaration = registry.get(model)

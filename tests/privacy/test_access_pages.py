@@ -31,14 +31,14 @@ def _ask_for_copy(client) -> str:
     return response["Location"]
 
 
-@pytest.mark.promise("P04")
+@pytest.mark.promise("P04.a")
 def test_my_details_links_to_the_rights_without_contacting_staff(holder_client):
     page = holder_client.get(reverse("accounts:profile")).content.decode()
     assert reverse("privacy:export_request") in page
     assert reverse("privacy:erase_start") in page
 
 
-@pytest.mark.promise("P29", "P04")
+@pytest.mark.promise("P29.a", "P04.a", "P33.b")
 def test_an_account_holder_downloads_their_export_once(holder_client, holder, other):
     ready = _ask_for_copy(holder_client)
     page = holder_client.get(ready)
@@ -61,7 +61,6 @@ def test_an_account_holder_downloads_their_export_once(holder_client, holder, ot
     assert "already been used" in again.content.decode() or "redan" in again.content.decode()
 
 
-@pytest.mark.promise("P29")
 def test_another_account_gets_404_for_my_download_link(holder_client, other):
     ready = _ask_for_copy(holder_client)
     intruder = Client()
@@ -86,7 +85,7 @@ def test_the_copy_page_needs_a_login(client):
     assert not PrivacyRequest.objects.exists()
 
 
-@pytest.mark.promise("P29", "P04")
+@pytest.mark.promise("P29.a", "P04.a")
 def test_a_guest_gets_their_export_after_clicking_the_e_mailed_link(
         client, guest_disclosure, mailoutbox):
     response = client.post(reverse("privacy:rights"),
@@ -109,7 +108,6 @@ def test_a_guest_gets_their_export_after_clicking_the_e_mailed_link(
     assert Client().get(ready["Location"]).status_code == 404
 
 
-@pytest.mark.promise("P29")
 def test_the_guest_form_answers_the_same_for_known_and_unknown_addresses(
         client, holder, guest_disclosure, mailoutbox, no_rate_limit):
     answers = []

@@ -223,7 +223,6 @@ def test_a_kept_record_must_be_detachable_from_the_account():
 
 
 @isolate_apps("tillit.core")
-@pytest.mark.promise("P31.a")
 def test_what_erasure_writes_must_fit_the_real_columns():
     """An erasure action the schema cannot hold (the admin log's NOT NULL account link)
     fails at start-up, not as a 500 in the middle of a person's erasure."""
@@ -258,7 +257,6 @@ def test_what_erasure_writes_must_fit_the_real_columns():
 
 
 @isolate_apps("tillit.core")
-@pytest.mark.promise("P31.a")
 def test_a_made_by_link_must_be_an_account_link_with_labels_that_can_hold_a_hash():
     class Note(models.Model):
         author = models.ForeignKey(get_user_model(), null=True, on_delete=models.SET_NULL,

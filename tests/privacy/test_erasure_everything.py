@@ -167,8 +167,7 @@ def _rows_of(person: Person) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.promise("P31.a")
-@pytest.mark.promise("P32.a")
+@pytest.mark.promise("P31.a", "P32.a")
 def test_a_person_with_a_row_in_every_declared_model_is_erased_on_the_desk(
         maja_at_work, staff_client):
     maja, olle = maja_at_work
@@ -205,7 +204,6 @@ def test_a_person_with_a_row_in_every_declared_model_is_erased_on_the_desk(
     assert _rows_of(Person.of(olle)) == olle_rows
 
 
-@pytest.mark.promise("P31.a")
 def test_the_stand_in_for_erased_staff_cannot_be_erased_or_log_in(maja_at_work, client):
     maja, _olle = maja_at_work
     for hold in LegalHold.objects.filter(user=maja):

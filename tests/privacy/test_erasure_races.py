@@ -90,7 +90,6 @@ def test_staff_erase_a_customer_while_they_add_to_the_cart_without_deadlock(
     assert not Cart.objects.exists() and not CartLine.objects.exists()
 
 
-@pytest.mark.promise("P31.a")
 def test_a_request_after_the_account_was_erased_is_logged_out_with_a_message(
         shopper, product):
     user, browser = shopper
@@ -102,7 +101,6 @@ def test_a_request_after_the_account_was_erased_is_logged_out_with_a_message(
     assert not Cart.objects.filter(user__isnull=False).exists()
 
 
-@pytest.mark.promise("P31.a")
 def test_a_request_whose_session_vanishes_while_it_runs_is_logged_out_not_a_400(
         shopper, product, monkeypatch):
     """The erasure deletes the session while the customer's request is under way: the
@@ -125,7 +123,6 @@ def test_a_request_whose_session_vanishes_while_it_runs_is_logged_out_not_a_400(
     assert "Du är utloggad" in page
 
 
-@pytest.mark.promise("P31.a")
 def test_a_write_naming_an_account_erased_meanwhile_logs_out_instead_of_failing(
         shopper, product, monkeypatch):
     user, browser = shopper

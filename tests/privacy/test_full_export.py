@@ -110,7 +110,7 @@ def _empty(value) -> bool:
     return value in (None, "", [], {})
 
 
-@pytest.mark.promise("P29")
+@pytest.mark.promise("P29.a")
 def test_every_declared_value_of_every_row_of_the_persons_life_is_in_the_export(lives):
     user, mine, _theirs = lives
     data, text = _delivered(user)
@@ -158,7 +158,7 @@ def test_every_declared_value_of_every_row_of_the_persons_life_is_in_the_export(
     assert not listed_but_filled, f"Take these out of EMPTY_FOR_THIS_PERSON: {listed_but_filled}"
 
 
-@pytest.mark.promise("P29")
+@pytest.mark.promise("P29.a")
 def test_none_of_the_other_persons_rows_or_values_are_in_the_export(lives):
     user, mine, theirs = lives
     data, _text = _delivered(user)
@@ -185,7 +185,7 @@ def test_none_of_the_other_persons_rows_or_values_are_in_the_export(lives):
     assert theirs["orders.Order"] and theirs["accounts.Address"]
 
 
-@pytest.mark.promise("P29")
+@pytest.mark.promise("P29.a")
 def test_the_export_holds_the_life_the_issue_names(lives):
     user, _mine, _theirs = lives
     data, text = _delivered(user)

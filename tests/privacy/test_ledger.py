@@ -21,7 +21,6 @@ def _klarna(**overrides):
     return fields
 
 
-@pytest.mark.promise("P25")
 def test_a_disclosure_records_recipient_categories_purpose_basis_and_when(customer):
     entry = record_disclosure(user=customer, **_klarna())
     entry.refresh_from_db()
@@ -51,7 +50,6 @@ def test_a_disclosure_outside_the_map_vocabulary_is_refused(customer, bad):
     assert not Disclosure.objects.exists()
 
 
-@pytest.mark.promise("P21")
 def test_a_disclosure_to_an_authority_needs_its_legal_ground(customer, make_user):
     staff = make_user(is_staff=True)
     authority = _klarna(recipient_kind="authority", recipient="Polismyndigheten",
@@ -70,7 +68,6 @@ def test_a_disclosure_must_name_whose_data_it_was(db):
         record_disclosure(**_klarna())
 
 
-@pytest.mark.promise("P33")
 def test_audit_events_hold_no_personal_values(customer, make_user):
     staff = make_user(is_staff=True, username="handlaggare")
     event = audit(AuditEvent.Action.STAFF_VIEW, actor=staff, subject=customer,
@@ -83,7 +80,6 @@ def test_audit_events_hold_no_personal_values(customer, make_user):
     assert event.subject_ref == person_ref(customer.email)
 
 
-@pytest.mark.promise("P35")
 def test_keyed_hashes_are_one_way_purpose_bound_and_need_the_key(settings):
     h = keyed_hash("203.0.113.9", "ip")
     assert is_hashed(h) and "203.0.113.9" not in h

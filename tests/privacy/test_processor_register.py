@@ -68,7 +68,7 @@ def test_a_second_demo_load_adds_english_only_to_untouched_demo_rows():
         "Parcel and freight delivery"
 
 
-@pytest.mark.promise("P27")
+@pytest.mark.promise("P27.a")
 def test_the_english_policy_shows_the_register_in_english(client, processors):
     english = _processors_section(client.get("/en/privacy-policy").content.decode())
     for text in ("Parcel delivery", "Sweden (EU)", "Germany (EU)",
@@ -81,7 +81,7 @@ def test_the_english_policy_shows_the_register_in_english(client, processors):
     assert "Parcel delivery" not in swedish
 
 
-@pytest.mark.promise("P27")
+@pytest.mark.promise("P27.a")
 def test_a_processor_without_english_text_is_shown_in_swedish_on_the_english_policy(client):
     Processor.objects.create(
         name="Lagerhotellet AB", service="Lager och packning", recipient_kind="carrier",

@@ -20,7 +20,7 @@ PROFILE = {"name": "Maja Mätare", "email": "maja@example.com", "phone": "070-11
            "company": "", "org_nr": ""}
 
 
-@pytest.mark.promise("P30")
+@pytest.mark.promise("P30.a", "P33.b")
 def test_a_self_service_edit_is_logged_by_field_name_only(holder_client, holder):
     response = holder_client.post(reverse("accounts:profile_edit"),
                                   {**PROFILE, "name": "Maja Rättad", "phone": "070-999 00 00"})
@@ -38,7 +38,7 @@ def test_saving_unchanged_details_logs_nothing(holder_client):
     assert not AuditEvent.objects.filter(action=RECT).exists()
 
 
-@pytest.mark.promise("P30")
+@pytest.mark.promise("P30.a")
 def test_a_rectified_field_a_recipient_received_makes_a_notice_task(holder_client,
                                                                       mailoutbox):
     holder_client.post(reverse("accounts:profile_edit"), {**PROFILE, "name": "Maja Rättad"})
@@ -65,7 +65,7 @@ def test_a_field_no_recipient_received_makes_no_notice(holder_client):
     assert not RecipientNotice.objects.exists()
 
 
-@pytest.mark.promise("P30")
+@pytest.mark.promise("P30.a", "P33.b")
 def test_address_book_changes_are_logged(holder_client, holder):
     address = Address.objects.get(user=holder, city="Jobbstad")
     data = {"name": "Maja på jobbet", "company": "", "street": "Nya gatan 1",
@@ -80,7 +80,7 @@ def test_address_book_changes_are_logged(holder_client, holder):
     assert RecipientNotice.objects.get().fields == ["city", "name", "postal_code", "street"]
 
 
-@pytest.mark.promise("P30", "P33")
+@pytest.mark.promise("P30.b", "P33.b")
 def test_staff_rectify_from_the_desk_with_a_reason(staff_client, staff, holder):
     req = PrivacyRequest.objects.create(
         kind="rectification", channel="staff", user=holder, email=holder.email,
@@ -142,7 +142,7 @@ def _address_url(holder, address) -> str:
     return reverse("privacy_desk:person_rectify_address", args=[f"u{holder.pk}", address.pk])
 
 
-@pytest.mark.promise("P30", "P33")
+@pytest.mark.promise("P30.b", "P33.b")
 def test_staff_correct_an_address_from_the_desk_with_a_reason(staff_client, staff, holder):
     req = PrivacyRequest.objects.create(
         kind="rectification", channel="staff", user=holder, email=holder.email,
@@ -169,7 +169,7 @@ def test_staff_correct_an_address_from_the_desk_with_a_reason(staff_client, staf
     assert req.status == PrivacyRequest.Status.DONE and req.handled_by == staff
 
 
-@pytest.mark.promise("P30")
+@pytest.mark.promise("P30.b")
 def test_an_address_field_no_recipient_received_is_corrected_without_a_notice(staff_client,
                                                                              holder):
     address = Address.objects.get(user=holder, street="Hemvägen 2")
@@ -180,7 +180,7 @@ def test_an_address_field_no_recipient_received_is_corrected_without_a_notice(st
     assert not RecipientNotice.objects.exists()
 
 
-@pytest.mark.promise("P33")
+@pytest.mark.promise("P33.b")
 def test_opening_an_address_for_correction_is_logged(staff_client, staff, holder):
     address = Address.objects.get(user=holder, street="Hemvägen 2")
     staff_client.get(_address_url(holder, address))

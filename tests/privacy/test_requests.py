@@ -46,7 +46,6 @@ def test_the_deadline_is_in_the_next_month_and_never_later_than_its_day(day):
     assert 28 <= (deadline - day).days <= 31
 
 
-@pytest.mark.promise("P33")
 def test_a_request_carries_its_deadline(holder):
     received = timezone.make_aware(dt.datetime(2025, 1, 31, 23, 30))
     req = services.open_request(Kind.RECTIFICATION, channel=PrivacyRequest.Channel.STAFF,
@@ -82,7 +81,6 @@ def test_an_expired_download_link_is_refused(holder):
     assert (refused.value.status, refused.value.reason) == (410, "expired")
 
 
-@pytest.mark.promise("P29")
 def test_a_download_link_opens_nothing_for_another_account(holder, other):
     token = services.request_export(holder)
     with pytest.raises(LinkRefused) as refused:
@@ -101,7 +99,6 @@ def test_the_export_link_lasts_the_configured_days(holder, settings):
 # Guests ----------------------------------------------------------------------------------
 
 
-@pytest.mark.promise("P29")
 def test_known_and_unknown_addresses_get_the_same_treatment(guest_disclosure, mailoutbox):
     def ask(email):
         with CaptureQueriesContext(connection) as queries:
@@ -160,7 +157,7 @@ def test_forged_tokens_are_refused_with_404(token):
 # The sweep's passes ----------------------------------------------------------------------
 
 
-@pytest.mark.promise("P23")
+@pytest.mark.promise("P23.a")
 def test_unverified_requests_are_swept_after_their_period(mailoutbox):
     services.ask_by_email("old@example.com", Kind.ACCESS, link=_link)
     services.ask_by_email("new@example.com", Kind.ACCESS, link=_link)

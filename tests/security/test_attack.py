@@ -57,7 +57,7 @@ def _owner_logs_in(client, ip):
     return response
 
 
-@pytest.mark.promise("P10", "P13", "P18")
+@pytest.mark.promise("P10.a", "P10.b", "P13.a", "P13.b", "P18.b", "P35.b")
 def test_credential_stuffing_and_brute_force_are_stopped_and_the_owner_still_gets_in(
     client, settings
 ):

@@ -77,7 +77,7 @@ def test_any_header_gives_the_peer_or_an_address_from_the_header(peer, header):
 
 
 @pytest.mark.django_db
-@pytest.mark.promise("P10", "P18")
+@pytest.mark.promise("P18.b")
 def test_a_blocked_address_cannot_escape_by_sending_forwarded_for(client, settings):
     settings.TILLIT_TRUSTED_PROXIES = ["10.0.0.0/8"]
     block_ip("203.0.113.9", reason="test", expires_at=_tomorrow())

@@ -97,14 +97,12 @@ def pages(client, customer, product, staff, customer_order, guest_order, product
     return out
 
 
-@pytest.mark.promise("P34")
 def test_shop_pages_have_no_inline_script_or_style(pages):
     problems = {url: _inline(html, nonce) for url, (html, nonce) in pages.items()
                 if _inline(html, nonce)}
     assert problems == {}
 
 
-@pytest.mark.promise("P34")
 def test_the_checkout_gives_the_providers_snippet_the_pages_nonce(pages):
     html, nonce = pages["checkout"]
     snippet = html.split("data-provider-checkout>", 1)[1].split("</section>", 1)[0]
@@ -114,7 +112,6 @@ def test_the_checkout_gives_the_providers_snippet_the_pages_nonce(pages):
     assert all(f'nonce="{nonce}"' in tag for tag in scripts)
 
 
-@pytest.mark.promise("P34")
 def test_the_policy_lets_the_providers_script_load_and_frame_the_checkout(client, product,
                                                                          production_csp,
                                                                          settings):
@@ -128,7 +125,6 @@ def test_the_policy_lets_the_providers_script_load_and_frame_the_checkout(client
     assert "'unsafe-inline'" not in policy
 
 
-@pytest.mark.promise("P34")
 def test_receipts_keep_their_own_stricter_policy(client, customer, customer_order,
                                                  production_csp):
     client.force_login(customer)

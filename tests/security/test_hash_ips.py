@@ -45,7 +45,7 @@ def ips(attempts) -> dict:
     return {name: row.ip for name, row in attempts.items()}
 
 
-@pytest.mark.promise("P10", "P35", "P23")
+@pytest.mark.promise("P10.b", "P35.b")
 def test_login_addresses_become_keyed_hashes_after_their_declared_period_not_a_day_before(
         attempts):
     days = raw_days(LoginRecord)
@@ -72,7 +72,6 @@ def test_login_addresses_become_keyed_hashes_after_their_declared_period_not_a_d
     assert {x.model: x.hashed for x in again.lines}["security.LoginRecord"] == 0
 
 
-@pytest.mark.promise("P10", "P23")
 def test_a_dry_run_counts_the_addresses_it_would_hash_and_changes_nothing(attempts, capsys):
     later = RECORDED + dt.timedelta(days=raw_days(LoginRecord) + 1)
     report = retention.run(dry_run=True, now=later)
@@ -87,7 +86,7 @@ def test_a_dry_run_counts_the_addresses_it_would_hash_and_changes_nothing(attemp
     assert "would hash" in out and "ip: replaced by a keyed one-way hash" in out
 
 
-@pytest.mark.promise("P10", "P18", "P23")
+@pytest.mark.promise("P10.b")
 def test_a_legal_hold_keeps_the_persons_addresses_raw_until_it_ends(attempts, customer):
     """A hold keeps evidence as it is; a hash cannot be turned back into the address."""
     ends = timezone.localdate(RECORDED) + dt.timedelta(days=raw_days(LoginRecord) + 10)
@@ -103,7 +102,6 @@ def test_a_legal_hold_keeps_the_persons_addresses_raw_until_it_ends(attempts, cu
     assert ips(attempts)["login"] == keyed_hash("198.51.100.1", "ip")
 
 
-@pytest.mark.promise("P10")
 def test_the_policy_says_in_words_when_the_address_is_hashed(client):
     with translation.override("en"):
         html = client.get(reverse("privacy:policy")).content.decode()

@@ -13,7 +13,7 @@ from tillit.security.services import normalise_username
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.promise("P11")
+@pytest.mark.promise("P10.a", "P11.a")
 def test_successful_login_is_logged_with_time_ip_and_user_agent(login, customer):
     response = login("anna", PASSWORD, ip="198.51.100.7", ua="Firefox/140")
     assert response.status_code == 302
@@ -23,7 +23,7 @@ def test_successful_login_is_logged_with_time_ip_and_user_agent(login, customer)
     assert record.created_at is not None
 
 
-@pytest.mark.promise("P13")
+@pytest.mark.promise("P13.a")
 def test_failed_login_is_logged_with_the_name_tried_account_ip_and_time(login, customer):
     login("Anna", "wrong-password-1", ip="198.51.100.8", ua="Chrome/130")
     failure = FailedLogin.objects.get()
@@ -35,14 +35,14 @@ def test_failed_login_is_logged_with_the_name_tried_account_ip_and_time(login, c
     assert not LoginRecord.objects.exists()
 
 
-@pytest.mark.promise("P13")
+@pytest.mark.promise("P13.a")
 def test_a_login_with_an_unknown_name_is_logged_without_an_account(login, customer):
     login("nobody-here", "whatever-password")
     failure = FailedLogin.objects.get()
     assert (failure.username, failure.user) == ("nobody-here", None)
 
 
-@pytest.mark.promise("P11", "P13")
+@pytest.mark.promise("P11.a", "P13.a")
 def test_admin_logins_are_logged_too(client, staff):
     url = reverse("admin:login")
     client.post(url, {"username": "personal", "password": "wrong"}, REMOTE_ADDR="192.0.2.5")
@@ -65,7 +65,7 @@ def test_any_user_name_is_normalised_to_a_storable_key(value):
     assert not any(ch < " " or ch == "\x7f" for ch in key)
 
 
-@pytest.mark.promise("P11", "P13")
+@pytest.mark.promise("P11.a", "P13.a")
 def test_the_account_page_shows_own_logins_and_failed_attempts(client, login, customer,
                                                              make_user):
     other = make_user(username="bertil")
@@ -81,7 +81,6 @@ def test_the_account_page_shows_own_logins_and_failed_attempts(client, login, cu
     assert "192.0.2" not in html  # another account's attempt
 
 
-@pytest.mark.promise("P11", "P13")
 def test_login_records_belong_to_the_person_in_the_data_map(login, customer):
     login("anna", "wrong-one")
     login("anna", PASSWORD)
@@ -95,7 +94,7 @@ def test_login_records_belong_to_the_person_in_the_data_map(login, customer):
     assert registry.get(FailedLogin).fields["username"].category == "user.account.username"
 
 
-@pytest.mark.promise("P11", "P13")
+@pytest.mark.promise("P29.a")
 def test_logins_and_failed_logins_are_in_the_persons_access_export(login, customer):
     from tillit.privacy import export
 

@@ -80,7 +80,7 @@ def production(tmp_path_factory):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.promise("P34")
+@pytest.mark.promise("P34.a")
 def test_check_deploy_reports_nothing(tmp_path):
     result = subprocess.run([sys.executable, "-m", "tillit", "check", "--deploy",
                              "--fail-level", "WARNING"],
@@ -98,13 +98,13 @@ def test_production_refuses_to_start_without(tmp_path, missing):
     assert f"{missing} must be set in the environment for production" in result.stderr
 
 
-@pytest.mark.promise("P34")
+@pytest.mark.promise("P34.a")
 def test_plain_http_is_redirected_to_https(production):
     status, location = production["plain"]
     assert status == 301 and location == "https://shop.example/"
 
 
-@pytest.mark.promise("P34")
+@pytest.mark.promise("P34.a")
 def test_https_answers_carry_hsts_and_the_security_headers(production):
     assert production["secure_status"] == 200
     headers = production["headers"]
@@ -114,7 +114,6 @@ def test_https_answers_carry_hsts_and_the_security_headers(production):
     assert headers["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.promise("P34")
 def test_the_content_security_policy_is_strict(production):
     directives = dict(
         (part.strip().split(" ", 1) + [""])[:2]
@@ -129,7 +128,7 @@ def test_the_content_security_policy_is_strict(production):
     assert directives["frame-ancestors"] == "'none'"
 
 
-@pytest.mark.promise("P34")
+@pytest.mark.promise("P34.a")
 def test_cookies_are_secure_and_http_only(production):
     cookies = production["cookies"]
     assert cookies, "the login page sets the CSRF cookie"

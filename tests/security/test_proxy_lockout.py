@@ -50,8 +50,7 @@ def _shop_pages(client, product, **meta):
     ]
 
 
-@pytest.mark.promise("P13.b")
-@pytest.mark.promise("P18.b")
+@pytest.mark.promise("P13.b", "P18.b")
 def test_an_automatic_block_stops_logins_and_new_accounts_not_browsing_and_buying(
         client, login, make_user, product, customer, settings):
     settings.TILLIT_IP_ABUSE = STUFFING
@@ -88,7 +87,6 @@ def test_staff_choose_per_entry_whether_a_block_covers_the_whole_shop(client, st
     assert whole.status_code == 403 and "Åtkomsten är spärrad" in whole.content.decode()
 
 
-@pytest.mark.promise("P13.b")
 @pytest.mark.promise("P18.b")
 def test_behind_an_unnamed_proxy_stuffing_warns_and_never_locks_the_shop(
         client, login, make_user, product, customer, staff, settings, caplog):
@@ -117,7 +115,7 @@ def test_behind_an_unnamed_proxy_stuffing_warns_and_never_locks_the_shop(
         assert "TILLIT_TRUSTED_PROXIES" in html and PROXY in html, page
 
 
-@pytest.mark.promise("P18.b")
+@pytest.mark.promise("P13.b", "P18.b")
 def test_naming_the_proxy_blocks_the_stuffer_and_lets_the_others_in(
         client, make_user, customer, settings):
     settings.TILLIT_IP_ABUSE = STUFFING
@@ -146,7 +144,6 @@ def test_an_internal_address_is_blocked_only_after_the_warning(login, make_user,
     assert "192.168.1.50" in client.get(reverse("admin:index")).content.decode()
 
 
-@pytest.mark.promise("P18.b")
 @pytest.mark.parametrize("module", ["demo", "production", "test"])
 def test_every_settings_module_reads_the_trusted_proxies(module, tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": f"tillit.settings.{module}",

@@ -24,7 +24,7 @@ def _age_failures(minutes):
     FailedLogin.objects.update(created_at=timezone.now() - dt.timedelta(minutes=minutes))
 
 
-@pytest.mark.promise("P13")
+@pytest.mark.promise("P13.b")
 def test_after_five_failures_the_pair_cools_down_with_a_clear_message(login, customer):
     responses = _fail(login, 5)
     assert all(r.status_code == 200 for r in responses)
@@ -38,7 +38,7 @@ def test_after_five_failures_the_pair_cools_down_with_a_clear_message(login, cus
     assert FailedLogin.objects.filter(reason=FailedLogin.Reason.THROTTLED).count() == 1
 
 
-@pytest.mark.promise("P13")
+@pytest.mark.promise("P13.a")
 def test_the_account_holder_gets_one_email_when_the_cooldown_starts(login, customer):
     _fail(login, 7)
     assert len(mail.outbox) == 1
@@ -68,7 +68,7 @@ def test_failures_outside_the_window_do_not_count(login, customer):
     assert login("anna", PASSWORD, ip=ATTACKER).status_code == 302
 
 
-@pytest.mark.promise("P13")
+@pytest.mark.promise("P13.b")
 def test_unknown_names_are_throttled_the_same_way_and_mail_nobody(login, customer):
     known = _fail(login, 6, username="anna")[-1]
     unknown = _fail(login, 6, username="nobody", ip="203.0.113.51")[-1]
@@ -109,7 +109,7 @@ def _spread_guesses(login, username="anna", per_address=4):
             for i in range(per_address) for ip in BOTNET]
 
 
-@pytest.mark.promise("P13")
+@pytest.mark.promise("P13.b")
 def test_guessing_spread_over_many_addresses_cools_the_account_down(login, customer):
     answers = _spread_guesses(login)
     assert all(a.status_code == 200 for a in answers)
@@ -126,7 +126,7 @@ def test_guessing_spread_over_many_addresses_cools_the_account_down(login, custo
     check.assert_not_called()
 
 
-@pytest.mark.promise("P13")
+@pytest.mark.promise("P13.a")
 def test_the_owner_is_told_once_when_the_account_cools_down(login, customer):
     _spread_guesses(login)
     [message] = mail.outbox
@@ -134,7 +134,7 @@ def test_the_owner_is_told_once_when_the_account_cools_down(login, customer):
     assert "10" in message.body and "JKSound HB" in message.body
 
 
-@pytest.mark.promise("P13")
+@pytest.mark.promise("P13.b")
 def test_the_owner_gets_in_from_an_address_they_used_before_during_the_cooldown(
     client, login, customer
 ):
@@ -167,7 +167,7 @@ def test_the_account_cooldown_ends(login, customer):
     assert login("anna", PASSWORD, ip="198.51.100.99").status_code == 302
 
 
-@pytest.mark.promise("P13")
+@pytest.mark.promise("P13.b")
 def test_unknown_names_cool_down_across_addresses_the_same_way(login, customer):
     known = _spread_guesses(login, per_address=1)[-1]
     unknown = _spread_guesses(login, username="nobody", per_address=1)[-1]

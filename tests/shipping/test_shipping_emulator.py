@@ -37,7 +37,7 @@ def _merchant_urls(base):
             "push": f"{base}/kassa/push/{{checkout.order.id}}/"}
 
 
-@pytest.mark.promise("P02")
+@pytest.mark.promise("P28.a")
 def test_capture_at_shipment_and_a_partial_refund_reach_the_provider(emulator, live_server,
                                                                      make_product, customer,
                                                                      mailoutbox):

@@ -42,7 +42,6 @@ def _rows(content: str):
     return list(csv.reader(io.StringIO(content, newline=""), delimiter=";"))
 
 
-@pytest.mark.promise("P25")
 def test_the_export_writes_the_documented_layout_per_carrier(packed, carriers):
     a, b, c = packed
     files = {f.carrier.code: f for f in export.export(list(export.ready_to_ship()))}
@@ -65,7 +64,6 @@ def test_the_export_writes_the_documented_layout_per_carrier(packed, carriers):
     assert "Mullsjö" not in postnord.content.split("\r\n")[1]  # a's billing city
 
 
-@pytest.mark.promise("P25")
 def test_every_exported_order_gets_one_disclosure_with_the_categories_sent(packed):
     a, b, c = packed
     export.export(list(export.ready_to_ship()))
@@ -93,7 +91,6 @@ def test_exported_orders_are_not_exported_again_unless_asked(packed):
     assert Order.objects.filter(exported_at__isnull=False).count() == 3
 
 
-@pytest.mark.promise("P25")
 def test_the_command_writes_one_file_per_carrier(packed, carriers, tmp_path):
     out = io.StringIO()
     call_command("shipping", "export", "--out", str(tmp_path), stdout=out)
@@ -127,7 +124,6 @@ def test_with_nothing_packed_no_file_and_no_disclosure(carriers, tmp_path):
     assert "No packed orders" in out.getvalue()
 
 
-@pytest.mark.promise("P25")
 def test_the_admin_action_downloads_a_zip_and_records_who_exported(packed, staff_client):
     response = staff_client.post(reverse("admin:orders_order_changelist"), {
         "action": "export_for_carriers",
@@ -147,7 +143,6 @@ def test_the_admin_action_gives_a_single_csv_for_one_carrier(packed, staff_clien
     assert _rows(response.content.decode("utf-8"))[1][0] == str(packed[2].number)
 
 
-@pytest.mark.promise("P25", "P31")
 def test_an_order_whose_buyer_was_erased_is_not_sent_to_a_carrier(packed, customer):
     """Staff erased the buyer of a packed order (override): the delivery details are gone
     and only a keyed hash of the address is left, so nothing of it goes to a carrier."""

@@ -107,7 +107,6 @@ def _carrier_entries(order):
     return Disclosure.objects.filter(recipient_kind="carrier", reference=str(order.number))
 
 
-@pytest.mark.promise("P25")
 def test_a_parcel_booked_by_hand_is_in_the_ledger_with_name_address_and_phone(
         customer_order, carriers, fake_klarna):
     services.ship_order(customer_order, carrier=carriers["postnord"],
@@ -124,7 +123,6 @@ def test_a_parcel_booked_by_hand_is_in_the_ledger_with_name_address_and_phone(
     assert (entry.purpose, entry.legal_basis) == ("essential.service", "contract")
 
 
-@pytest.mark.promise("P25")
 def test_shipping_after_the_export_adds_no_second_entry(customer_order, carriers, fake_klarna):
     export.export([services.mark_packed(customer_order, carrier=carriers["postnord"])])
 
@@ -135,7 +133,6 @@ def test_shipping_after_the_export_adds_no_second_entry(customer_order, carriers
     assert "user.contact.email" in entry.categories  # the export's entry: the file had it
 
 
-@pytest.mark.promise("P25")
 def test_exported_for_one_carrier_but_shipped_with_another_names_both(customer_order,
                                                                       carriers, fake_klarna):
     export.export([services.mark_packed(customer_order, carrier=carriers["postnord"])])
@@ -155,7 +152,6 @@ def test_a_failed_capture_records_no_handover(customer_order, carriers, fake_kla
     assert not _carrier_entries(customer_order).exists()
 
 
-@pytest.mark.promise("P25")
 def test_staff_shipping_in_the_admin_is_recorded_as_theirs(customer_order, carriers,
                                                            fake_klarna, client, make_user):
     from django.urls import reverse

@@ -21,13 +21,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tillit.accounts import selectors as account_selectors
 from tillit.privacy import erasure, selectors, services
 from tillit.privacy.datamap import Person
 from tillit.privacy.models import PrivacyRequest, RecipientNotice
+from tillit.privacy.promises import counts as promise_counts
 
 from .forms import (
     AuditSearchForm,
@@ -342,11 +343,15 @@ def audit_log(request):
 
 @desk_view()
 def promises(request):
-    report, written = selectors.promise_report()
+    report, written = selectors.promise_report(language=translation.get_language() or "sv")
+    statuses = {"proven": _("proven"), "partial": _("partly proven"),
+                "unproven": _("not proven"), "failing": _("failing")}
+    rows = None if report is None else [
+        {"promise": p, "status": statuses[p.status],
+         "requirements": [(r, statuses[r.status]) for r in p.requirements]}
+        for p in report]
     return render_desk(request, "desk/promises.html", {
-        "title": _("Promise report"), "report": report, "written": written,
+        "title": _("Promise report"), "report": rows, "written": written,
         "path": selectors.promise_results_path(),
-        "counts": {s: sum(1 for p in report if p.status == s)
-                   for s in ("proven", "unproven", "failing")} if report else {},
+        "counts": promise_counts(report) if report else {},
     })
-

@@ -1,7 +1,9 @@
 """The pytest side of the promise report: the ``promise`` marker and a results file.
 
-Loaded by the project's pytest configuration. With ``--promise-report=FILE`` every test
-marked ``@pytest.mark.promise("Pxx")`` is written to FILE as JSON
+Loaded by the project's pytest configuration. A test is marked with the requirements it
+proves (``@pytest.mark.promise("P15.c")``); a bare promise ID (``"P15"``) proves nothing and
+is refused, as is an ID ``privacy/promises.py`` does not hold. With
+``--promise-report=FILE`` every marked test is written to FILE as JSON
 (``[{"nodeid", "promises", "outcome"}]``), which ``tillit promises`` reads.
 """
 
@@ -13,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-# A promise (P15) or one of its requirements (P15.c).
-_ID = re.compile(r"^P\d{2}(\.[a-z])?$")
+from tillit.privacy.promises import REQUIREMENTS
+
+_BARE = re.compile(r"^P\d{2}$")
 
 
 def pytest_addoption(parser):
@@ -23,7 +26,9 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "promise(*ids): the test proves these policy promises")
+    config.addinivalue_line(
+        "markers", "promise(*ids): the test proves these requirements of the policy's "
+                   "promises (P15.c)")
     config._promise_results = {}
 
 
@@ -31,8 +36,13 @@ def _promises_of(item) -> list[str]:
     ids = []
     for mark in item.iter_markers("promise"):
         for pid in mark.args:
-            if not isinstance(pid, str) or not _ID.match(pid):
-                raise pytest.UsageError(f"{item.nodeid}: bad promise id {pid!r} (want 'P01.a')")
+            if isinstance(pid, str) and _BARE.match(pid):
+                raise pytest.UsageError(
+                    f"{item.nodeid}: {pid!r} is a promise, not a requirement: mark the "
+                    f"requirement the test proves ({pid}.a, {pid}.b, ...)")
+            if pid not in REQUIREMENTS:
+                raise pytest.UsageError(f"{item.nodeid}: {pid!r} is not a requirement of the "
+                                        f"policy's promises (see privacy/promises.py)")
             ids.append(pid)
     return ids
 

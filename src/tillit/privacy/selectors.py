@@ -138,10 +138,11 @@ def promise_results_path() -> Path:
     return Path(getattr(settings, "VAR_DIR", Path.cwd() / "var")) / "promise-results.json"
 
 
-def promise_report(path: Path | None = None) -> tuple[list[PromiseStatus] | None, str]:
-    """The promise report from the latest results file (as ``tillit promises --results``
-    reads it), and the time the file was written; ``(None, "")`` when there is none or it
-    cannot be read."""
+def promise_report(path: Path | None = None, language: str = "en"
+                   ) -> tuple[list[PromiseStatus] | None, str]:
+    """The promise report, per requirement, from the latest results file (as ``tillit
+    promises --results`` reads it), in ``language``, and the time the file was written;
+    ``(None, "")`` when there is none or it cannot be read."""
     path = path or promise_results_path()
     try:
         results = json.loads(path.read_text(encoding="utf-8"))
@@ -151,7 +152,7 @@ def promise_report(path: Path | None = None) -> tuple[list[PromiseStatus] | None
     if not isinstance(results, list):
         return None, ""
     try:
-        return summarise(results), timezone.localtime(written).strftime("%Y-%m-%d %H:%M")
+        return summarise(results, language), timezone.localtime(written).strftime("%Y-%m-%d %H:%M")
     except (KeyError, TypeError):
         return None, ""
 

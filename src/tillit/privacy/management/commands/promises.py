@@ -3,15 +3,18 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tillit.privacy.promises import default_tests_dir, run_marked_tests, summarise
+from tillit.privacy.promises import counts, default_tests_dir, run_marked_tests, summarise
 
 
 class Command(BaseCommand):
-    help = ("Run the tests that prove the privacy policy's promises and report every promise "
-            "as proven, failing or unproven. Exits non-zero only when a marked test fails.")
+    help = ("Run the tests that prove the privacy policy's promises and report every "
+            "requirement (proven, failing, unproven) and every promise (proven, partial, "
+            "failing, unproven). Exits non-zero only when a marked test fails.")
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument("--language", choices=["en", "sv"], default="en",
+                            help="the language of the promises' texts")
         parser.add_argument("--tests", type=Path, default=None,
                             help="the tests folder (default: the project's tests/)")
         parser.add_argument("--results", type=Path, default=None,
@@ -32,19 +35,28 @@ class Command(BaseCommand):
                 results = run_marked_tests(tests_dir)
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from exc
-        report = summarise(results)
+        report = summarise(results, options["language"])
         if options["format"] == "json":
-            self.stdout.write(json.dumps([p.as_dict() for p in report], indent=2))
+            self.stdout.write(json.dumps([p.as_dict() for p in report], indent=2,
+                                         ensure_ascii=False))
         else:
-            for p in report:
-                self.stdout.write(f"{p.id}  {p.status:<9} {p.summary}")
-                for test in p.tests:
-                    self.stdout.write(f"       - {test}")
-            counts = {s: sum(1 for p in report if p.status == s)
-                      for s in ("proven", "unproven", "failing")}
-            self.stdout.write(
-                f"\n{counts['proven']} proven, {counts['unproven']} unproven, "
-                f"{counts['failing']} failing, of {len(report)} promises."
-            )
+            self._write_text(report)
         if any(p.status == "failing" for p in report):
             raise SystemExit(1)
+
+    def _write_text(self, report) -> None:
+        for p in report:
+            self.stdout.write(f"{p.id}    {p.status:<9} {p.summary}")
+            for r in p.requirements:
+                self.stdout.write(f"  {r.id}  {r.status:<9} {r.text}")
+                for test in r.tests:
+                    self.stdout.write(f"           - {test}")
+        total = counts(report)
+        promises, requirements = total["promises"], total["requirements"]
+        self.stdout.write(
+            f"\nRequirements: {requirements['proven']} proven, {requirements['unproven']} "
+            f"unproven, {requirements['failing']} failing, of "
+            f"{sum(requirements.values())}.\n"
+            f"Promises: {promises['proven']} proven, {promises['partial']} partial, "
+            f"{promises['unproven']} unproven, {promises['failing']} failing, of {len(report)}."
+        )
