@@ -175,13 +175,13 @@ def test_a_reload_records_the_policy_version_and_address_it_showed(client, produ
                                                                     add_to_cart, pay,
                                                                     no_push):
     from tillit.orders.models import Order
-    from tillit.privacy.models import Processor
+    from tillit.privacy.models import Recipient
     from tillit.privacy.policy import current_version
 
     add_to_cart(client, product, 1)
     client.get(reverse("checkout:start"), REMOTE_ADDR="203.0.113.9")
     first_shown = CheckoutSession.objects.get().policy_version
-    Processor.objects.create(  # the processor register changes: a new policy text
+    Recipient.objects.create(  # the processor register changes: a new policy text
         name="Exempeldrift AB", service="Hosting", recipient_kind="hosting",
         data_description="All data", location="EU", agreement_date=dt.date(2026, 1, 1))
 
@@ -302,27 +302,27 @@ def test_a_provider_failure_is_logged(client, product, add_to_cart, settings, ca
     assert "503" in caplog.text
 
 
-def test_the_ledger_entry_points_at_the_providers_entry_in_the_processor_register(
+def test_the_ledger_entry_points_at_the_providers_entry_in_the_recipient_register(
         client, customer, product, add_to_cart):
-    from tillit.privacy.models import Processor
+    from tillit.privacy.models import Recipient
 
-    kustom = Processor.objects.create(
+    kustom = Recipient.objects.create(
         name="Kustom", service="Checkout and payments", recipient_kind="payment_provider",
-        data_description="Order contents", location="EU",
-        agreement_date=dt.date(2026, 1, 1), is_checkout_provider=True)
+        data_description="Order contents", location="EU", role="controller",
+        privacy_notice_url="https://kustom.example/privacy", is_checkout_provider=True)
     client.force_login(customer)
     add_to_cart(client, product, 1)
 
     client.get(reverse("checkout:start"))
 
-    assert Disclosure.objects.get().processor == kustom
+    assert Disclosure.objects.get().registered == kustom
 
 
-@pytest.mark.promise("P27.a")
+@pytest.mark.promise("P27.b")
 def test_the_configured_provider_is_the_one_buyers_the_ledger_and_the_policy_name(
         client, customer, product, add_to_cart, settings):
     """One source for the checkout provider's name: the setting buyers see (README
-    "Checkout provider"). The register's row for it keeps the agreement."""
+    "Checkout provider"). The register's row for it keeps its role and its policy's link."""
     from tillit.privacy import demo as register
 
     register.load()  # the demo register: its checkout provider row is called "Kustom (...)"
@@ -337,7 +337,8 @@ def test_the_configured_provider_is_the_one_buyers_the_ledger_and_the_policy_nam
     assert "Exempelbetal" in note and "Kustom" not in note
     [entry] = Disclosure.objects.all()
     assert entry.recipient == "Exempelbetal"
-    assert entry.processor.is_checkout_provider
-    processors = policy.split('id="processors"', 1)[1].split("</section>", 1)[0]
-    assert "Exempelbetal" in processors and "Kustom" not in processors
-    assert entry.processor.agreement_date.isoformat() in processors
+    assert entry.registered.is_checkout_provider and not entry.registered.is_processor
+    controllers = policy.split('id="controllers"', 1)[1].split("</section>", 1)[0]
+    assert "Exempelbetal" in controllers and "Kustom" not in controllers
+    assert entry.registered.privacy_notice_url in controllers
+    assert "Exempelbetal" not in policy.split('id="processors"', 1)[1].split("</section>", 1)[0]

@@ -73,7 +73,7 @@ def test_an_unacknowledged_order_is_acknowledged(client, paid, settings):
     assert EmulatedOrder.objects.get().acknowledged_at is not None
 
 
-@pytest.mark.promise("P28.a")
+@pytest.mark.promise("P28.a", "P25.a")
 def test_a_refused_payment_whose_cancellation_failed_is_released(client, paid, product,
                                                                  settings):
     product.stock = 0  # the last items went to another buyer meanwhile
@@ -87,8 +87,15 @@ def test_a_refused_payment_whose_cancellation_failed_is_released(client, paid, p
     settings.TILLIT_KLARNA_EMULATOR_FAULT = ""
     assert "released 1 refused payment" in _reconcile()
     assert EmulatedOrder.objects.get().placed_status == Placed.CANCELLED
-    assert CheckoutSession.objects.get().released_at is not None
+    session = CheckoutSession.objects.get()
+    assert session.released_at is not None
     assert "released 0" in _reconcile()
+    # The checkout's load and the release: two calls that named the buyer, two entries.
+    load, release = Disclosure.objects.filter(reference=session.klarna_order_id) \
+        .order_by("occurred_at", "pk")
+    assert load == session.disclosure and release.recipient_kind == "payment_provider"
+    assert (release.user, release.email, release.session_ref) == (
+        load.user, load.email, load.session_ref)
 
 
 @pytest.mark.promise("P28.b")

@@ -4,5 +4,5 @@ from tillit.privacy import demo
 
 
 @pytest.fixture
-def processors(db):
+def register(db):
     demo.load()

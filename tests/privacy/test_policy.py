@@ -1,4 +1,4 @@
-"""The published policy is generated from the data map and the processor register."""
+"""The published policy is generated from the data map and the recipient register."""
 
 import dataclasses
 import json
@@ -10,7 +10,7 @@ from django.utils import translation
 from tillit.cart.models import Cart
 from tillit.privacy import datamap as dm
 from tillit.privacy import policy, taxonomy
-from tillit.privacy.models import PolicyVersion, Processor
+from tillit.privacy.models import PolicyVersion, Recipient
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_every_declared_use_appears_with_its_legal_basis(client):
     page = _text(client.get("/en/privacy-policy"))
     rows = page.split('id="purposes"', 1)[1].split("</table>", 1)[0].split("<tr>")
     with translation.override("en"):
-        for decl in dm.registry:
+        for decl in dm.registry.own():
             for use in decl.uses:
                 label, article = taxonomy.BASES[use.basis]
                 row = [r for r in rows if str(taxonomy.PURPOSES[use.purpose]) in r
@@ -45,7 +45,7 @@ def test_every_declared_category_appears_in_both_languages(client):
     for url, lang in (("/integritetspolicy", "sv"), ("/en/privacy-policy", "en")):
         page = _text(client.get(url))
         with translation.override(lang):
-            for decl in dm.registry:
+            for decl in dm.registry.own():
                 for cat in decl.categories():
                     assert str(taxonomy.CATEGORIES[cat]) in page, (lang, cat)
                 assert str(decl.retention.describe()) in page
@@ -108,19 +108,51 @@ def test_adding_a_field_to_the_map_changes_the_page(client, monkeypatch):
     assert label not in page()
 
 
-@pytest.mark.promise("P27.a")
-def test_processor_register_is_shown_on_the_policy_page(client, processors):
-    Processor.objects.create(name="Lagerhotellet AB", service="Warehouse and packing",
+@pytest.mark.promise("P27.a", "P27.b")
+def test_each_company_is_shown_in_its_role_on_the_policy_page(client, register):
+    Recipient.objects.create(name="Lagerhotellet AB", service="Warehouse and packing",
                              recipient_kind="carrier", data_description="Name and address",
                              location="Norway (EEA)", agreement_date="2025-01-02")
     page = _text(client.get("/en/privacy-policy"))
-    for p in Processor.objects.filter(is_active=True):
-        assert p.display_name in page
-        assert p.agreement_date.isoformat() in page
-    hotel = Processor.objects.get(name="Lagerhotellet AB")
+    processors, controllers = _section(page, "processors"), _section(page, "controllers")
+    assert "only on our instructions" in processors
+    for p in Recipient.objects.filter(is_active=True, role=taxonomy.PROCESSOR):
+        assert p.display_name in processors and p.display_name not in controllers
+        assert p.agreement_date.isoformat() in processors
+    assert {"Nordisk Drift AB", "Postverket Mail AB", "Lagerhotellet AB"} <= set(
+        Recipient.objects.filter(role=taxonomy.PROCESSOR).values_list("name", flat=True))
+    # The checkout provider and the carriers decide their own purposes: controllers, each
+    # with a link to its own policy, and no "agreement" as if they acted for the shop.
+    for p in Recipient.objects.filter(is_active=True, role=taxonomy.CONTROLLER):
+        assert p.display_name in controllers and p.display_name not in processors
+        assert f'href="{p.privacy_notice_url}"' in controllers
+    assert {"PostNord Sverige AB", "DHL Freight (Sweden) AB"} <= set(
+        Recipient.objects.filter(role=taxonomy.CONTROLLER).values_list("name", flat=True))
+    assert "Kustom" in controllers
+    recipients = _section(page, "recipients")
+    assert "controller in its own right" in recipients and "its own privacy notice" in recipients
+    hotel = Recipient.objects.get(name="Lagerhotellet AB")
     hotel.is_active = False
     hotel.save()
     assert "Lagerhotellet AB" not in _text(client.get("/en/privacy-policy"))
+
+
+def test_the_demo_providers_books_are_not_the_shops_processing(client, register, capsys):
+    """The emulator keeps the provider's records in the demo; the real provider declares
+    its own. The shop's policy and Art. 30 record leave them out."""
+    held = [d for d in dm.registry if d.held_for]
+    assert {d.label for d in held} == {"klarna_emulator.EmulatedOrder",
+                                       "klarna_emulator.EmulatedCapture",
+                                       "klarna_emulator.EmulatedRefund"}
+    with translation.override("sv"):
+        titles = [str(d.title) for d in held]
+    page = _text(client.get("/integritetspolicy"))
+    assert not [t for t in titles if t in page]
+    assert "Demobetalleverantör" not in page
+    call_command("privacy", "record", "--format", "json")
+    listed = {r["model"] for a in json.loads(capsys.readouterr().out)["activities"]
+              for r in a["records"]}
+    assert not listed & {d.label for d in held}
 
 
 def test_policy_covers_every_section_of_the_seed_policy(client):
@@ -156,19 +188,50 @@ def test_policy_page_refuses_writes(client):
     assert client.post("/integritetspolicy").status_code == 405
 
 
-def test_art30_record_lists_every_declared_record(processors, capsys):
+def test_art30_record_lists_every_declared_record(register, capsys):
     call_command("privacy", "record", "--format", "json")
     record = json.loads(capsys.readouterr().out)
     listed = {r["model"] for a in record["activities"] for r in a["records"]}
-    assert listed == {d.label for d in dm.registry}
+    assert listed == {d.label for d in dm.registry.own()}
     assert record["controller"]["org_nr"] == "969790-7807"
-    assert {p["name"] for p in record["processors"]} == {
-        p.display_name for p in Processor.objects.all()}
+    assert {p["name"] for p in record["recipients"]} == {
+        p.display_name for p in Recipient.objects.all()}
+    roles = {p["name"]: (p["role"], p["agreement_date"], p["privacy_notice_url"])
+             for p in record["recipients"]}
+    assert roles["Nordisk Drift AB"] == ("processor", "2024-03-15", "")
+    assert roles["PostNord Sverige AB"][0] == "controller"
+    assert roles["PostNord Sverige AB"][2].startswith("https://")
     for activity in record["activities"]:
         assert activity["legal_bases"] and activity["data_categories"]
 
 
-def test_art30_record_as_markdown(processors, capsys):
+def test_art30_record_names_recipients_per_category_as_the_data_flows(register, capsys):
+    call_command("privacy", "record", "--format", "json", "--language", "en")
+    activities = {a["purpose"]: a for a in json.loads(capsys.readouterr().out)["activities"]}
+    with translation.override("en"):
+        carriers = str(taxonomy.RECIPIENTS["carrier"])
+        provider = str(taxonomy.RECIPIENTS["payment_provider"])
+
+    def flows(purpose):
+        return {r["recipient"]: set(r["data_categories"])
+                for r in activities[purpose]["recipients"]}
+
+    # The order row holds the buyer's IP for fraud checks and the address for delivery:
+    # the carrier gets the address, never anything of the security activity.
+    assert carriers not in flows("essential.service.security")
+    assert "user.device.ip_address" in activities["essential.service.security"][
+        "data_categories"]
+    delivery = flows("essential.service")
+    assert "user.contact.address.street" in delivery[carriers]
+    assert "user.device.ip_address" not in delivery[carriers]
+    assert flows("essential.service.payment_processing")[provider] <= {
+        "user.financial", "user.behavior.purchase_history", "user.unique_id"}
+    for activity in activities.values():
+        for flow in activity["recipients"]:
+            assert set(flow["data_categories"]) <= set(activity["data_categories"])
+
+
+def test_art30_record_as_markdown(register, capsys):
     call_command("privacy", "record", "--format", "md")
     text = capsys.readouterr().out
     assert text.startswith("# Record of processing activities (GDPR Art. 30)")
@@ -176,12 +239,12 @@ def test_art30_record_as_markdown(processors, capsys):
     assert "## Technical and organisational security measures" in text
 
 
-def test_a_change_to_the_processor_register_makes_a_new_version_at_once(processors):
+def test_a_change_to_the_recipient_register_makes_a_new_version_at_once(register):
     _policy, before = policy.current_version("sv")
     assert policy.current_version("sv")[1] == before  # served from the cache
-    Processor.objects.filter(recipient_kind="carrier").update(is_active=False)  # no signal
+    Recipient.objects.filter(recipient_kind="carrier").update(is_active=False)  # no signal
     assert policy.current_version("sv")[1] == before
-    Processor.objects.first().save()  # a change through the ORM or the admin
+    Recipient.objects.first().save()  # a change through the ORM or the admin
     assert policy.current_version("sv")[1] != before
 
 

@@ -25,6 +25,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from tillit.orders.provider_disclosures import record_release
 from tillit.payments.klarna.client import KlarnaError, KlarnaUnavailable, get_client
 
 from . import services
@@ -110,6 +111,10 @@ def _release(sessions, client, report: Report, now) -> None:
             status = client.read_placed_order(session.klarna_order_id).get("status")
             if status == "AUTHORIZED":
                 client.cancel(session.klarna_order_id)
+                known = session.disclosure  # the checkout's own entry, if it named the buyer
+                record_release(session.klarna_order_id, user=session.user,
+                               email=known.email if known else "",
+                               session_ref=session.session_ref)
                 status = "CANCELLED"
         except KlarnaUnavailable as exc:
             report.failures.append(f"release {session.klarna_order_id}: {exc.code}")

@@ -256,8 +256,8 @@ def _read_if_known(session: CheckoutSession, client: KlarnaClient) -> dict | Non
         return None
 
 
-def _provider_processor():
-    """The processor register's entry for the checkout provider (P27), if the register
+def _provider_entry():
+    """The recipient register's entry for the checkout provider (P27), if the register
     marks one; the ledger entry then points at it."""
     from tillit.privacy.selectors import checkout_provider
 
@@ -270,7 +270,7 @@ def _record_disclosure(session: CheckoutSession, *, user=None, email: str = "",
         recipient_kind="payment_provider", recipient=provider_name(),
         categories=DISCLOSED_CATEGORIES, purpose=DISCLOSURE_PURPOSE,
         legal_basis=DISCLOSURE_BASIS, user=user, email=email, session_ref=session_ref,
-        reference=session.klarna_order_id, processor=_provider_processor())
+        reference=session.klarna_order_id, registered=_provider_entry())
 
 
 def ensure_disclosure(session: CheckoutSession) -> None:

@@ -21,6 +21,7 @@ from . import notifications, provider, receipts
 from .carrier_export import record_handover
 from .errors import FulfilmentError
 from .models import Order, OrderLine
+from .provider_disclosures import CANCEL, CAPTURE, record_call
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ def ship_order(order: Order, *, carrier, tracking_number: str, recorded_by=None)
         locked.packed_at = locked.packed_at or now
         locked.shipped_at = now
         locked.save()
+        record_call(locked, CAPTURE, recorded_by=recorded_by)
         record_handover(locked, carrier, recorded_by=recorded_by)
     try:
         notifications.send_shipped(locked)
@@ -170,6 +172,7 @@ def cancel_order(order: Order) -> Order:
         order.status = Status.CANCELLED
         order.cancelled_at = timezone.now()
         order.save(update_fields=["status", "cancelled_at", "updated_at"])
+        record_call(order, CANCEL)
     try:
         notifications.send_cancelled(order, credit_note)
     except Exception:

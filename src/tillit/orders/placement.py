@@ -27,6 +27,7 @@ from tillit.payments.klarna.order import Line
 from . import notifications, numbering, provider, receipts
 from .errors import OutOfStock, PlacementRefused, Shortage
 from .models import Order, OrderLine
+from .provider_disclosures import record_release
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ def place_order_from_klarna(klarna_order: Mapping, *, checkout, notify: bool = T
         except OutOfStock:
             existing = Order.objects.filter(klarna_order_id=klarna_id).first()
             if existing is None:
-                _cancel_quietly(klarna_id)
+                _cancel_quietly(klarna_id, user=fields["user"], email=fields["email"])
                 raise
     if existing is not None:
         order = existing
@@ -213,14 +214,16 @@ def place_order_from_klarna(klarna_order: Mapping, *, checkout, notify: bool = T
     return order
 
 
-def _cancel_quietly(klarna_id: str) -> None:
+def _cancel_quietly(klarna_id: str, *, user=None, email: str = "") -> None:
     """Cancel the provider's order we could not fill; the authorisation would otherwise
     hold the buyer's money until it expires. Failures are logged, not raised: the buyer is
-    told the order failed either way."""
+    told the order failed either way. The cancellation is a disclosure like any call."""
     try:
         provider.get_client().cancel(klarna_id)
     except Exception:  # the provider's outage must not hide the stock error
         log.exception("Could not cancel provider order %s after a stock shortage", klarna_id)
+        return
+    record_release(klarna_id, user=user, email=email)
 
 
 def send_confirmation_once(order: Order) -> bool:

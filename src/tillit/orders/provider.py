@@ -1,5 +1,5 @@
 """The payment provider, as the orders app reaches it: only through :func:`get_client`
-(tests replace it) and :func:`error`, the provider's failure type."""
+(tests replace it), :func:`name` and :func:`error`, the provider's failure type."""
 
 from __future__ import annotations
 
@@ -9,6 +9,13 @@ def get_client():
     from tillit.payments.klarna.client import get_client as klarna_client
 
     return klarna_client()
+
+
+def name() -> str:
+    """The provider's name as buyers, the ledger and the policy see it (one setting)."""
+    from tillit.payments.klarna.client import provider_name
+
+    return provider_name()
 
 
 def error() -> type[Exception]:

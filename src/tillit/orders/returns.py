@@ -20,6 +20,7 @@ from . import notifications, provider, receipts
 from .errors import RETURN_WINDOW_CLOSED, ReturnRefused
 from .fulfilment import lock, restock
 from .models import CreditNote, Order, OrderLine, ReturnLine, ReturnRequest
+from .provider_disclosures import REFUND, record_call
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +169,7 @@ def refund_return(return_request: ReturnRequest) -> CreditNote:
         order.status = Status.REFUNDED if order.refunded_ore >= order.total_ore \
             else Status.RETURNED
         order.save(update_fields=["refunded_ore", "status", "updated_at"])
+        record_call(order, REFUND, lines=True)
         ret.order = order
         note = receipts.issue_credit_note(order, pairs, return_request=ret,
                                           supply_date=ret.received_at)

@@ -226,6 +226,12 @@ class Declaration:
     # disclosure to an authority under secrecy, GDPR art. 23); a Q object, or None.
     withhold: models.Q | None = None
     made_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Rows that are another controller's records, not the shop's: the demo's emulator of
+    # the checkout provider keeps the provider's books in this process. They are declared
+    # (the check sees every column, erasure and the sweep reach them) but the shop's
+    # policy, its Art. 30 record and a person's access export leave them out: the real
+    # provider declares its own data. The value names the controller's kind of recipient.
+    held_for: str = ""
 
     @property
     def label(self) -> str:
@@ -270,7 +276,7 @@ class Registry:
 
     def declare(self, model, *, title, subject, fields, uses, retention, on_erasure,
                 recipients=(), not_personal=(), withhold=None,
-                made_by=None) -> Declaration:
+                made_by=None, held_for="") -> Declaration:
         if model in self.declarations or model in self.none:
             raise ValueError(f"{model._meta.label} is declared twice in the data map.")
         if not isinstance(recipients, dict):
@@ -286,6 +292,7 @@ class Registry:
             recipients={k: tuple(v) if v is not None else None for k, v in recipients.items()},
             not_personal=tuple(not_personal), withhold=withhold,
             made_by={link: tuple(labels) for link, labels in (made_by or {}).items()},
+            held_for=held_for,
         )
         self.declarations[model] = declaration
         return declaration
@@ -309,6 +316,11 @@ class Registry:
 
     def __iter__(self) -> Iterable[Declaration]:
         return iter(sorted(self.declarations.values(), key=lambda d: d.label))
+
+    def own(self) -> list[Declaration]:
+        """The shop's own processing: every declaration but those held for another
+        controller (``held_for``), which the policy, the record and the export leave out."""
+        return [d for d in self if not d.held_for]
 
     def get(self, model) -> Declaration | None:
         return self.declarations.get(model)

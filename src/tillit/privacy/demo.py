@@ -1,19 +1,22 @@
-"""The demo shop's processor register: the companies a real Teknikboden would name.
+"""The demo shop's recipient register: the companies a real Teknikboden would name, each
+in its role (entrys with their agreement's date, controllers with a link to their own
+privacy notice; staff check the links against each company's site before going live).
 
 Staff type the register in the shop's own language, Swedish, and in English beside it.
 """
 
 import datetime as dt
 
-from .models import Processor
+from .models import Recipient
 
-PROCESSORS = [
+COMPANIES = [
     {"name": "Kustom (formerly Klarna Checkout)",
      "service": "Kassa och betalning", "service_en": "Checkout and payment",
      "recipient_kind": "payment_provider",
      "data_description": "Kontaktuppgifter, leveransadress, orderinnehåll och belopp",
      "data_description_en": "Contact details, delivery address, order contents and amounts",
      "location": "Sverige (EU)", "location_en": "Sweden (EU)",
+     "role": "controller", "privacy_notice_url": "https://www.kustom.co/privacy-policy",
      "agreement_date": dt.date(2025, 9, 1), "is_checkout_provider": True},
     {"name": "Nordisk Drift AB",
      "service": "Drift av webbshoppen och dess databas",
@@ -33,14 +36,16 @@ PROCESSORS = [
      "agreement_date": dt.date(2024, 3, 15)},
     {"name": "PostNord Sverige AB",
      "service": "Paketleverans", "service_en": "Parcel delivery",
-     "recipient_kind": "carrier",
+     "recipient_kind": "carrier", "role": "controller",
+     "privacy_notice_url": "https://www.postnord.se/integritetspolicy",
      "data_description": "Namn, leveransadress, telefonnummer, e-post för avisering",
      "data_description_en": "Name, delivery address, phone number, e-mail for notices",
      "location": "Sverige (EU)", "location_en": "Sweden (EU)",
      "agreement_date": dt.date(2024, 5, 1)},
     {"name": "DHL Freight (Sweden) AB",
      "service": "Paket- och godsleverans", "service_en": "Parcel and freight delivery",
-     "recipient_kind": "carrier",
+     "recipient_kind": "carrier", "role": "controller",
+     "privacy_notice_url": "https://www.dhl.com/se-sv/home/footer/privacy-notice.html",
      "data_description": "Namn, leveransadress, telefonnummer, e-post för avisering",
      "data_description_en": "Name, delivery address, phone number, e-mail for notices",
      "location": "Sverige (EU)", "location_en": "Sweden (EU)",
@@ -49,28 +54,30 @@ PROCESSORS = [
 
 
 def load() -> None:
-    """Fill an empty processor register with the demo's processors.
+    """Fill an empty recipient register with the demo's companies.
 
     Once the register has rows it belongs to staff: a row they changed, renamed or
-    deleted stays that way, since the policy must name exactly the processors the shop
+    deleted stays that way, since the policy must name exactly the companies the shop
     uses. Only what is still missing of an untouched demo row is added: its English texts,
     where the Swedish one still reads as the demo wrote it (demo databases made before the
     register had English, or the checkout provider's mark).
     """
-    if not Processor.objects.exists():
-        for row in PROCESSORS:
-            Processor.objects.create(**row)
+    if not Recipient.objects.exists():
+        for row in COMPANIES:
+            Recipient.objects.create(**row)
         return
-    for row in PROCESSORS:
-        for processor in Processor.objects.filter(name=row["name"]):
-            missing = [f"{field}_en" for field in Processor.TRANSLATED
-                       if f"{field}_en" in row and not getattr(processor, f"{field}_en")
-                       and getattr(processor, field) == row[field]]
+    for row in COMPANIES:
+        for entry in Recipient.objects.filter(name=row["name"]):
+            missing = [f"{field}_en" for field in Recipient.TRANSLATED
+                       if f"{field}_en" in row and not getattr(entry, f"{field}_en")
+                       and getattr(entry, field) == row[field]]
+            if row.get("privacy_notice_url") and not entry.privacy_notice_url:
+                missing.append("privacy_notice_url")  # made before the register had roles
             for name in missing:
-                setattr(processor, name, row[name])
+                setattr(entry, name, row[name])
             if (row.get("is_checkout_provider")
-                    and not Processor.objects.filter(is_checkout_provider=True).exists()):
-                processor.is_checkout_provider = True  # demo databases made before the flag
+                    and not Recipient.objects.filter(is_checkout_provider=True).exists()):
+                entry.is_checkout_provider = True  # demo databases made before the flag
                 missing.append("is_checkout_provider")
             if missing:
-                processor.save(update_fields=missing)
+                entry.save(update_fields=missing)

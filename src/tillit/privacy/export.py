@@ -97,12 +97,24 @@ def _record(decl: Declaration, person: Person) -> dict:
     }
 
 
+def _role(d: Disclosure) -> str:
+    """The recipient's role: as the recipient register has it for the company named on the
+    entry, else the usual one for its kind."""
+    if d.registered is not None:
+        return d.registered.role
+    return taxonomy.USUAL_ROLE.get(d.recipient_kind, taxonomy.CONTROLLER)
+
+
 def _disclosures(person: Person) -> list[dict]:
     q = person.q()
+    rows = (Disclosure.objects.filter(q, secret=False).select_related("registered")
+            .order_by("occurred_at", "pk"))
     return [
         {"when": d.occurred_at.isoformat(), "recipient": d.recipient,
          "recipient_kind": d.recipient_kind,
          "recipient_kind_text": str(taxonomy.RECIPIENTS.get(d.recipient_kind, "")),
+         "recipient_role": _role(d), "recipient_role_text": str(taxonomy.ROLES[_role(d)]),
+         "privacy_notice_url": d.registered.privacy_notice_url if d.registered else "",
          "categories": [{"category": c, "category_text": str(taxonomy.CATEGORIES.get(c, c))}
                         for c in d.categories],
          "purpose": str(taxonomy.PURPOSES.get(d.purpose, d.purpose)),
@@ -110,7 +122,7 @@ def _disclosures(person: Person) -> list[dict]:
          taxonomy.BASES else d.legal_basis,
          "reference": d.reference, "legal_ground": d.legal_ground}
         # Disclosures under legal secrecy stay out while the law forbids telling (P26).
-        for d in Disclosure.objects.filter(q, secret=False).order_by("occurred_at", "pk")
+        for d in rows
     ]
 
 
@@ -119,7 +131,7 @@ def collect(who, language: str | None = None) -> dict:
     person = Person.of(who)
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
-        records = [_record(decl, person) for decl in registry]
+        records = [_record(decl, person) for decl in registry.own()]
         return {
             "schema": SCHEMA,
             "generated_at": timezone.now().isoformat(timespec="seconds"),

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from . import taxonomy
 from .hashing import keyed_hash
-from .models import AuditEvent, Disclosure, Processor
+from .models import AuditEvent, Disclosure, Recipient
 
 
 def person_ref(email: str) -> str:
@@ -21,7 +21,7 @@ def person_ref(email: str) -> str:
 def record_disclosure(*, recipient_kind: str, recipient: str, categories: Iterable[str],
                       purpose: str, legal_basis: str, user=None, email: str = "",
                       session_ref: str = "", reference: str = "", legal_ground: str = "",
-                      secret: bool = False, processor: Processor | None = None,
+                      secret: bool = False, registered: Recipient | None = None,
                       recorded_by=None) -> Disclosure:
     """Record that personal data about a person went to a third party.
 
@@ -46,7 +46,7 @@ def record_disclosure(*, recipient_kind: str, recipient: str, categories: Iterab
         user=user, email=email or (user.email if user else ""),
         session_ref="" if (user is not None or email) else session_ref,
         recipient_kind=recipient_kind,
-        recipient=recipient, processor=processor, categories=categories, purpose=purpose,
+        recipient=recipient, registered=registered, categories=categories, purpose=purpose,
         legal_basis=legal_basis, legal_ground=legal_ground, reference=reference,
         secret=secret, recorded_by=recorded_by,
     )

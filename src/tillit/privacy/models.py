@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
@@ -6,18 +7,25 @@ from django.utils.translation import gettext_lazy as _
 from . import taxonomy
 
 
-class Processor(models.Model):
-    """The processor register (P27): who processes personal data on the controller's behalf.
+class Recipient(models.Model):
+    """The recipient register (P27): the companies that receive personal data from the
+    shop, each in its true role.
 
-    Staff keep it in the admin; the policy page and the Art. 30 record list it. Its free
-    texts are kept in Swedish, the shop's language, and may be given in English beside
-    them; :meth:`text` picks the one for a language.
+    A *processor* (hosting, mail delivery) acts only on the shop's instructions under a data
+    processing agreement (GDPR art. 28), whose date the register keeps. A *controller*
+    (the checkout provider, carriers) decides its own purposes for what it receives and
+    answers for it under its own privacy notice, which the register links to. Staff keep
+    it in the admin; the policy page, the Art. 30 record and the access report show each
+    company in its role. Its free texts are kept in Swedish, the shop's language, and may
+    be given in English beside them; :meth:`text` picks the one for a language.
     """
 
     # The free-text fields that have an English twin named ``<field>_en``.
     TRANSLATED = ("service", "data_description", "location", "safeguard")
 
     name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=list(taxonomy.ROLES.items()),
+                            default=taxonomy.PROCESSOR)
     service = models.CharField(_("service (Swedish)"), max_length=300)
     service_en = models.CharField(_("service (English)"), max_length=300, blank=True)
     recipient_kind = models.CharField(
@@ -38,7 +46,13 @@ class Processor(models.Model):
     )
     safeguard_en = models.CharField(_("transfer safeguard (English)"), max_length=200,
                                     blank=True)
-    agreement_date = models.DateField(_("data processing agreement signed"))
+    agreement_date = models.DateField(
+        _("data processing agreement signed"), null=True, blank=True,
+        help_text=_("Required for a processor (GDPR art. 28)."))
+    privacy_notice_url = models.URLField(
+        _("its own privacy notice"), blank=True,
+        help_text=_("Required for a controller: where people read how it handles what it "
+                    "receives."))
     is_active = models.BooleanField(_("active"), default=True)
     # The checkout provider's name has one source, the setting buyers see
     # (TILLIT_CHECKOUT["provider_name"]); this row holds the rest of what the register says.
@@ -51,16 +65,35 @@ class Processor(models.Model):
 
     class Meta:
         ordering = ["recipient_kind", "name"]
-        verbose_name = _("processor")
-        verbose_name_plural = _("processor register")
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipient register")
         constraints = [
             models.UniqueConstraint(fields=["is_checkout_provider"],
                                     condition=models.Q(is_checkout_provider=True),
                                     name="one_checkout_provider"),
+            models.CheckConstraint(
+                condition=~models.Q(role=taxonomy.PROCESSOR)
+                | models.Q(agreement_date__isnull=False),
+                name="processor_has_agreement_date"),
         ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.service})"
+
+    def clean(self):
+        errors = {}
+        if self.role == taxonomy.PROCESSOR and self.agreement_date is None:
+            errors["agreement_date"] = _("A processor acts under a data processing "
+                                         "agreement: give the date it was signed.")
+        if self.role == taxonomy.CONTROLLER and not self.privacy_notice_url:
+            errors["privacy_notice_url"] = _("A controller answers for its own processing: "
+                                             "link to its privacy notice.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_processor(self) -> bool:
+        return self.role == taxonomy.PROCESSOR
 
     @property
     def display_name(self) -> str:
@@ -74,7 +107,7 @@ class Processor(models.Model):
         """The free text ``field`` (one of :attr:`TRANSLATED`) in ``language``: the English
         text for English when staff gave one, otherwise the Swedish text."""
         if field not in self.TRANSLATED:
-            raise ValueError(f"{field} is not a translated field of the processor register.")
+            raise ValueError(f"{field} is not a translated field of the recipient register.")
         if language.split("-")[0] == "en":
             return getattr(self, f"{field}_en") or getattr(self, field)
         return getattr(self, field)
@@ -119,8 +152,9 @@ class Disclosure(models.Model):
         choices=[(k, v) for k, v in taxonomy.RECIPIENTS.items()],
     )
     recipient = models.CharField(_("recipient"), max_length=200)
-    processor = models.ForeignKey(Processor, null=True, blank=True, on_delete=models.PROTECT,
-                                  verbose_name=_("processor"))
+    registered = models.ForeignKey(Recipient, null=True, blank=True,
+                                   on_delete=models.PROTECT,
+                                   verbose_name=_("entry in the recipient register"))
     categories = models.JSONField(_("data categories"), default=list)
     purpose = models.CharField(_("purpose"), max_length=60)
     legal_basis = models.CharField(_("legal basis"), max_length=30)

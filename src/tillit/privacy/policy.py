@@ -1,4 +1,4 @@
-"""The privacy policy, generated from the data map, the processor register and the
+"""The privacy policy, generated from the data map, the recipient register and the
 controller setting. Nothing here lists categories, purposes or periods by hand: add a field
 to a declaration and the policy changes.
 
@@ -55,14 +55,20 @@ class RetentionEntry:
 
 
 @dataclass
-class ProcessorEntry:
+class CompanyEntry:
+    """A company of the recipient register, in its role: a processor with the date of its
+    art. 28 agreement, or a controller with a link to its own privacy notice."""
+
     name: str
+    role: str
+    role_text: str
     service: str
     data: str
     location: str
     outside_eea: bool
     safeguard: str
     agreement_date: str
+    privacy_notice_url: str
 
 
 @dataclass
@@ -70,7 +76,7 @@ class RecipientEntry:
     key: str
     label: str
     categories: list[str]
-    processors: list[ProcessorEntry]
+    companies: list[CompanyEntry]
 
 
 @dataclass
@@ -82,7 +88,8 @@ class Policy:
     purposes: list[PurposeEntry]
     retention: list[RetentionEntry]
     recipients: list[RecipientEntry]
-    processors: list[ProcessorEntry]
+    processors: list[CompanyEntry]
+    controllers: list[CompanyEntry]
     data_subjects: list[str]
     version: str = field(default="")
 
@@ -91,7 +98,7 @@ class Policy:
 
 
 def _declarations() -> list[Declaration]:
-    return list(registry)
+    return registry.own()
 
 
 def build(language: str | None = None) -> Policy:
@@ -100,7 +107,7 @@ def build(language: str | None = None) -> Policy:
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         decls = _declarations()
-        recipients, processors = _recipients(decls, language)
+        recipients, companies = _recipients(decls, language)
         policy = Policy(
             language=language,
             controller=dict(settings.TILLIT_CONTROLLER),
@@ -109,7 +116,8 @@ def build(language: str | None = None) -> Policy:
             purposes=_purposes(decls),
             retention=_retention(decls),
             recipients=recipients,
-            processors=processors,
+            processors=[c for c in companies if c.role == taxonomy.PROCESSOR],
+            controllers=[c for c in companies if c.role == taxonomy.CONTROLLER],
             data_subjects=_data_subjects(decls),
         )
     policy.version = digest(policy)
@@ -177,20 +185,17 @@ def _retention(decls) -> list[RetentionEntry]:
     ]
 
 
-def _recipients(decls, language: str) -> tuple[list[RecipientEntry], list[ProcessorEntry]]:
+def _recipients(decls, language: str) -> tuple[list[RecipientEntry], list[CompanyEntry]]:
     """Each kind of recipient with the categories it receives and the named companies
-    from the processor register; and the register's companies in one list."""
-    from .models import Processor
+    from the recipient register; and the register's companies in one list."""
+    from .models import Recipient
 
-    processors_by_kind: dict[str, list[ProcessorEntry]] = defaultdict(list)
-    all_processors = []
-    for p in Processor.objects.filter(is_active=True).order_by("recipient_kind", "name"):
-        entry = ProcessorEntry(
-            p.display_name, p.text("service", language), p.text("data_description", language),
-            p.text("location", language), p.outside_eea, p.text("safeguard", language),
-            p.agreement_date.isoformat())
-        processors_by_kind[p.recipient_kind].append(entry)
-        all_processors.append(entry)
+    companies_by_kind: dict[str, list[CompanyEntry]] = defaultdict(list)
+    companies = []
+    for p in Recipient.objects.filter(is_active=True).order_by("recipient_kind", "name"):
+        entry = company_entry(p, language)
+        companies_by_kind[p.recipient_kind].append(entry)
+        companies.append(entry)
     categories_by_kind: dict[str, set[str]] = defaultdict(set)
     for d in decls:
         for kind in d.recipients:
@@ -198,11 +203,23 @@ def _recipients(decls, language: str) -> tuple[list[RecipientEntry], list[Proces
                 str(taxonomy.CATEGORIES[c]) for c in d.recipient_categories(kind)}
     recipients = [
         RecipientEntry(kind, str(label), sorted(categories_by_kind[kind]),
-                       processors_by_kind.get(kind, []))
+                       companies_by_kind.get(kind, []))
         for kind, label in taxonomy.RECIPIENTS.items()
-        if kind in categories_by_kind or kind in processors_by_kind
+        if kind in categories_by_kind or kind in companies_by_kind
     ]
-    return recipients, all_processors
+    return recipients, companies
+
+
+def company_entry(p, language: str) -> CompanyEntry:
+    """One row of the recipient register as the policy, the record and the access report
+    show it (in ``language``)."""
+    with translation.override(language):
+        role_text = str(taxonomy.ROLES[p.role])
+    return CompanyEntry(
+        p.display_name, p.role, role_text, p.text("service", language),
+        p.text("data_description", language), p.text("location", language), p.outside_eea,
+        p.text("safeguard", language),
+        p.agreement_date.isoformat() if p.agreement_date else "", p.privacy_notice_url)
 
 
 def _data_subjects(decls) -> list[str]:
@@ -238,7 +255,7 @@ def current_version(language: str | None = None):
     """The policy as it reads now and its stored ``PolicyVersion`` (created when new).
 
     Cached per language for a minute, so pages that show the version (checkout) cost no
-    queries; a change to the processor register clears the cache at once (signals.py), and
+    queries; a change to the recipient register clears the cache at once (signals.py), and
     a change to the data map or the controller setting comes with a restart.
     """
     from .models import PolicyVersion

@@ -15,7 +15,7 @@ from .models import (
     LegalHold,
     PolicyVersion,
     PrivacyRequest,
-    Processor,
+    Recipient,
     RecipientNotice,
     RequestToken,
 )
@@ -64,8 +64,8 @@ dm.no_personal_data(Permission, "Names of staff permissions.",
 dm.no_personal_data(Group, "Names of staff roles; membership lives on the account.",
                     not_personal={"name": "names a staff role, e.g. 'Order handler'"})
 dm.no_personal_data(
-    Processor, "The processor register: companies that process data for the shop.",
-    not_personal={"name": "names a company that processes data for the shop"},
+    Recipient, "The recipient register: the companies that receive data from the shop.",
+    not_personal={"name": "names a company that receives data from the shop"},
 )
 dm.no_personal_data(PolicyVersion, "Published texts of the privacy policy.")
 
@@ -93,7 +93,7 @@ dm.declare(
     on_erasure=dm.Anonymise(clear=("user", "session_ref"), hash=("email",)),
     made_by={"recorded_by": ()},
     recipients={"hosting": None},
-    not_personal=("recipient_kind", "processor", "purpose", "legal_basis", "secret"),
+    not_personal=("recipient_kind", "registered", "purpose", "legal_basis", "secret"),
     withhold=Q(secret=True),
 )
 

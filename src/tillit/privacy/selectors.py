@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .datamap import Person, registry
 from .ledger import person_ref
-from .models import AuditEvent, LegalHold, PrivacyRequest, Processor, RecipientNotice
+from .models import AuditEvent, LegalHold, PrivacyRequest, Recipient, RecipientNotice
 from .promises import PromiseStatus, summarise
 
 Status = PrivacyRequest.Status
@@ -162,12 +162,12 @@ _NONE = "none"
 
 
 def checkout_provider():
-    """The processor register's entry for the checkout provider (P27), if the register
+    """The recipient register's entry for the checkout provider (P27), if the register
     marks one. Cached for a minute (every checkout load asks); a change to the register
     clears it at once (signals.py)."""
     found = cache.get(_PROVIDER_KEY)
     if found is None:
-        found = Processor.objects.filter(is_checkout_provider=True, is_active=True).first()
+        found = Recipient.objects.filter(is_checkout_provider=True, is_active=True).first()
         cache.set(_PROVIDER_KEY, found if found is not None else _NONE, 60)
     return None if found == _NONE else found
 

@@ -67,7 +67,16 @@ SOURCES = {
     "third_party": _("From third parties, such as manufacturers and suppliers"),
 }
 
-# Kinds of recipient a declaration may name; the processor register says who they are.
+# A recipient's role (GDPR art. 4(7)-(8), 28): a processor acts only on the shop's
+# instructions under an art. 28 agreement; a controller decides its own purposes and
+# answers for its processing under its own privacy notice.
+PROCESSOR, CONTROLLER = "processor", "controller"
+ROLES = {
+    PROCESSOR: _("Processor: acts only on our instructions"),
+    CONTROLLER: _("Controller in its own right"),
+}
+
+# Kinds of recipient a declaration may name; the recipient register says who they are.
 RECIPIENTS = {
     "payment_provider": _("The checkout and payment provider"),
     "carrier": _("Carriers that deliver your order"),
@@ -76,6 +85,19 @@ RECIPIENTS = {
     "supplier": _("Manufacturers and suppliers (licences, cloud services, support)"),
     "auditor": _("External auditors"),
     "authority": _("Authorities, when the law requires it"),
+}
+
+# The role each kind of recipient has unless staff register a company otherwise: the
+# checkout provider and carriers decide their own purposes (Kustom's and PostNord's own
+# policies say so), hosting and mail delivery act on the shop's instructions.
+USUAL_ROLE = {
+    "payment_provider": CONTROLLER,
+    "carrier": CONTROLLER,
+    "hosting": PROCESSOR,
+    "email_provider": PROCESSOR,
+    "supplier": CONTROLLER,
+    "auditor": CONTROLLER,
+    "authority": CONTROLLER,
 }
 
 # Who the data is about (GDPR Art. 30(1)(c)).

@@ -1,5 +1,10 @@
 """The emulator's rows in the data map (demo and tests only; production never installs it).
 
+They are the provider's records, not the shop's (``held_for``): declared so that every
+column is accounted for and the demo's erasure and sweep reach them, but left out of the
+shop's policy, its Art. 30 record and a person's access export, as the real provider's
+data would be (the provider declares its own, under its own policy).
+
 The emulated checkout collects what the real provider collects: the buyer's e-mail, name,
 address and phone, and for a company buyer its name, org.nr and VAT number. It keeps them
 briefly: an unfinished checkout until 48 hours after it was opened (when it expires, as
@@ -93,6 +98,7 @@ dm.declare(
     retention=UntilForgetAt(),
     on_erasure=dm.DELETE,
     recipients={"hosting": None},
+    held_for="payment_provider",
     not_personal=("purchase_country", "purchase_currency", "merchant_urls", "merchant_host",
                   "customer_type"),
 )
@@ -120,5 +126,6 @@ for model, amount, when, key in (
         retention=UntilForgetAt(anchor="order__forget_at"),
         on_erasure=dm.DELETE,
         recipients={"hosting": None},
+        held_for="payment_provider",
         not_personal=("idempotency_key",),
     )
