@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts import selectors as account_selectors
 from tillit.accounts.forms import AccountDetailsForm, AddressForm
+from tillit.privacy import taxonomy
+from tillit.privacy.disclosures import STAFF_PURPOSES, STAFF_RECIPIENT_KINDS
 from tillit.privacy.erasure import reason_names_person
 from tillit.privacy.models import AuditEvent, PrivacyRequest
 
@@ -109,6 +111,62 @@ class HoldForm(forms.Form):
         if until is not None and until < timezone.localdate():
             raise forms.ValidationError(_("The end date has passed."))
         return until
+
+
+class DisclosureForm(forms.Form):
+    """A disclosure staff record: data handed to an authority, a court, the auditor or the
+    police for a legal or security reason (P21.a, P26.a)."""
+
+    recipient_kind = forms.ChoiceField(
+        label=_("Kind of recipient"),
+        choices=lambda: [(k, taxonomy.RECIPIENTS[k]) for k in STAFF_RECIPIENT_KINDS])
+    recipient = forms.CharField(label=_("Recipient (authority, court, company)"),
+                                max_length=200)
+    legal_ground = forms.CharField(
+        label=_("Legal ground"), max_length=300,
+        help_text=_("The provision or decision it rests on, e.g. 'Polisens begäran enligt "
+                    "rättegångsbalken 27 kap.' or 'Skatteverkets föreläggande'."))
+    purpose = forms.ChoiceField(
+        label=_("Why"), choices=lambda: [(k, taxonomy.PURPOSES[k]) for k in STAFF_PURPOSES])
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis"),
+        choices=lambda: [(k, f"{label} ({article})")
+                         for k, (label, article) in taxonomy.BASES.items()
+                         if k in ("legal_obligation", "legitimate_interest")])
+    categories = forms.MultipleChoiceField(
+        label=_("What was disclosed"), widget=forms.CheckboxSelectMultiple,
+        choices=lambda: sorted(taxonomy.CATEGORIES.items(), key=lambda kv: str(kv[1])))
+    on = forms.DateField(label=_("Disclosed on"), initial=timezone.localdate,
+                         widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Reference (case or file number)"), max_length=200,
+                                required=False)
+    secret = forms.BooleanField(
+        label=_("Under legal secrecy"), required=False,
+        help_text=_("Only when the law forbids telling the person (e.g. a criminal "
+                    "investigation): the disclosure is then left out of their access "
+                    "report."))
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("Record a disclosure once it has happened: the "
+                                          "date is in the future."))
+        if on < timezone.localdate() - dt.timedelta(days=365 * 10):
+            raise forms.ValidationError(_("The date is more than ten years back: the "
+                                          "ledger keeps disclosures for ten years."))
+        return on
+
+    def clean_recipient(self):
+        recipient = self.cleaned_data["recipient"].strip()
+        if not recipient:
+            raise forms.ValidationError(_("Name the recipient."))
+        return recipient
+
+    def clean_legal_ground(self):
+        ground = self.cleaned_data["legal_ground"].strip()
+        if not ground:
+            raise forms.ValidationError(_("State the legal ground the disclosure rests on."))
+        return ground
 
 
 class StaffRectificationForm(AccountDetailsForm):

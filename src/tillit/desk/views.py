@@ -33,6 +33,7 @@ from tillit.privacy.promises import counts as promise_counts
 from .forms import (
     AuditSearchForm,
     CloseRequestForm,
+    DisclosureForm,
     HoldForm,
     NewRequestForm,
     PersonSearchForm,
@@ -149,11 +150,13 @@ def _person_context(request, ref: str, person: Person, **forms) -> dict:
         "holdings": selectors.holdings(person),
         "requests": selectors.requests_of(person)[:20],
         "holds": selectors.holds_of(person),
+        "disclosures": selectors.legal_disclosures_of(person)[:50],
         "events": selectors.audit_log(person, limit=20),
         "plan": plan,
         "export_form": forms.get("export_form") or StaffExportForm(),
         "erase_form": forms.get("erase_form") or StaffErasureForm(person=person),
         "hold_form": forms.get("hold_form") or HoldForm(),
+        "disclosure_form": forms.get("disclosure_form") or DisclosureForm(),
         "erase_errors": forms.get("erase_errors", []),
     }
 
@@ -215,6 +218,19 @@ def person_hold(request, ref: str):
                       until=form.cleaned_data["until"], actor=request.user,
                       secret=form.cleaned_data["secret"])
     messages.success(request, _("The legal hold is set."))
+    return redirect("privacy_desk:person", ref=ref)
+
+
+@desk_view(("POST",))
+def person_disclosure(request, ref: str):
+    who = resolve(request, ref)
+    form = DisclosureForm(request.POST)
+    if not form.is_valid():
+        return render_desk(request, "desk/person.html",
+                           _person_context(request, ref, who, disclosure_form=form),
+                           status=400)
+    services.record_by_staff(who, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("The disclosure is recorded."))
     return redirect("privacy_desk:person", ref=ref)
 
 

@@ -22,7 +22,7 @@ def record_disclosure(*, recipient_kind: str, recipient: str, categories: Iterab
                       purpose: str, legal_basis: str, user=None, email: str = "",
                       session_ref: str = "", reference: str = "", legal_ground: str = "",
                       secret: bool = False, registered: Recipient | None = None,
-                      recorded_by=None) -> Disclosure:
+                      recorded_by=None, occurred_at=None) -> Disclosure:
     """Record that personal data about a person went to a third party.
 
     The person is an account (``user``), an e-mail address, or, for a guest nobody knows
@@ -49,6 +49,7 @@ def record_disclosure(*, recipient_kind: str, recipient: str, categories: Iterab
         recipient=recipient, registered=registered, categories=categories, purpose=purpose,
         legal_basis=legal_basis, legal_ground=legal_ground, reference=reference,
         secret=secret, recorded_by=recorded_by,
+        **({"occurred_at": occurred_at} if occurred_at is not None else {}),
     )
     if recorded_by is not None:
         audit(AuditEvent.Action.DISCLOSURE, actor=recorded_by, subject=user,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import taxonomy
@@ -138,7 +139,10 @@ class Disclosure(models.Model):
     guest's browser session (``session_ref``, e.g. when a guest's checkout loads) is linked
     once to the person's e-mail when the purchase reveals it (``ledger.link_disclosure``)."""
 
-    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # When the data went: now for the shop's own transfers; the date staff give for one
+    # they record afterwards (a request answered by letter). The audit log has when.
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, editable=False,
+                                       db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+",
                              verbose_name=_("customer"))
@@ -180,6 +184,10 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} → {self.recipient} ({self.reference})"
+
+    @property
+    def purpose_text(self) -> str:
+        return str(taxonomy.PURPOSES.get(self.purpose, self.purpose))
 
 
 class AuditEvent(models.Model):

@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from .datamap import Person, registry
 from .ledger import person_ref
-from .models import AuditEvent, LegalHold, PrivacyRequest, Recipient, RecipientNotice
+from .models import (
+    AuditEvent,
+    Disclosure,
+    LegalHold,
+    PrivacyRequest,
+    Recipient,
+    RecipientNotice,
+)
 from .promises import PromiseStatus, summarise
 
 Status = PrivacyRequest.Status
@@ -65,6 +72,15 @@ def requests_of(person: Person):
 
 def holds_of(person: Person):
     return LegalHold.objects.filter(person.q()).select_related("created_by")
+
+
+def legal_disclosures_of(person: Person):
+    """The disclosures of the person's data for a legal or security reason (those with a
+    legal ground: what staff record on the desk), newest first, those under legal secrecy
+    included (for staff; the person's own report leaves those out). The shop's own
+    transfers (checkout, carriers) are counted among the person's records instead."""
+    return (Disclosure.objects.filter(person.q()).exclude(legal_ground="")
+            .select_related("recorded_by"))
 
 
 def active_holds():

@@ -2,7 +2,8 @@
 verification, one-time export downloads, erasure with its confirmation e-mail. The engines
 live in ``export.py`` and ``erasure.py``; this module is the workflow around them.
 Rectification with its Art. 19 notices is in ``rectification.py``, legal holds in
-``holds.py``; both are named here too, so callers have one place for the rights' writes.
+``holds.py``, disclosures staff record by hand in ``disclosures.py``; they are named here
+too, so callers have one place for the rights' writes.
 
 Links (e-mail verification, export download) are random tokens given to the requester once;
 only a SHA-256 digest is stored. Each works once and expires. :class:`LinkRefused` carries
@@ -32,6 +33,7 @@ from tillit.core.tokens import LinkRefused
 
 from . import erasure, export, selectors
 from .datamap import Person
+from .disclosures import record_by_staff
 from .hashing import keyed_hash
 from .holds import lift_hold, set_hold
 from .ledger import audit, staff_actor
@@ -50,8 +52,8 @@ from .rectification import (
 from .requests import close_request, one_month_after, open_request, person_of
 
 __all__ = ["changed_fields", "close_request", "lift_hold", "notice_done", "one_month_after",
-           "open_request", "person_of", "record_rectification", "record_self_service_change",
-           "set_hold", "staff_rectify"]
+           "open_request", "person_of", "record_by_staff", "record_rectification",
+           "record_self_service_change", "set_hold", "staff_rectify"]
 
 Kind, Status, Channel = PrivacyRequest.Kind, PrivacyRequest.Status, PrivacyRequest.Channel
 Purpose = RequestToken.Purpose
