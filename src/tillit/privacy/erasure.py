@@ -46,6 +46,15 @@ def register_blocker(fn: Callable[[Person], list[str]], *, overridable: bool = T
     return fn
 
 
+def _say_holds(reasons: list[str]) -> list[str]:
+    return [_("A legal hold applies: %(reason)s") % {"reason": r} for r in reasons]
+
+
+def shown_reasons(plan) -> list[str]:
+    """What stands in the way of ``plan``'s erasure, as the person may be told it."""
+    return [*_say_holds(plan.holds_shown), *plan.waits, *plan.blockers]
+
+
 class ErasureRefused(Exception):
     """Erasure cannot go ahead now. ``reasons`` says why, for staff; ``shown`` says it for
     the person (a hold under legal secrecy is not described to them)."""
@@ -209,9 +218,7 @@ def _refuse_if_blocked(plan: Plan, person: Person, override_reason: str) -> bool
     ``ValueError`` for an override reason that names the person. Returns whether a blocker
     was overridden."""
     if plan.holds:
-        def say(reasons):
-            return [_("A legal hold applies: %(reason)s") % {"reason": r} for r in reasons]
-        raise ErasureRefused(say(plan.holds), shown=say(plan.holds_shown))
+        raise ErasureRefused(_say_holds(plan.holds), shown=_say_holds(plan.holds_shown))
     if plan.waits:
         raise ErasureRefused(plan.waits)
     if plan.blockers and not override_reason:

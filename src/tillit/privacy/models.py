@@ -323,6 +323,7 @@ class PrivacyRequest(models.Model):
         WAITING = "waiting", _("waiting for open orders or a legal hold")
         DONE = "done", _("done")
         REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn by the person")
 
     class Channel(models.TextChoices):
         SELF_SERVICE = "self_service", _("self-service, logged in")
@@ -358,7 +359,7 @@ class PrivacyRequest(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.REFUSED)
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.WITHDRAWN)
 
 
 class RequestToken(models.Model):
@@ -373,6 +374,7 @@ class RequestToken(models.Model):
     class Purpose(models.TextChoices):
         VERIFY = "verify", _("e-mail verification")
         DOWNLOAD = "download", _("export download")
+        WITHDRAW = "withdraw", _("withdrawal of a waiting erasure")
 
     request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE,
                                 related_name="tokens", verbose_name=_("request"))

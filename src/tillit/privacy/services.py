@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tillit.core import mail, tokens
+from tillit.core import mail
 from tillit.core.tokens import LinkRefused
 
 from . import erasure, export, selectors
@@ -49,11 +49,20 @@ from .rectification import (
     record_self_service_change,
     staff_rectify,
 )
+from .request_links import find_token, new_token, usable
 from .requests import close_request, one_month_after, open_request, person_of
+from .waiting import (
+    check_withdrawal,
+    tell_waiting,
+    waiting_erasure,
+    withdraw,
+    withdraw_by_link,
+)
 
-__all__ = ["changed_fields", "close_request", "lift_hold", "notice_done", "one_month_after",
-           "open_request", "person_of", "record_by_staff", "record_rectification",
-           "record_self_service_change", "set_hold", "staff_rectify"]
+__all__ = ["changed_fields", "check_withdrawal", "close_request", "lift_hold", "notice_done",
+           "one_month_after", "open_request", "person_of", "record_by_staff",
+           "record_rectification", "record_self_service_change", "set_hold", "staff_rectify",
+           "waiting_erasure", "withdraw", "withdraw_by_link"]
 
 Kind, Status, Channel = PrivacyRequest.Kind, PrivacyRequest.Status, PrivacyRequest.Channel
 Purpose = RequestToken.Purpose
@@ -82,36 +91,6 @@ def session_ref(session_key: str | None) -> str:
     return keyed_hash(session_key, "privacy-download-session") if session_key else ""
 
 
-def _new_token(req: PrivacyRequest, purpose: str, lifetime: dt.timedelta,
-               bind_session: str = "") -> str:
-    raw, digest = tokens.new()
-    RequestToken.objects.create(request=req, purpose=purpose, digest=digest,
-                                session_ref=bind_session,
-                                expires_at=timezone.now() + lifetime)
-    return raw
-
-
-def _token(raw: str, purpose: str, *, lock: bool = False) -> RequestToken:
-    """The live token ``raw`` stands for, or :class:`LinkRefused`."""
-    if not tokens.plausible(raw):
-        raise LinkRefused(404, "unknown")
-    rows = RequestToken.objects.select_related("request", "request__user")
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    token = rows.filter(digest=tokens.digest(raw), purpose=purpose).first()
-    if token is None:
-        raise LinkRefused(404, "unknown")
-    return token
-
-
-def _usable(token: RequestToken) -> RequestToken:
-    if token.used_at is not None:
-        raise LinkRefused(410, "used")
-    if token.expires_at <= timezone.now():
-        raise LinkRefused(410, "expired")
-    return token
-
-
 # Guests: ask by e-mail, verify by clicking ---------------------------------------------
 
 
@@ -133,7 +112,7 @@ def ask_by_email(email: str, kind: str, *, link: Callable[[str], str],
             return
         req = open_request(kind, channel=Channel.EMAIL, email=email,
                            status=Status.UNVERIFIED)
-        raw = _new_token(req, Purpose.VERIFY, dt.timedelta(hours=verify_hours()))
+        raw = new_token(req, Purpose.VERIFY, dt.timedelta(hours=verify_hours()))
         # Sent inside the transaction: if the mail cannot go, no dangling request is left.
         mail.send("privacy/email/verify", {
             "kind": kind, "url": link(raw), "hours": verify_hours(),
@@ -142,14 +121,14 @@ def ask_by_email(email: str, kind: str, *, link: Callable[[str], str],
 
 def check_verification(raw: str) -> RequestToken:
     """The verification token ``raw``, if it can still be used (does not use it)."""
-    return _usable(_token(raw, Purpose.VERIFY))
+    return usable(find_token(raw, Purpose.VERIFY))
 
 
 def verify(raw: str) -> PrivacyRequest:
     """Use the verification link: the request is verified and open, its deadline counting
     from the day it was received."""
     with transaction.atomic():
-        token = _usable(_token(raw, Purpose.VERIFY, lock=True))
+        token = usable(find_token(raw, Purpose.VERIFY, lock=True))
         token.used_at = timezone.now()
         token.save(update_fields=["used_at"])
         req = token.request
@@ -178,7 +157,7 @@ def grant_download(req: PrivacyRequest, *, session_key: str | None = None) -> st
     bind = "" if req.user_id else session_ref(session_key)
     if not req.user_id and not bind:
         raise ValueError("A guest's download link must be bound to a browser session.")
-    return _new_token(req, Purpose.DOWNLOAD, dt.timedelta(days=export_link_days()), bind)
+    return new_token(req, Purpose.DOWNLOAD, dt.timedelta(days=export_link_days()), bind)
 
 
 def request_export(user) -> str:
@@ -194,7 +173,7 @@ def check_download(raw: str, *, user, session_key: str | None) -> RequestToken:
     """The download token ``raw`` if it belongs to this visitor: for an account's request,
     only that logged-in account; for a guest's, only the browser session it was made for.
     Anyone else gets 404 (as if the link did not exist); used or expired: 410."""
-    token = _token(raw, Purpose.DOWNLOAD)
+    token = find_token(raw, Purpose.DOWNLOAD)
     req = token.request
     if req.user_id is not None:
         mine = getattr(user, "pk", None) == req.user_id
@@ -203,7 +182,7 @@ def check_download(raw: str, *, user, session_key: str | None) -> RequestToken:
                                                             session_ref(session_key))
     if not mine:
         raise LinkRefused(404, "unknown")
-    return _usable(token)
+    return usable(token)
 
 
 def take_download(raw: str, *, user, session_key: str | None,
@@ -212,7 +191,7 @@ def take_download(raw: str, *, user, session_key: str | None,
     Returns the ZIP and a file name. The link cannot be used again."""
     check_download(raw, user=user, session_key=session_key)
     with transaction.atomic():
-        token = _usable(_token(raw, Purpose.DOWNLOAD, lock=True))
+        token = usable(find_token(raw, Purpose.DOWNLOAD, lock=True))
         token.used_at = timezone.now()
         token.save(update_fields=["used_at"])
         req = token.request
@@ -287,6 +266,8 @@ def erase(person: Person, *, actor=None, req: PrivacyRequest | None = None,
         if req is not None and not req.is_closed and req.status != Status.WAITING:
             req.status = Status.WAITING
             req.save(update_fields=["status"])
+            # Told once, when it starts to wait: what for, and that it happens by itself.
+            tell_waiting(req, refused.shown, address=address, name=name, language=language)
         raise refused from None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -233,6 +234,33 @@ def guest_erase(request, pk: int):
     return render(request, "rights/erase_preview.html", {
         "plan": erasure.preview(person), "form": form, "guest": True,
     })
+
+
+@login_required
+@require_http_methods(["POST"])
+def erase_withdraw_mine(request):
+    """An account holder takes back their waiting erasure, from "My details"."""
+    req = services.waiting_erasure(request.user)
+    if req is not None:
+        services.withdraw(req, actor=request.user)
+        messages.success(request, _("Your erasure request is withdrawn. Your account stays "
+                                    "as it is."))
+    return redirect("accounts:profile")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def erase_withdraw(request, token: str):
+    """A guest's link to withdraw a waiting erasure. Opening it changes nothing (mail
+    scanners open links too); the button uses it, once."""
+    try:
+        if request.method != "POST":
+            services.check_withdrawal(token)
+            return render(request, "rights/erase_withdraw.html")
+        req = services.withdraw_by_link(token)
+    except services.LinkRefused as exc:
+        return _refused(request, exc)
+    return render(request, "rights/erase_withdraw.html", {"done": True, "req": req})
 
 
 @require_safe
