@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import dateformat, timezone, translation
 
 from tillit.checkout.models import CheckoutSession
 from tillit.core.money import format_sek
@@ -77,15 +78,23 @@ def test_checkout_start_asks_for_no_personal_data_and_records_only_the_checkout(
     assert dict(client.session.items()) == session_before
 
 
-def test_checkout_start_links_the_privacy_policy_accepted_by_buying(client, product,
-                                                                    add_to_cart):
+def test_checkout_start_links_the_privacy_policy_as_information_with_its_date(
+        client, product, add_to_cart):
+    from tillit.privacy.models import PolicyVersion
+
     add_to_cart(client, product, 1)
 
     content = client.get(reverse("checkout:start")).content.decode()
 
-    assert 'class="policy-acceptance">' in content
-    acceptance = content.split('class="policy-acceptance">', 1)[1].split("</p>", 1)[0]
-    assert f'href="{reverse("privacy:policy")}"' in acceptance
+    notice = content.split('class="policy-notice"', 1)[1].split("</p>", 1)[0]
+    assert f'href="{reverse("privacy:policy")}"' in notice
+    assert "Läs om hur vi behandlar dina personuppgifter" in notice
+    assert "accepterar" not in content.lower()  # the policy is information, not a term
+    stored = PolicyVersion.objects.get(language="sv")
+    with translation.override("sv"):
+        published = dateformat.format(timezone.localtime(stored.published_at), "j F Y, H.i")
+    assert f"(versionen från {published})" in notice
+    assert stored.digest not in notice.split(">", 1)[1]  # the date is shown, not the hash
 
 
 @pytest.mark.promise("P05.c")
@@ -97,8 +106,7 @@ def test_checkout_start_names_the_stored_policy_version_it_shows(client, product
     content = client.get(reverse("checkout:start")).content.decode()
     shown = build("sv").version
     assert PolicyVersion.objects.filter(digest=shown).exists()
-    acceptance = content.split('class="policy-acceptance">', 1)[1].split("</p>", 1)[0]
-    assert shown in acceptance
+    assert f'class="policy-notice" data-policy-version="{shown}"' in content
 
 
 @pytest.mark.promise("P01.b")

@@ -127,6 +127,8 @@ dm.declare(
         clear=("user", "tracking_number", "buyer_ip",
                *(f for f in (*_BILLING, *_DELIVERY) if not f.endswith("country"))),
         hash=("email",),
+        hash_why=_("so that a later claim about the order (a complaint, a payment dispute) "
+                   "can be matched to whoever makes it (GDPR art. 17.3 b and e)"),
     ),
     recipients={
         "payment_provider": ("klarna_order_id", "total_ore", "refunded_ore", "carrier",

@@ -158,13 +158,25 @@ class Delete:
 @dataclass(frozen=True)
 class Anonymise:
     """Keep the row but cut its link to the person: the fields in ``clear`` are emptied
-    (a relation set to NULL), those in ``hash`` replaced by a keyed one-way hash."""
+    (a relation set to NULL), those in ``hash`` replaced by a keyed one-way hash.
+
+    ``hash_why`` says why a hash is kept at all (the ground that lets the row stay
+    matchable after an erasure, GDPR art. 17(3)); the policy, the preview and the
+    confirmation e-mail tell the person so, instead of promising no link is left."""
 
     clear: tuple[str, ...] = ()
     hash: tuple[str, ...] = ()
+    hash_why: Text = ""
 
     def describe(self) -> Text:
-        return _("personal details removed; the rest kept without any link to you")
+        if self.hash and self.hash_why:
+            return _("personal details removed; what identifies you is kept only as a "
+                     "one-way hash with a secret key, %(why)s") % {"why": self.hash_why}
+        if self.hash:
+            return _("personal details removed or replaced by a one-way hash with a secret "
+                     "key; the rest kept for the purpose above until its period ends")
+        return _("personal details removed; the rest kept for the purpose above until its "
+                 "period ends")
 
 
 @dataclass(frozen=True)

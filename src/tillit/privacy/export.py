@@ -34,14 +34,16 @@ from .models import Disclosure
 
 SCHEMA = "tillit-access-export/1"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "access-export-1.schema.json"
-# Values never handed out, even to the person: they would only help an attacker.
-_WITHHELD = {"user.authorization.credentials"}
+WITHHELD = taxonomy.WITHHELD
 
 
 def _value(obj: models.Model, field: models.Field, category: str):
-    if category in _WITHHELD:
-        return _("set (stored only as a one-way hash)") if getattr(obj, field.attname) \
-            else _("not set")
+    if category in WITHHELD:
+        if not getattr(obj, field.attname):
+            return _("not set")
+        if category == "user.authorization.password":
+            return _("set (stored only as a one-way hash)")
+        return _("set (never shown: it would let anyone make login codes)")
     if field.is_relation:
         related_id = getattr(obj, field.attname, None)
         if field.many_to_many:

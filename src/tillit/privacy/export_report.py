@@ -224,7 +224,7 @@ def _formatter(field: models.Field | None, name: str, category: str) -> Callable
     escaped HTML."""
     # A credential is exported as a sentence saying whether it is set; a relation as its
     # label.
-    if field is None or field.is_relation or category == "user.authorization.credentials":
+    if field is None or field.is_relation or category in taxonomy.WITHHELD:
         return _plain
     if field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}

@@ -90,7 +90,10 @@ dm.declare(
     ],
     # Kept as long as a claim about the disclosure can be made (preskriptionslagen).
     retention=dm.After("occurred_at", days=365 * 10, event=_("the disclosure")),
-    on_erasure=dm.Anonymise(clear=("user", "session_ref"), hash=("email",)),
+    on_erasure=dm.Anonymise(
+        clear=("user", "session_ref"), hash=("email",),
+        hash_why=_("so that we can still account for the disclosure when you ask or an "
+                   "authority does (GDPR art. 17.3 b and 5.2)")),
     made_by={"recorded_by": ()},
     recipients={"hosting": None},
     not_personal=("recipient_kind", "registered", "purpose", "legal_basis", "secret"),
@@ -188,7 +191,10 @@ dm.declare(
     # Requests nobody verified are deleted after a month by the sweep (privacy.requests).
     retention=dm.After("received_at", days=365 * 3, event=_("the request was received")),
     # The request stays as proof that it was answered, without the person's address.
-    on_erasure=dm.Anonymise(clear=("user", "note"), hash=("email",)),
+    on_erasure=dm.Anonymise(
+        clear=("user", "note"), hash=("email",),
+        hash_why=_("so that we can show that we answered your request (GDPR art. 17.3 b "
+                   "and 5.2)")),
     made_by={"handled_by": ()},
     recipients=("hosting",),
 )

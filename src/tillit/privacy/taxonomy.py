@@ -17,7 +17,10 @@ CATEGORIES = {
     "user.contact.address.city": _("City"),
     "user.contact.address.country": _("Country"),
     "user.account.username": _("User ID"),
-    "user.authorization.credentials": _("Password (stored only as a one-way hash)"),
+    "user.authorization.password": _("Password (stored only as a one-way hash)"),
+    # Staff's authenticator apps: the shared secret the codes are made from. It is kept as
+    # it is (the codes are checked against it), never shown, and goes with the account.
+    "user.authorization.credentials": _("Secret key of the authenticator app of staff"),
     "user.workplace": _("Company"),
     "user.government_id": _("Company registration number (org.nr)"),
     "user.unique_id": _("Customer number and internal identifiers"),
@@ -33,6 +36,10 @@ CATEGORIES = {
     "user.financial": _("Payment and invoice details"),
     "system.operations": _("Records of what staff did in the system"),
 }
+
+# Values never handed out, not even to the person in their own export: they would only
+# help an attacker (the export says whether one is set).
+WITHHELD = frozenset({"user.authorization.password", "user.authorization.credentials"})
 
 # Data uses (fideslang ``data_uses``).
 PURPOSES = {
