@@ -35,7 +35,7 @@ class Cart(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Cart {self.pk}"
+        return str(_("Cart %(number)s") % {"number": self.pk})
 
 
 class CartLine(models.Model):

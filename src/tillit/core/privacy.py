@@ -85,3 +85,7 @@ dm.declare(
     on_erasure=dm.DELETE,
     recipients=("hosting",),
 )
+
+# The words for what a waiting e-mail keeps in its structured fields (headers, attachments).
+dm.words(keys={"Reply-To": _("reply to"), "filename": _("file name"),
+               "mimetype": _("kind of file"), "content": _("content")})

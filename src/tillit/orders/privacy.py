@@ -257,5 +257,33 @@ dm.declare(
 
 dm.no_personal_data(NumberSeries, "Counters of the order, receipt and credit-note numbers.")
 
+# The words for what a receipt or credit note keeps in its data (``receipts._document``),
+# so the person's report reads them as the document does.
+dm.words(
+    keys={"schema": _("version of the document's format"), "kind": _("kind"),
+          "number": _("serial number"), "display_number": _("number"),
+          "issued_at": _("issued"), "issue_date": _("date of issue"),
+          "currency": _("currency"), "language": _("language"), "seller": _("seller"),
+          "buyer": _("buyer"), "name": _("name"), "shop_name": _("shop"),
+          "org_nr": _("org.nr"), "vat_number": _("VAT registration number"),
+          "company": _("company"), "street": _("street address"),
+          "street2": _("address line 2"), "postal_code": _("postal code"),
+          "city": _("city"), "country": _("country"), "email": _("e-mail"),
+          "website": _("website"), "order_number": _("order number"),
+          "order_date": _("order date"), "payment_method": _("payment method"),
+          "lines": _("lines"), "sku": _("article number"), "quantity": _("quantity"),
+          "unit_price_ore": _("unit price incl. VAT"), "vat_rate_bp": _("VAT rate"),
+          "total_ore": _("total incl. VAT"), "vat_ore": _("VAT"),
+          "net_ore": _("excl. VAT"), "vat": _("VAT per rate"), "rate_bp": _("VAT rate"),
+          "gross_ore": _("incl. VAT"), "total_net_ore": _("total excl. VAT"),
+          "total_vat_ore": _("total VAT"), "supply_date": _("date of supply"),
+          "supply_at_dispatch": _("supplied when dispatched"),
+          "digital_supply_date": _("date of supply of licences and cloud services"),
+          "credits": _("credits"), "receipt_number": _("receipt number"),
+          "receipt_date": _("date of the receipt")},
+    values={"kind": {"receipt": _("receipt"), "credit_note": _("credit note"),
+                     **{str(k): v for k, v in OrderLine.Kind.choices}}},
+)
+
 # An order not delivered, or still returnable, makes an erasure wait (staff may override).
 register_blocker(open_orders)

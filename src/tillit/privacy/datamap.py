@@ -285,6 +285,19 @@ class NoPersonalData:
 class Registry:
     declarations: dict[type[models.Model], Declaration] = field(default_factory=dict)
     none: dict[type[models.Model], NoPersonalData] = field(default_factory=dict)
+    # The words for the keys and codes inside stored structured data (a receipt's data, an
+    # audit event's details), so the person's report says "Styckpris" and "kvitto", not
+    # ``unit_price_ore`` and ``receipt``. Each app names its own (``words``).
+    key_labels: dict[str, Text] = field(default_factory=dict)
+    value_words: dict[str, dict[str, Text]] = field(default_factory=dict)
+
+    def words(self, *, keys: dict[str, Text] | None = None,
+              values: dict[str, dict[str, Text]] | None = None) -> None:
+        """Name the keys (``{"unit_price_ore": _("unit price")}``) and, per key, the codes
+        (``{"kind": {"receipt": _("receipt")}}``) an app stores in structured fields."""
+        self.key_labels.update(keys or {})
+        for key, words in (values or {}).items():
+            self.value_words.setdefault(key, {}).update(words)
 
     def declare(self, model, *, title, subject, fields, uses, retention, on_erasure,
                 recipients=(), not_personal=(), withhold=None,
@@ -341,6 +354,7 @@ class Registry:
 registry = Registry()
 declare = registry.declare
 no_personal_data = registry.no_personal_data
+words = registry.words
 
 
 def autodiscover() -> None:

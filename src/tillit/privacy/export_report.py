@@ -22,6 +22,7 @@ is chosen once per record, and the rows are built as strings in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -178,13 +179,85 @@ _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _keyed(key: str, value) -> str:
+def key_label(key: str) -> str:
+    """A key inside stored structured data as a word: as its app named it (``words`` in
+    its ``privacy.py``), a record's title for a model's label, else the key itself."""
+    label = registry.key_labels.get(key)
+    if label is not None:
+        return capfirst(str(label))
+    decl = _declaration(key)
+    return str(decl.title) if decl is not None else key
+
+
+@functools.cache
+def _declaration(label: str):
+    return next((d for d in registry if d.label == label), None)
+
+
+_TARGET = re.compile(r"^(?P<model>[a-z_]+\.[A-Za-z]+):(?P<pk>\d+)$")
+_COUNT_TARGET = re.compile(r"^(?P<n>\d+) records$")
+
+
+def _target(value) -> str:
+    """An audit event's target (``privacy.LegalHold:12``, ``privacy desk``) in words."""
+    text = str(value or "")
+    if match := _TARGET.match(text):
+        decl = _declaration(match["model"])
+        if decl is not None:
+            return _esc(f"{decl.title} #{match['pk']}")
+    if match := _COUNT_TARGET.match(text):
+        return _esc(_("%(n)s records") % {"n": match["n"]})
+    words = {"privacy desk": _("the privacy desk"), "access export": _("access export"),
+             "retention sweep": _("retention sweep")}
+    if text in words:
+        return _esc(words[text])
+    if text.endswith(" (list)") and _declaration(text[:-7]) is not None:
+        return _esc(_("%(record)s (a list)") % {"record": _declaration(text[:-7]).title})
+    return _plain(value)
+
+
+def _page(value) -> str:
+    """Where staff saw the data: the privacy desk or the admin."""
+    area = str(value).split(":", 1)[0]
+    return _esc({"desk": _("the privacy desk"), "admin": _("the staff admin")}.get(
+        area, str(value)))
+
+
+def _field_names(model_label, names) -> str:
+    """Field names of the model ``model_label`` (an audit event's "fields") as words."""
+    decl = _declaration(str(model_label))
+    if decl is None or not isinstance(names, list):
+        return _plain(names)
+    out = []
+    for name in names:
+        try:
+            out.append(str(decl.model._meta.get_field(str(name)).verbose_name))
+        except FieldDoesNotExist:
+            out.append(str(name))
+    return _esc(", ".join(out)) or NOTHING
+
+
+def _keyed(key: str, value, siblings: dict | None = None) -> str:
     """A value inside stored structured data, shown by what its key says it is."""
     if isinstance(value, int) and not isinstance(value, bool):
         if _MONEY_KEY.search(key):
             return format_money(value)
         if _RATE_KEY.search(key):
             return _esc(format_rate(value))
+    if isinstance(value, str):
+        word = registry.value_words.get(key, {}).get(value)
+        if word is not None:
+            return _esc(word)
+        if key == "recipient_kind" and value in taxonomy.RECIPIENTS:
+            return _esc(taxonomy.RECIPIENTS[value])
+        if key in ("language", "locale"):
+            return _esc(_language_name(value))
+        if key == "model" and _declaration(value) is not None:
+            return _esc(_declaration(value).title)
+    if key == "fields" and siblings and "model" in siblings:
+        return _field_names(siblings["model"], value)
+    if key == "page" and isinstance(value, str):
+        return _page(value)
     return _plain(value)
 
 
@@ -210,7 +283,8 @@ def _plain(value) -> str:
     if isinstance(value, dict):
         items = []
         for key, inner in value.items():
-            items.append(f"<dt>{_esc(key)}</dt><dd>{_keyed(str(key), inner)}</dd>")
+            items.append(f"<dt>{_esc(key_label(str(key)))}</dt>"
+                         f"<dd>{_keyed(str(key), inner, value)}</dd>")
         return "<dl class=\"nested\">" + "".join(items) + "</dl>"
     return _esc(value)
 
@@ -239,6 +313,8 @@ def _formatter(field: models.Field | None, name: str, category: str) -> Callable
         return lambda v: _esc(_day(v)) if v else NOTHING
     if name in ("language", "locale"):
         return lambda v: _esc(_language_name(v)) if v else NOTHING
+    if name == "target" and field.model._meta.label == "privacy.AuditEvent":
+        return _target
     return _plain
 
 

@@ -129,7 +129,10 @@ class PolicyVersion(models.Model):
         verbose_name_plural = _("policy versions")
 
     def __str__(self) -> str:
-        return f"{self.digest} ({self.published_at:%Y-%m-%d})"
+        # As people see it (the report, the admin's order page): by its date; the admin's
+        # list shows the digest beside it.
+        return str(_("the version of %(published)s") % {
+            "published": timezone.localtime(self.published_at).strftime("%Y-%m-%d %H:%M")})
 
 
 class Disclosure(models.Model):

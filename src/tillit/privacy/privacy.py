@@ -223,3 +223,18 @@ dm.declare(
 # are carried out once nothing stands in the way.
 retention.register_pass("unverified privacy requests", services.sweep_unverified)
 retention.register_pass("waiting erasures", services.sweep_waiting_erasures)
+
+# The words for what the core stores in its own structured fields: an audit event's details.
+dm.words(
+    keys={"model": _("record"), "fields": _("fields"), "change": _("change"),
+          "channel": _("how it came"), "recipient_kind": _("recipient"),
+          "categories": _("information"), "secret": _("under legal secrecy"),
+          "until": _("until"), "page": _("page"), "reason": _("reason"),
+          "records": _("records"), "disclosures": _("disclosures"),
+          "deleted": _("deleted"), "anonymised": _("anonymised"), "kept": _("kept"),
+          "recipient_notices": _("notices to recipients"), "override": _("override"),
+          "override_reason": _("reason for the override")},
+    values={"change": {"added": _("added"), "changed": _("changed"), "deleted": _("deleted"),
+                       "set": _("set"), "lifted": _("lifted")},
+            "channel": {str(k): v for k, v in PrivacyRequest.Channel.choices}},
+)
