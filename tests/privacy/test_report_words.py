@@ -58,5 +58,6 @@ def test_the_report_of_a_whole_life_shows_no_raw_code(lives):
     for code in ("self_service", "credit_note", "checkout_complete", "ACCEPTED"):
         assert code not in text, code
     # The words stand where the codes stood.
-    for word in ("Styckpris inkl. moms", "Kvitto", "Kreditnota", "självservice, inloggad", "Hur begäran kom"):
+    for word in ("Styckpris inkl. moms", "Kvitto", "Kreditnota", "självservice, inloggad",
+                 "Hur begäran kom"):
         assert word.lower() in text.lower(), word
