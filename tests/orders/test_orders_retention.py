@@ -96,3 +96,52 @@ def test_the_buyers_ip_becomes_a_keyed_hash_after_its_declared_period_not_a_day_
     line = {x.model: x for x in report.lines}["orders.Order"]
     assert (line.found, line.hash_found, line.hashed) == (0, 1, 1)
     assert Order.objects.filter(pk=order.pk).exists()  # the order itself is kept longer
+
+
+@pytest.mark.promise("P23.a", "P23.b")
+def test_an_orders_contact_details_go_three_years_after_delivery_the_order_stays(
+        new_years_eve_sale, customer, place, product, clock, client):
+    """Delivery, returns and complaints need the contact details (a consumer may complain
+    for three years after receiving the goods); the books need the order, not them."""
+    order = new_years_eve_sale
+    email = order.email
+    open_order = place([(product, 1)], user=customer)  # placed in 2027, never delivered
+    Order.objects.filter(pk=open_order.pk).update(
+        placed_at=dt.datetime(2027, 1, 8, 12, tzinfo=STOCKHOLM))
+    retention.run(now=dt.datetime(2029, 12, 31, 12, tzinfo=dt.UTC))
+    order.refresh_from_db()
+    assert order.shipping_street and order.billing_phone and order.email == email
+
+    report = retention.run(now=dt.datetime(2030, 1, 3, 12, tzinfo=dt.UTC))
+    order.refresh_from_db()
+    for name in ("billing_name", "billing_street", "billing_postal_code", "billing_city",
+                 "billing_phone", "shipping_name", "shipping_street", "shipping_postal_code",
+                 "shipping_city", "shipping_phone", "tracking_number"):
+        assert getattr(order, name) == "", name
+    assert order.shipping_country == "SE"  # a country names nobody
+    # The address becomes the hash an erasure writes: a hold can still find the order.
+    assert order.email == keyed_hash(email, "erased:orders.Order:email")
+    assert order.number and order.total_ore and order.lines.exists()
+    receipt = Receipt.objects.get(order=order)
+    assert receipt.buyer_name and receipt.html  # the accounting record keeps the name
+    line = {x.model: x for x in report.lines}["orders.Order"]
+    assert line.hashed >= 12 and line.found == 0
+    # An order neither delivered nor cancelled counts from its placing (8 January 2027).
+    open_order.refresh_from_db()
+    assert open_order.shipping_street
+    retention.run(now=dt.datetime(2030, 1, 9, 12, tzinfo=dt.UTC))
+    open_order.refresh_from_db()
+    assert open_order.shipping_street == ""
+
+    # The published policy says so, from the same rule.
+    page = client.get("/integritetspolicy").content.decode()
+    assert "tas bort 3 år efter att beställningen levererades (eller avbröts)" in page
+
+
+def test_a_held_buyers_order_keeps_its_contact_details(new_years_eve_sale, customer):
+    from tillit.privacy.models import LegalHold
+
+    LegalHold.objects.create(user=customer, reason="Reklamation pågår")
+    retention.run(now=dt.datetime(2030, 1, 3, 12, tzinfo=dt.UTC))
+    new_years_eve_sale.refresh_from_db()
+    assert new_years_eve_sale.shipping_street and not is_hashed(new_years_eve_sale.email)

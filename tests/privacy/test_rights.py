@@ -423,7 +423,8 @@ def test_the_sweeps_report_counts_per_model_what_it_found_did_and_held(person, s
     assert report["models"]["security.LoginRecord"] == {
         "found": 0, "acted": 0, "held": 0, "hash_found": 2, "hashed": 1, "hash_held": 1}
     assert "accounts.Address" not in report["models"]  # nothing due: not reported
-    assert set(report["passes"]) == {"unverified privacy requests", "waiting erasures"}
+    assert set(report["passes"]) == {"unverified privacy requests", "waiting erasures",
+                                     "carrier files"}
     event = AuditEvent.objects.get(action="retention")
     assert event.detail == report
     dry = retention.run(dry_run=True, now=later).as_dict()

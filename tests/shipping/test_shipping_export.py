@@ -2,6 +2,7 @@
 carrier needs, and one disclosure-ledger entry per order (P25)."""
 
 import csv
+import datetime as dt
 import io
 import zipfile
 
@@ -9,6 +10,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.orders.orders_fixtures import address
 from tillit.orders import carrier_export as export
@@ -91,36 +93,72 @@ def test_exported_orders_are_not_exported_again_unless_asked(packed):
     assert Order.objects.filter(exported_at__isnull=False).count() == 3
 
 
-def test_the_command_writes_one_file_per_carrier(packed, carriers, tmp_path):
+@pytest.fixture
+def kept(settings, tmp_path):
+    """The declared folder of carrier files, for this test."""
+    settings.TILLIT_CARRIER_FILES_DIR = tmp_path / "carrier-files"
+    return settings.TILLIT_CARRIER_FILES_DIR
+
+
+def test_the_command_writes_one_file_per_carrier(packed, carriers, kept):
     out = io.StringIO()
-    call_command("shipping", "export", "--out", str(tmp_path), stdout=out)
-    names = sorted(p.name for p in tmp_path.iterdir())
+    call_command("shipping", "export", stdout=out)
+    names = sorted(p.name for p in kept.iterdir())
     assert len(names) == 2 and names[0].startswith("dhl-") and names[1].startswith("postnord-")
-    postnord = (tmp_path / names[1]).read_bytes().decode("utf-8")
+    postnord = (kept / names[1]).read_bytes().decode("utf-8")
     assert len(_rows(postnord)) == 3
     assert Disclosure.objects.filter(recipient_kind="carrier").count() == 3
     assert "2 order(s) for PostNord" in out.getvalue()
 
 
-def test_the_command_filters_by_carrier(packed, tmp_path):
-    call_command("shipping", "export", "--carrier", "dhl", "--out", str(tmp_path),
+def test_the_command_filters_by_carrier(packed, kept):
+    call_command("shipping", "export", "--carrier", "dhl", "--out", str(kept),
                  stdout=io.StringIO())
-    assert [p.name.split("-")[0] for p in tmp_path.iterdir()] == ["dhl"]
+    assert [p.name.split("-")[0] for p in kept.iterdir()] == ["dhl"]
     assert Disclosure.objects.count() == 1
 
 
-def test_the_command_refuses_an_unknown_carrier_or_folder(packed, tmp_path):
+def test_the_command_refuses_an_unknown_carrier_or_another_folder(packed, kept, tmp_path):
     with pytest.raises(CommandError):
-        call_command("shipping", "export", "--carrier", "zeppelin", "--out", str(tmp_path))
-    with pytest.raises(CommandError):
-        call_command("shipping", "export", "--out", str(tmp_path / "missing"))
+        call_command("shipping", "export", "--carrier", "zeppelin")
+    with pytest.raises(CommandError, match="kept only in"):
+        call_command("shipping", "export", "--out", str(tmp_path / "elsewhere"))
+    with pytest.raises(CommandError, match="--carrier"):
+        call_command("shipping", "export", "--out", "-")
     assert not Disclosure.objects.exists()
+    assert not (tmp_path / "elsewhere").exists()
 
 
-def test_with_nothing_packed_no_file_and_no_disclosure(carriers, tmp_path):
+@pytest.mark.promise("P25.a")
+def test_a_file_streamed_to_standard_output_leaves_no_copy(packed, kept):
     out = io.StringIO()
-    call_command("shipping", "export", "--out", str(tmp_path), stdout=out)
-    assert list(tmp_path.iterdir()) == [] and not Disclosure.objects.exists()
+    call_command("shipping", "export", "--carrier", "postnord", "--out", "-", stdout=out)
+    assert len(_rows(out.getvalue())) == 3
+    assert not kept.exists() or list(kept.iterdir()) == []
+    assert Disclosure.objects.filter(recipient_kind="carrier").count() == 2
+
+
+@pytest.mark.promise("P23.a")
+def test_the_nightly_sweep_deletes_carrier_files_after_their_days(packed, kept):
+    import os
+
+    from tillit.orders.privacy import CARRIER_FILE_DAYS
+    from tillit.privacy import retention
+
+    call_command("shipping", "export", stdout=io.StringIO())
+    files = sorted(kept.iterdir())
+    old = files[0]
+    aged = (timezone.now() - dt.timedelta(days=CARRIER_FILE_DAYS, hours=1)).timestamp()
+    os.utime(old, (aged, aged))
+    assert retention.run(dry_run=True).passes["carrier files"] == 1 and old.exists()
+    assert retention.run().passes["carrier files"] == 1
+    assert sorted(kept.iterdir()) == files[1:]
+
+
+def test_with_nothing_packed_no_file_and_no_disclosure(carriers, kept):
+    out = io.StringIO()
+    call_command("shipping", "export", stdout=out)
+    assert list(kept.iterdir()) == [] and not Disclosure.objects.exists()
     assert "No packed orders" in out.getvalue()
 
 

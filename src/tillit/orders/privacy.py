@@ -19,9 +19,14 @@ Retention, decided:
   payment disputes, then replaced by a keyed hash (P10, P35).
 """
 
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tillit.privacy import datamap as dm
+from tillit.privacy import retention
 from tillit.privacy.erasure import register_blocker
 
 from .blockers import open_orders
@@ -47,29 +52,46 @@ BOOKKEEPING = _("bookkeeping (the Swedish Bookkeeping Act, 7 ch. 2 §)")
 PURCHASE = "user.behavior.purchase_history"
 SUBJECT_KINDS = ("customer", "guest")
 
+# The order's contact details are needed to deliver it and to handle returns and
+# complaints: a consumer may complain for three years after receiving the goods
+# (konsumentköplagen 23 §). Then they go, while the order stays for the books (the receipt,
+# the accounting record, keeps the buyer's name as the law asks). The e-mail address
+# becomes the same keyed hash an erasure writes, so a hold can still find the order.
+CONTACT_DAYS = 365 * 3
+_AFTER = ("delivered_at", "cancelled_at", "placed_at")
+_AFTER_EVENT = _("the order was delivered (or cancelled)")
+CONTACT_KEPT = dm.ClearAfter(_AFTER, days=CONTACT_DAYS, event=_AFTER_EVENT)
+EMAIL_KEPT = dm.HashAfter(_AFTER, days=CONTACT_DAYS, event=_AFTER_EVENT,
+                          purpose="erased:orders.Order:email")
+
+
+def _contact(category: str) -> dm.Field:
+    return dm.Field(category, hash_after=CONTACT_KEPT)
+
+
 _BILLING = {
-    "billing_name": dm.Field("user.name"),
-    "billing_company": dm.Field("user.workplace"),
-    "billing_org_nr": dm.Field("user.government_id"),
+    "billing_name": _contact("user.name"),
+    "billing_company": _contact("user.workplace"),
+    "billing_org_nr": _contact("user.government_id"),
     # A company buyer's VAT number, printed on the receipt (a sole trader's derives from
     # their personal identity number, so it is personal data).
-    "billing_vat_number": dm.Field("user.government_id"),
-    "billing_street": dm.Field("user.contact.address.street"),
-    "billing_street2": dm.Field("user.contact.address.street"),
-    "billing_postal_code": dm.Field("user.contact.address.postal_code"),
-    "billing_city": dm.Field("user.contact.address.city"),
+    "billing_vat_number": _contact("user.government_id"),
+    "billing_street": _contact("user.contact.address.street"),
+    "billing_street2": _contact("user.contact.address.street"),
+    "billing_postal_code": _contact("user.contact.address.postal_code"),
+    "billing_city": _contact("user.contact.address.city"),
     "billing_country": dm.Field("user.contact.address.country"),
-    "billing_phone": dm.Field("user.contact.phone_number"),
+    "billing_phone": _contact("user.contact.phone_number"),
 }
 _DELIVERY = {
-    "shipping_name": dm.Field("user.name"),
-    "shipping_company": dm.Field("user.workplace"),
-    "shipping_street": dm.Field("user.contact.address.street"),
-    "shipping_street2": dm.Field("user.contact.address.street"),
-    "shipping_postal_code": dm.Field("user.contact.address.postal_code"),
-    "shipping_city": dm.Field("user.contact.address.city"),
+    "shipping_name": _contact("user.name"),
+    "shipping_company": _contact("user.workplace"),
+    "shipping_street": _contact("user.contact.address.street"),
+    "shipping_street2": _contact("user.contact.address.street"),
+    "shipping_postal_code": _contact("user.contact.address.postal_code"),
+    "shipping_city": _contact("user.contact.address.city"),
     "shipping_country": dm.Field("user.contact.address.country"),
-    "shipping_phone": dm.Field("user.contact.phone_number"),
+    "shipping_phone": _contact("user.contact.phone_number"),
 }
 # What the carrier export sends (tillit.shipping.export); the phone falls back to billing.
 CARRIER_FIELDS = (*_DELIVERY, "billing_phone", "email", "number")
@@ -79,7 +101,7 @@ dm.declare(
     title=_("Your orders"),
     subject=dm.Subject(user="user", email="email", kinds=SUBJECT_KINDS),
     fields={
-        "email": dm.Field("user.contact.email"),
+        "email": dm.Field("user.contact.email", hash_after=EMAIL_KEPT),
         **_BILLING, **_DELIVERY,
         "number": dm.Field(PURCHASE, dm.GENERATED),
         "status": dm.Field(PURCHASE, dm.GENERATED),
@@ -92,7 +114,7 @@ dm.declare(
         "delivered_at": dm.Field(PURCHASE, dm.GENERATED),
         "cancelled_at": dm.Field(PURCHASE, dm.GENERATED),
         "carrier": dm.Field(PURCHASE, dm.GENERATED),
-        "tracking_number": dm.Field(PURCHASE, dm.THIRD_PARTY),
+        "tracking_number": dm.Field(PURCHASE, dm.THIRD_PARTY, hash_after=CONTACT_KEPT),
         "klarna_order_id": dm.Field("user.financial", dm.THIRD_PARTY),
         "klarna_capture_id": dm.Field("user.financial", dm.THIRD_PARTY),
         "payment_method": dm.Field("user.financial", dm.THIRD_PARTY),
@@ -287,3 +309,23 @@ dm.words(
 
 # An order not delivered, or still returnable, makes an erasure wait (staff may override).
 register_blocker(open_orders)
+
+# The carrier files `tillit shipping export` writes (names, addresses, phones of the
+# parcels' recipients) are kept in TILLIT_CARRIER_FILES_DIR only as long as staff need to
+# hand them to the carrier's portal; the nightly sweep deletes them then.
+CARRIER_FILE_DAYS = 7
+
+
+def sweep_carrier_files(now, dry_run: bool) -> int:
+    folder = Path(settings.TILLIT_CARRIER_FILES_DIR)
+    if not folder.is_dir():
+        return 0
+    cutoff = (now - dt.timedelta(days=CARRIER_FILE_DAYS)).timestamp()
+    old = [p for p in folder.glob("*.csv") if p.is_file() and p.stat().st_mtime < cutoff]
+    if not dry_run:
+        for path in old:
+            path.unlink(missing_ok=True)
+    return len(old)
+
+
+retention.register_pass("carrier files", sweep_carrier_files)

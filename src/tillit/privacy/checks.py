@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from . import hashing, taxonomy
-from .datamap import Anonymise, Keep, registry
+from .datamap import Anonymise, ClearAfter, Keep, registry
 
 # Words that suggest personal data when they stand alone in a field name (``ip``,
 # ``remoteIp``, ``dob``), English and Swedish. They are too short to look for inside other
@@ -231,10 +231,16 @@ def _keep_fits(decl, fields):
 def _hash_rules_fit(decl, fields):
     label = decl.model._meta.label
     for name, rule in decl.field_rules():
-        if rule.anchor.split("__", 1)[0] not in fields:
-            yield (f"{label}.{name}: the hash rule counts from '{rule.anchor}', which the "
-                   f"model lacks.", "tillit.privacy.E006")
-        if name in fields and not _can_hold_hash(fields[name]):
+        for anchor in rule.anchors:
+            if anchor.split("__", 1)[0] not in fields:
+                yield (f"{label}.{name}: the field's rule counts from '{anchor}', which the "
+                       f"model lacks.", "tillit.privacy.E006")
+        if isinstance(rule, ClearAfter):
+            if name in fields and fields[name].null is False and not isinstance(
+                    fields[name], models.CharField | models.TextField):
+                yield (f"{label}.{name}: a field cleared after a period must be a text field "
+                       f"(it is emptied).", "tillit.privacy.E008")
+        elif name in fields and not _can_hold_hash(fields[name]):
             yield (f"{label}.{name}: a field hashed after a period must be a text field "
                    f"long enough for a keyed hash ({HASH_LENGTH} characters).",
                    "tillit.privacy.E008")

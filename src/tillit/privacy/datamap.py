@@ -16,8 +16,10 @@ from django.db import models
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
+from . import taxonomy
 from .periods import AccountingPeriod as AccountingPeriod
 from .periods import After as After
+from .periods import ClearAfter as ClearAfter
 from .periods import HashAfter as HashAfter
 from .periods import Retention as Retention
 from .periods import SessionLifetime as SessionLifetime
@@ -35,7 +37,9 @@ class Field:
     """One personal field: its fideslang category and where the value comes from.
 
     ``hash_after``: a :class:`HashAfter` rule when the raw value is kept for a shorter time
-    than the row (an IP address kept raw for 30 days in a log kept for a year).
+    than the row (an IP address kept raw for 30 days in a log kept for a year), or a
+    :class:`ClearAfter` rule when the value goes before the row does (an order's delivery
+    address, removed three years after delivery while the order stays for the books).
     """
 
     category: str
@@ -266,6 +270,17 @@ class Declaration:
     def field_rules(self) -> list[tuple[str, HashAfter]]:
         """The fields kept raw for less time than the row, with their rule."""
         return [(name, f.hash_after) for name, f in self.fields.items() if f.hash_after]
+
+    def field_rule_texts(self) -> list[str]:
+        """The field rules in words, one line per rule with the kinds of data it covers
+        ("Name, Street address: removed 3 years after ..."), in the active language."""
+        covered: dict[str, list[str]] = {}
+        for name, rule in self.field_rules():
+            label = str(taxonomy.CATEGORIES[self.fields[name].category])
+            kinds = covered.setdefault(str(rule.describe()), [])
+            if label not in kinds:
+                kinds.append(label)
+        return [f"{', '.join(kinds)}: {rule}" for rule, kinds in covered.items()]
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .hashing import PREFIX
+from .hashing import PREFIX, keyed_hash
 
 Text = str | Promise
 
@@ -139,7 +140,7 @@ class HashAfter:
     (default: the field's own name). The retention sweep (``privacy.retention.run``)
     applies every such rule of every declaration."""
 
-    anchor: str
+    anchor: str | tuple[str, ...]
     days: int
     event: Text = ""
     purpose: str = ""
@@ -150,13 +151,51 @@ class HashAfter:
             "event": self.event or _("it was recorded"),
         }
 
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        """The date fields the period counts from: the first one set, in this order."""
+        return self.anchor if isinstance(self.anchor, tuple) else (self.anchor,)
+
     def cutoff(self, now: dt.datetime | None = None) -> dt.datetime:
         return (now or timezone.now()) - dt.timedelta(days=self.days)
+
+    def _past(self, queryset: models.QuerySet, now) -> models.QuerySet:
+        if len(self.anchors) == 1:
+            return queryset.filter(**{f"{self.anchors[0]}__lt": self.cutoff(now)})
+        return queryset.annotate(_rule_anchor=Coalesce(*self.anchors)).filter(
+            _rule_anchor__lt=self.cutoff(now))
 
     def due(self, queryset: models.QuerySet, field_name: str,
             now: dt.datetime | None = None) -> models.QuerySet:
         """Rows of ``queryset`` whose raw ``field_name`` is past its period and not yet
         hashed (empty values need nothing)."""
-        return (queryset.filter(**{f"{self.anchor}__lt": self.cutoff(now)})
+        return (self._past(queryset, now)
                 .exclude(**{field_name: ""})
                 .exclude(**{f"{field_name}__startswith": PREFIX}))
+
+    def new_value(self, value, purpose: str):
+        """What the sweep writes in place of ``value``."""
+        return keyed_hash(value, purpose)
+
+
+@dataclass(frozen=True)
+class ClearAfter(HashAfter):
+    """A field-level rule: ``days`` after the date in ``anchor`` (the first set, for a
+    tuple) the field is emptied, while the row stays for its own period (an order's
+    delivery address, needed for delivery, returns and complaints, kept with the order for
+    the bookkeeping years). Applied by the retention sweep like :class:`HashAfter`."""
+
+    def describe(self) -> Text:
+        return _("removed %(period)s after %(event)s") % {
+            "period": _period_text(self.days),
+            "event": self.event or _("it was recorded"),
+        }
+
+    def due(self, queryset: models.QuerySet, field_name: str,
+            now: dt.datetime | None = None) -> models.QuerySet:
+        """Rows of ``queryset`` whose ``field_name`` is past its period and not yet empty.
+        A keyed hash an erasure left there goes too: the period ends for it as well."""
+        return self._past(queryset, now).exclude(**{field_name: ""})
+
+    def new_value(self, value, purpose: str):
+        return ""

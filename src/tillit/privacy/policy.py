@@ -176,10 +176,7 @@ def _retention(decls) -> list[RetentionEntry]:
             period=str(d.retention.describe()), on_erasure=str(d.on_erasure.describe()),
             basis_kept=str(taxonomy.BASES[d.on_erasure.basis][0])
             if hasattr(d.on_erasure, "basis") else "",
-            field_rules=[
-                f"{taxonomy.CATEGORIES[d.fields[name].category]}: {rule.describe()}"
-                for name, rule in d.field_rules()
-            ],
+            field_rules=d.field_rule_texts(),
         )
         for d in sorted(decls, key=lambda d: str(d.title))
     ]

@@ -79,9 +79,7 @@ def _add_use(activities: dict, d, use, companies, language: str) -> None:
                      f"{p.text('safeguard', language) or 'safeguard missing'}")
     act["records"].append({
         "model": d.label, "title": str(d.title),
-        "retention": "; ".join([str(d.retention.describe()), *(
-            f"{taxonomy.CATEGORIES[d.fields[n].category]}: {rule.describe()}"
-            for n, rule in d.field_rules())]),
+        "retention": "; ".join([str(d.retention.describe()), *d.field_rule_texts()]),
         "on_erasure": str(d.on_erasure.describe()),
         "use": str(use.description),
     })

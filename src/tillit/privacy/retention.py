@@ -32,7 +32,6 @@ from django.utils import timezone
 from . import erasure_actions
 from .datamap import Declaration, Person
 from .datamap import registry as default_registry
-from .hashing import keyed_hash
 from .ledger import audit
 from .models import AuditEvent, LegalHold
 
@@ -142,7 +141,7 @@ def _hash_fields(decl: Declaration, line: Line, now: dt.datetime, held_pks: set,
                 if pk in held_pks:
                     line.hash_held += 1
                     continue
-                changed.append(model(pk=pk, **{name: keyed_hash(value, purpose)}))
+                changed.append(model(pk=pk, **{name: rule.new_value(value, purpose)}))
             if changed and not dry_run:
                 with transaction.atomic():
                     manager.bulk_update(changed, [name])

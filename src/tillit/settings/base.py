@@ -202,6 +202,10 @@ TILLIT_CHECKOUT = {
 }
 # The public base URL of the shop, for the merchant URLs the provider calls back.
 TILLIT_PUBLIC_URL = os.environ.get("TILLIT_PUBLIC_URL", "http://127.0.0.1:8000")
+# Where `tillit shipping export` keeps the carrier files (names, addresses, phones): the
+# nightly sweep deletes each one CARRIER_FILE_DAYS after it was written (orders/privacy.py).
+TILLIT_CARRIER_FILES_DIR = Path(os.environ.get("TILLIT_CARRIER_FILES_DIR",
+                                               VAR_DIR / "carrier-files")).resolve()
 
 # The security layer (tillit.security; README "Security" lists every setting and default).
 # "0" only to measure what the layer costs (bench/security_overhead.py).

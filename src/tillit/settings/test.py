@@ -1,5 +1,8 @@
 """Test settings: the demo's wiring, an in-memory mail outbox, plain static storage."""
 
+import tempfile
+from pathlib import Path
+
 from tillit.payments.klarna.emulator.transport import InProcessTransport
 
 from .demo import *  # noqa: F403
@@ -24,3 +27,5 @@ TILLIT_KLARNA_EMULATOR_PUSH = {"mode": "off"}
 # in-process calls share one connection.
 DATABASES = {"default": DATABASES["default"]}
 DATABASE_ROUTERS: list = []
+# Carrier files a test writes go to a folder of the test run's own, never the demo's var/.
+TILLIT_CARRIER_FILES_DIR = Path(tempfile.mkdtemp(prefix="tillit-test-carrier-files-"))
