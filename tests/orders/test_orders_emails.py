@@ -28,9 +28,10 @@ def test_the_confirmation_carries_the_receipt_and_the_controller(place, product,
     for body in _bodies(message):
         assert controller["name"] in body and controller["org_nr"] in body
         assert str(order.number) in body
-    [(filename, content, mimetype)] = message.attachments
+    (filename, content, mimetype), (terms_name, _terms, terms_type) = message.attachments
     assert filename == f"R-{order.receipt.number}.html" and mimetype == "text/html"
     assert content == order.receipt.html
+    assert (terms_name, terms_type) == ("kopvillkor.html", "text/html")  # the terms too
     # A guest gets the signed link to follow the order.
     assert "/order/" in message.body
 

@@ -56,6 +56,22 @@ def test_the_receipt_holds_every_field_of_a_full_invoice(customer_order):
     assert 'data-vat-rate="600"' in html and 'data-vat-rate="2500"' in html
 
 
+@pytest.mark.promise("P01.b")
+def test_each_line_shows_its_unit_price_excluding_vat_and_nothing_claims_it_is_paid(
+        customer_order):
+    """ML 17 kap. 24 §: the unit price excluding VAT; and the receipt is issued when the
+    order is placed, before the amount is charged, so it does not say "paid"."""
+    receipt = customer_order.receipt
+    mixer, book = receipt.data["lines"]
+    assert (mixer["unit_price_ore"], mixer["unit_net_ore"]) == (129900, 103920)
+    assert (book["unit_price_ore"], book["unit_net_ore"]) == (34900, 34900 - 1975)
+    assert f'data-unit-net>{format_sek(103920)}' in receipt.html
+    assert f'data-unit-net>{format_sek(32925)}' in receipt.html
+    text = receipt.html.lower()
+    assert "betald" not in text and "betalt" not in text
+    assert "dras när vi skickar din beställning" in text
+
+
 def test_a_company_buyers_receipt_carries_its_org_nr(place, product, make_user):
     buyer = make_user(company="Ljudfirman AB", org_nr="556677-8899")
     order = place([(product, 1)], user=buyer,

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import logging
 
-from django.utils import translation
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from tillit.core import mail
 
+from . import provider
 from .links import absolute, order_path
-from .models import CreditNote, Order, ReturnRequest
+from .models import RETURN_DAYS, CreditNote, Order, ReturnRequest
 from .privacy import GUEST_LINK_DAYS
 
 log = logging.getLogger(__name__)
@@ -44,11 +48,29 @@ def send_confirmation(order: Order):
     if not to:
         return None
     receipt = order.receipt
-    context = {**_context(order), "receipt": receipt}
+    with translation.override(order.language):
+        terms_url = absolute(reverse("checkout:terms"))
+    context = {**_context(order), "receipt": receipt,
+               "withdrawal_form_url": f"{terms_url}#withdrawal-form"}
     return mail.send("orders/email/confirmation", context, to,
                      language=order.language,
                      attachments=[(f"{receipt.display_number}.html", receipt.html,
-                                   "text/html")])
+                                   "text/html"),
+                                  (TERMS_FILE, terms_document(order), "text/html")])
+
+
+TERMS_FILE = "kopvillkor.html"
+
+
+def terms_document(order: Order) -> str:
+    """The purchase terms as they read when ``order`` was placed, in its language: the
+    confirmation carries them, so the buyer keeps them on a durable medium."""
+    with translation.override(order.language):
+        return render_to_string("shop/terms_document.html", {
+            "controller": settings.TILLIT_CONTROLLER, "provider": provider.name(),
+            "return_days": RETURN_DAYS, "language": order.language,
+            "as_of": timezone.localtime(order.placed_at).strftime("%Y-%m-%d %H:%M"),
+        })
 
 
 def send_shipped(order: Order):

@@ -295,6 +295,7 @@ dm.words(
           "order_date": _("order date"), "payment_method": _("payment method"),
           "lines": _("lines"), "sku": _("article number"), "quantity": _("quantity"),
           "unit_price_ore": _("unit price incl. VAT"), "vat_rate_bp": _("VAT rate"),
+          "unit_net_ore": _("unit price excl. VAT"),
           "total_ore": _("total incl. VAT"), "vat_ore": _("VAT"),
           "net_ore": _("excl. VAT"), "vat": _("VAT per rate"), "rate_bp": _("VAT rate"),
           "gross_ore": _("incl. VAT"), "total_net_ore": _("total excl. VAT"),

@@ -57,6 +57,8 @@ def _line(line: OrderLine, quantity: int, sign: int = 1) -> dict:
     return {
         "sku": line.sku, "name": line.name, "kind": line.kind, "quantity": sign * quantity,
         "unit_price_ore": line.unit_price_ore, "vat_rate_bp": line.vat_rate,
+        # The unit price excluding VAT, as a full invoice must show it (ML 17 kap. 24 §).
+        "unit_net_ore": line.unit_price_ore - vat_part(line.unit_price_ore, line.vat_rate),
         "total_ore": sign * total, "vat_ore": sign * vat, "net_ore": sign * (total - vat),
     }
 

@@ -183,6 +183,11 @@ TILLIT_CONTROLLER = {
     "country": os.environ.get("TILLIT_CONTROLLER_COUNTRY", "Sverige"),
     "email": os.environ.get("TILLIT_CONTROLLER_EMAIL", "info@jksound.se"),
     "website": os.environ.get("TILLIT_CONTROLLER_WEBSITE", "https://jksound.se"),
+    # Empty: the shop offers no telephone line, and the terms say how to reach a person.
+    "phone": os.environ.get("TILLIT_CONTROLLER_PHONE", ""),
+    # The trade-register fact the terms state (e-handelslagen 8 §).
+    "company_form": os.environ.get("TILLIT_CONTROLLER_COMPANY_FORM", "handelsbolag"),
+    "registered_with": os.environ.get("TILLIT_CONTROLLER_REGISTER", "Bolagsverket"),
 }
 
 # Keyed one-way hashes of identifiers kept past their raw retention (P10, P35).
