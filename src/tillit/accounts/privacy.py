@@ -42,6 +42,11 @@ dm.declare(
     retention=dm.WhileAccountExists(),
     on_erasure=dm.DELETE,
     recipients={"hosting": None, "email_provider": ("name", "email")},
+    asked=dm.Asked(
+        situation=_("When you create an account"),
+        required=("name", "email", "username", "password"),
+        why=_("to open your account, let you log in and write to you about it"),
+        without=_("we cannot open an account; you can still buy as a guest")),
     # Roles and flags staff set; they say nothing about the person beyond the account.
     not_personal=("is_staff", "is_active", "is_superuser", "groups", "user_permissions"),
 )

@@ -152,6 +152,16 @@ dm.declare(
         hash_why=_("so that a later claim about the order (a complaint, a payment dispute) "
                    "can be matched to whoever makes it (GDPR art. 17.3 b and e)"),
     ),
+    # What the checkout cannot do without (orders/placement.py refuses an order that lacks
+    # them); the delivery address is the billing one unless the buyer gives another.
+    asked=dm.Asked(
+        situation=_("When you buy"),
+        required=("email", "billing_name", "billing_street", "billing_postal_code",
+                  "billing_city", "billing_country"),
+        why=_("to deliver your order, send you the order e-mails and put your name and "
+              "address on the receipt, as the law requires of it"),
+        without=_("we cannot take your order: the checkout does not let you confirm it "
+                  "without them")),
     recipients={
         "payment_provider": ("klarna_order_id", "total_ore", "refunded_ore", "carrier",
                              "tracking_number"),

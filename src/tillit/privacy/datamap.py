@@ -94,6 +94,19 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Asked:
+    """What the person is asked for in one situation (GDPR art. 13(2)(e)): ``required``
+    fields the shop cannot do without, and why; what happens ``without`` them. The other
+    fields the person gives are optional. The policy's "what you must give" section is made
+    from these, and tests hold them to the forms and checks that really require them."""
+
+    situation: Text
+    required: tuple[str, ...]
+    why: Text
+    without: Text
+
+
+@dataclass(frozen=True)
 class Subject:
     """How a row finds its person.
 
@@ -248,6 +261,8 @@ class Declaration:
     # policy, its Art. 30 record and a person's access export leave them out: the real
     # provider declares its own data. The value names the controller's kind of recipient.
     held_for: str = ""
+    # What the person must give when the rows are made, and why (art. 13(2)(e)).
+    asked: Asked | None = None
 
     @property
     def label(self) -> str:
@@ -316,7 +331,7 @@ class Registry:
 
     def declare(self, model, *, title, subject, fields, uses, retention, on_erasure,
                 recipients=(), not_personal=(), withhold=None,
-                made_by=None, held_for="") -> Declaration:
+                made_by=None, held_for="", asked=None) -> Declaration:
         if model in self.declarations or model in self.none:
             raise ValueError(f"{model._meta.label} is declared twice in the data map.")
         if not isinstance(recipients, dict):
@@ -332,7 +347,7 @@ class Registry:
             recipients={k: tuple(v) if v is not None else None for k, v in recipients.items()},
             not_personal=tuple(not_personal), withhold=withhold,
             made_by={link: tuple(labels) for link, labels in (made_by or {}).items()},
-            held_for=held_for,
+            held_for=held_for, asked=asked,
         )
         self.declarations[model] = declaration
         return declaration

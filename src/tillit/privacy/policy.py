@@ -80,6 +80,17 @@ class RecipientEntry:
 
 
 @dataclass
+class AskedEntry:
+    """One situation's required and optional data, why, and what happens without it."""
+
+    situation: str
+    required: list[str]
+    optional: list[str]
+    why: str
+    without: str
+
+
+@dataclass
 class Policy:
     language: str
     controller: dict
@@ -91,6 +102,7 @@ class Policy:
     processors: list[CompanyEntry]
     controllers: list[CompanyEntry]
     data_subjects: list[str]
+    asked: list[AskedEntry] = field(default_factory=list)
     version: str = field(default="")
 
     def as_dict(self) -> dict:
@@ -119,6 +131,7 @@ def build(language: str | None = None) -> Policy:
             processors=[c for c in companies if c.role == taxonomy.PROCESSOR],
             controllers=[c for c in companies if c.role == taxonomy.CONTROLLER],
             data_subjects=_data_subjects(decls),
+            asked=_asked(decls),
         )
     policy.version = digest(policy)
     return policy
@@ -217,6 +230,34 @@ def company_entry(p, language: str) -> CompanyEntry:
         p.text("data_description", language), p.text("location", language), p.outside_eea,
         p.text("safeguard", language),
         p.agreement_date.isoformat() if p.agreement_date else "", p.privacy_notice_url)
+
+
+def _asked(decls) -> list[AskedEntry]:
+    """Per situation, the data the person must give (and why, and what happens without
+    it) and the data they may leave out: from each declaration's ``asked``."""
+    entries = []
+    for d in decls:
+        if d.asked is None:
+            continue
+        given = [n for n, f in d.fields.items() if f.source == "given"]
+        required = _category_labels(d, d.asked.required)
+        optional = [x for x in _category_labels(d, [n for n in given
+                                                    if n not in d.asked.required])
+                    if x not in required]
+        entries.append(AskedEntry(str(d.asked.situation), required, optional,
+                                  str(d.asked.why), str(d.asked.without)))
+    return entries
+
+
+def _category_labels(d: Declaration, names) -> list[str]:
+    """The kinds of data of ``d``'s fields ``names``, each once, in order."""
+    out: list[str] = []
+    for name in names:
+        label = str(taxonomy.CATEGORIES[d.fields[name].category])
+        label = label[:1].lower() + label[1:]  # it stands inside a sentence
+        if label not in out:
+            out.append(label)
+    return out
 
 
 def _data_subjects(decls) -> list[str]:
