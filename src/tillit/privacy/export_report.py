@@ -218,9 +218,8 @@ def _target(value) -> str:
 
 def _page(value) -> str:
     """Where staff saw the data: the privacy desk or the admin."""
-    area = str(value).split(":", 1)[0]
-    return _esc({"desk": _("the privacy desk"), "admin": _("the staff admin")}.get(
-        area, str(value)))
+    area = {"desk": _("the privacy desk"), "admin": _("the staff admin")}
+    return _esc(area.get(str(value).split(":", 1)[0], str(value)))
 
 
 def _field_names(model_label, names) -> str:
