@@ -91,10 +91,14 @@ def test_the_deliver_action_and_the_refund_actions(client, staff, customer_order
                                                    fake_klarna, mailoutbox):
     services.ship_order(customer_order, carrier=carriers["postnord"], tracking_number="AB1234SE")
     url = reverse("admin:orders_order_changelist")
-    client.post(url, {"action": "deliver", ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    ask = client.post(url, {"action": "deliver", ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    assert ask.status_code == 200 and 'name="delivered_on"' in ask.content.decode()
+    client.post(url, {"action": "deliver", "apply": "1",
+                      "delivered_on": timezone.localdate().isoformat(),
+                      ACTION_CHECKBOX_NAME: [customer_order.pk]})
     customer_order.refresh_from_db()
     assert customer_order.status == Order.Status.DELIVERED
-    assert timezone.now() - customer_order.delivered_at < dt.timedelta(minutes=1)
+    assert timezone.localdate(customer_order.delivered_at) == timezone.localdate()
     ret = services.start_return(customer_order, {customer_order.lines.first().pk: 1})
     returns = reverse("admin:orders_returnrequest_changelist")
     client.post(returns, {"action": "refund", ACTION_CHECKBOX_NAME: [ret.pk]})
@@ -158,3 +162,45 @@ def test_cancelling_an_erased_buyers_order_mails_nobody_and_says_so_in_the_log(
     assert mailoutbox == []
     assert f"No cancellation e-mail for order {customer_order.number}: its buyer was erased" \
         in caplog.text
+
+
+def test_staff_mark_delivered_on_the_day_the_tracking_says_and_the_return_period_follows(
+        client, staff, customer_order, carriers, fake_klarna, clock):
+    """The right of withdrawal counts from the day the buyer received the goods
+    (distansavtalslagen 2 kap. 12 §), not from the day staff click."""
+    now = timezone.now()
+    clock(now - dt.timedelta(days=5))
+    services.ship_order(customer_order, carrier=carriers["postnord"], tracking_number="AB1234SE")
+    clock(now)
+    url = reverse("admin:orders_order_changelist")
+    received = timezone.localdate() - dt.timedelta(days=3)
+    client.post(url, {"action": "deliver", "apply": "1", "delivered_on": received.isoformat(),
+                      ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    customer_order.refresh_from_db()
+    assert timezone.localdate(customer_order.delivered_at) == received
+    assert customer_order.return_deadline() == received + dt.timedelta(days=14)
+
+
+@pytest.mark.parametrize("day", ["", "tomorrow", "2001-01-01", "9999-12-31", "2026-02-30"])
+def test_a_bad_delivery_day_gets_the_form_again_and_changes_nothing(
+        client, staff, customer_order, carriers, fake_klarna, day):
+    services.ship_order(customer_order, carrier=carriers["postnord"], tracking_number="AB1234SE")
+    if day == "tomorrow":
+        day = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = client.post(reverse("admin:orders_order_changelist"), {
+        "action": "deliver", "apply": "1", "delivered_on": day,
+        ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    customer_order.refresh_from_db()
+    assert customer_order.status == Order.Status.SHIPPED
+
+
+def test_a_delivery_before_the_shipment_is_refused(client, staff, customer_order, carriers,
+                                                   fake_klarna):
+    services.ship_order(customer_order, carrier=carriers["postnord"], tracking_number="AB1234SE")
+    before = timezone.localdate() - dt.timedelta(days=2)
+    client.post(reverse("admin:orders_order_changelist"), {
+        "action": "deliver", "apply": "1", "delivered_on": before.isoformat(),
+        ACTION_CHECKBOX_NAME: [customer_order.pk]})
+    customer_order.refresh_from_db()
+    assert customer_order.status == Order.Status.SHIPPED

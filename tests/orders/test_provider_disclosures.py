@@ -5,6 +5,7 @@ release of a payment no order came of; and the buyer's access report lists each.
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.orders.orders_fixtures import checkout, klarna_line, klarna_order
 from tillit.orders import services
@@ -38,7 +39,9 @@ def test_shipping_refunding_and_what_each_call_sent_are_in_the_ledger(
     assert capture.recorded_by == staff  # staff shipped it: the audit log names them
 
     client.post(reverse("admin:orders_order_changelist"),
-                {"action": "deliver", ACTION_CHECKBOX_NAME: [customer_order.pk]})
+                {"action": "deliver", "apply": "1",
+                 "delivered_on": timezone.localdate().isoformat(),
+                 ACTION_CHECKBOX_NAME: [customer_order.pk]})
     ret = services.start_return(customer_order, {customer_order.lines.first().pk: 1})
     returns = reverse("admin:orders_returnrequest_changelist")
     client.post(returns, {"action": "receive", ACTION_CHECKBOX_NAME: [ret.pk]})

@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import zipfile
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -34,9 +33,9 @@ from tillit.privacy.erasure_actions import erased_hash
 from tillit.privacy.hashing import is_hashed
 from tillit.privacy.ledger import audit
 from tillit.privacy.models import AuditEvent
-from tillit.shipping.models import Carrier
 
 from . import services
+from .forms import DeliverForm, PackForm, ShipForm
 from .models import (
     KEPT_RECORDS_PERMISSION,
     CreditNote,
@@ -80,18 +79,6 @@ class OrderLineInline(admin.TabularInline):
     @admin.display(description=_("total incl. VAT"))
     def total(self, line):
         return format_sek(line.total_ore)
-
-
-class PackForm(forms.Form):
-    carrier = forms.ModelChoiceField(label=_("carrier"), queryset=Carrier.objects.none())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["carrier"].queryset = Carrier.objects.filter(is_active=True)
-
-
-class ShipForm(PackForm):
-    tracking_number = forms.CharField(label=_("tracking number"), max_length=100)
 
 
 @admin.register(Order)
@@ -218,9 +205,21 @@ class OrderAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Mark delivered (starts the 14-day return period)"),
                   permissions=["fulfil"])
     def deliver(self, request, queryset):
-        self._each(request, queryset, services.mark_delivered,
-                   lambda n: ngettext("%(n)d order marked delivered.",
-                                      "%(n)d orders marked delivered.", n) % {"n": n})
+        if not queryset.exists():
+            self.message_user(request, _("None of the selected orders exist."),
+                              messages.WARNING)
+            return None
+        form = DeliverForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._each(request, queryset, services.mark_delivered,
+                       lambda n: ngettext("%(n)d order marked delivered.",
+                                          "%(n)d orders marked delivered.", n) % {"n": n},
+                       when=form.delivered_at())
+            return None
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "orders": queryset, "form": form, "title": _("Mark delivered"),
+                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        return TemplateResponse(request, "admin/orders/order/deliver.html", context)
 
     @admin.action(description=_("Cancel (releases the payment, restocks the goods)"),
                   permissions=["fulfil"])

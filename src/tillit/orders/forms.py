@@ -1,7 +1,47 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tillit.shipping.models import Carrier
+
 from .services import MAX_REASON
+
+
+class PackForm(forms.Form):
+    carrier = forms.ModelChoiceField(label=_("carrier"), queryset=Carrier.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].queryset = Carrier.objects.filter(is_active=True)
+
+
+class ShipForm(PackForm):
+    tracking_number = forms.CharField(label=_("tracking number"), max_length=100)
+
+
+class DeliverForm(forms.Form):
+    """The day the buyer received the goods, as the carrier's tracking says: the 14-day
+    right of withdrawal counts from it (distansavtalslagen 2 kap. 12 §), not from the day
+    staff mark it."""
+
+    delivered_on = forms.DateField(
+        label=_("delivered on (as the carrier's tracking says)"),
+        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_delivered_on(self):
+        day = self.cleaned_data["delivered_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The day of delivery cannot be in the future."))
+        if day < timezone.localdate() - dt.timedelta(days=90):
+            raise forms.ValidationError(_("That is more than 90 days ago: check the date."))
+        return day
+
+    def delivered_at(self) -> dt.datetime:
+        """The chosen day, at noon in the shop's time zone."""
+        return timezone.make_aware(dt.datetime.combine(self.cleaned_data["delivered_on"],
+                                                       dt.time(12)))
 
 
 class ReturnForm(forms.Form):

@@ -136,8 +136,14 @@ def mark_delivered(order: Order, *, when=None) -> Order:
         if order.status != Status.SHIPPED:
             raise FulfilmentError(_("Order %(number)s has not been shipped.")
                                   % {"number": order.number})
+        when = when or timezone.now()
+        if order.shipped_at and timezone.localdate(when) < timezone.localdate(order.shipped_at):
+            raise FulfilmentError(_("Order %(number)s was shipped on %(day)s: it cannot have "
+                                    "been delivered before.")
+                                  % {"number": order.number,
+                                     "day": timezone.localdate(order.shipped_at)})
         order.status = Status.DELIVERED
-        order.delivered_at = when or timezone.now()
+        order.delivered_at = when
         order.save(update_fields=["status", "delivered_at", "updated_at"])
     return order
 
