@@ -248,3 +248,13 @@ def test_concurrent_issues_get_distinct_numbers_without_gaps():
     assert errors == []
     assert sorted(taken) == list(range(1, len(taken) + 1))  # no gap, no duplicate
     assert NumberSeries.objects.get(key=numbering.RECEIPT).last_number == len(taken)
+
+
+def test_the_receipts_headings_are_capitalised_and_speak_of_a_bestallning(customer_order):
+    """One source string serves a heading and a word inside a sentence: the receipt's
+    headings have their own (pgettext), so none starts in lower case."""
+    import re
+
+    headings = re.findall(r"<(?:th|h1|h2)[^>]*>(.*?)</(?:th|h1|h2)>", customer_order.receipt.html)
+    assert headings and all(h[:1] == h[:1].upper() for h in headings), headings
+    assert "Momssats" in headings and "Beställningsnummer" in headings
