@@ -150,6 +150,10 @@ def _live(life: Life, *, make_user, product, staff, pay) -> dict[str, set]:
                            reason="Bad om rättelse per telefon")
     services.set_hold(Person.of(user), reason=f"Tvist om order {first.number}",
                       until=timezone.localdate() + dt.timedelta(days=90), actor=staff)
+    # And they object, in their own words, to a use of their data.
+    assert browser.post(reverse("privacy:restrict_or_object"), {
+        "kind": "objection", "message": f"Invänder mot inloggningsloggen, {life.name}"},
+    ).status_code == 200
     # While production's mail worker is down, they ask for a new password and staff send
     # them a note: the request and the e-mail wait in the queue (``tillit db_worker``).
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend",

@@ -30,9 +30,11 @@ def _reauth(client, password=PASSWORD):
 
 
 def _deliver(order, carriers, *, days_ago=0):
+    """Shipped the day before it was delivered, ``days_ago`` days ago."""
     order_services.ship_order(order, carrier=carriers["postnord"], tracking_number="TRACK1234")
-    return order_services.mark_delivered(
-        order, when=timezone.now() - dt.timedelta(days=days_ago))
+    when = timezone.now() - dt.timedelta(days=days_ago)
+    Order.objects.filter(pk=order.pk).update(shipped_at=when - dt.timedelta(days=1))
+    return order_services.mark_delivered(order, when=when)
 
 
 # Account holders -------------------------------------------------------------------------

@@ -144,9 +144,18 @@ def _admin_form(**changes) -> dict:
     ({"role": "controller", "privacy_notice_url": "javascript:alert(1)"},
      "privacy_notice_url", ""),
     ({"role": "owner"}, "role", ""),
+    ({"agreement_date": "9999-12-31"}, "agreement_date", "framtiden"),
+    ({"agreement_date": "0001-01-01"}, "agreement_date", "1995"),
+    ({"role": "controller", "privacy_notice_url": "http://127.0.0.1/x"},
+     "privacy_notice_url", "https://"),
+    ({"role": "controller", "privacy_notice_url": "ftp://example.com/p"},
+     "privacy_notice_url", ""),
+    ({"agreement_date": "2026-01-01", "outside_eea": "on"}, "safeguard", "EU/EES"),
+    ({"agreement_date": "2026-01-01", "recipient_kind": "payment_provider",
+      "is_checkout_provider": "on"}, "is_checkout_provider", "kassan"),
 ])
 def test_staff_cannot_register_a_company_without_what_its_role_needs(
-        admin_client, changes, field, says):
+        admin_client, register, changes, field, says):
     url = reverse("admin:privacy_recipient_add")
     response = admin_client.post(url, _admin_form(**changes))
     assert response.status_code == 200  # the form again, with the error, not a 500

@@ -15,6 +15,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import PASSWORD
+from tillit.privacy import erasure
 from tillit.privacy.models import AuditEvent, Disclosure
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +79,20 @@ def test_a_disclosure_under_legal_secrecy_stays_out_of_the_persons_report(
     assert "Ekobrottsmyndigheten" in page.content.decode()  # staff see it, marked
     data, report = _report(holder_client)
     assert "Ekobrottsmyndigheten" not in json.dumps(data) + report
+    # Nor does anything else tell of it: not the audit log's entry about recording it, not
+    # the number of ledger entries the erasure preview counts.
+    secret = Disclosure.objects.get(recipient="Ekobrottsmyndigheten")
+    events = [r for r in data["records"] if r["model"] == "privacy.AuditEvent"]
+    targets = [row["values"]["target"] for r in events for row in r["rows"]]
+    assert f"privacy.Disclosure:{secret.pk}" not in targets
+    assert AuditEvent.objects.filter(target=f"privacy.Disclosure:{secret.pk}").exists()
+    plan = erasure.preview(holder)
+    [step] = [s for s in plan.steps if s.model == "privacy.Disclosure"]
+    shown = sum(1 for d in data["disclosures"])
+    assert step.count == shown + 1 and step.shown_count == shown
+    holder_client.post(reverse("privacy:erase_start"), {"password": PASSWORD})
+    preview = holder_client.get(reverse("privacy:erase_confirm")).content.decode()
+    assert f"<tr><td>{step.title}</td><td>{shown}</td>" in preview
 
 
 @pytest.mark.promise("P26.a")
@@ -106,6 +122,10 @@ def test_a_guest_known_by_e_mail_gets_the_entry_on_their_address(staff_client,
     ({"categories": ["user.nothing"]}, "categories"),
     ({"recipient": "x" * 201}, "recipient"),
     ({"legal_ground": "Beslut\x00"}, "legal_ground"),
+    ({"recipient": "\u200b\u200b"}, "recipient"),
+    ({"recipient": "Polisen \u202eteg"}, "recipient"),
+    ({"legal_ground": "Beslut\tmed tab"}, "legal_ground"),
+    ({"reference": "ärende\u200b1"}, "reference"),
 ])
 def test_hostile_or_incomplete_input_gets_the_form_again_and_records_nothing(
         staff_client, holder, changes, field):

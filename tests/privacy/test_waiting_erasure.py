@@ -16,6 +16,7 @@ from tests.conftest import PASSWORD
 from tests.orders.orders_fixtures import address
 from tests.privacy.rights_fixtures import link_in
 from tillit.orders import services as order_services
+from tillit.orders.models import Order
 from tillit.privacy import retention
 from tillit.privacy.models import PrivacyRequest, RequestToken
 
@@ -30,7 +31,9 @@ def _ask_to_erase(client):
 
 
 def _ship(order, carriers, when):
+    """Shipped the day before ``when``, delivered then."""
     order_services.ship_order(order, carrier=carriers["postnord"], tracking_number="TRACK1234")
+    Order.objects.filter(pk=order.pk).update(shipped_at=when - dt.timedelta(days=1))
     return order_services.mark_delivered(order, when=when)
 
 

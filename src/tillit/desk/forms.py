@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.accounts import selectors as account_selectors
 from tillit.accounts.forms import AccountDetailsForm, AddressForm
+from tillit.accounts.validators import reject_control_characters
 from tillit.privacy import taxonomy
 from tillit.privacy.disclosures import STAFF_PURPOSES, STAFF_RECIPIENT_KINDS
 from tillit.privacy.erasure import reason_names_person
@@ -157,16 +159,30 @@ class DisclosureForm(forms.Form):
         return on
 
     def clean_recipient(self):
-        recipient = self.cleaned_data["recipient"].strip()
+        recipient = _ledger_text(self.cleaned_data["recipient"])
         if not recipient:
             raise forms.ValidationError(_("Name the recipient."))
         return recipient
 
     def clean_legal_ground(self):
-        ground = self.cleaned_data["legal_ground"].strip()
+        ground = _ledger_text(self.cleaned_data["legal_ground"])
         if not ground:
             raise forms.ValidationError(_("State the legal ground the disclosure rests on."))
         return ground
+
+    def clean_reference(self):
+        return _ledger_text(self.cleaned_data["reference"])
+
+
+def _ledger_text(value: str) -> str:
+    """A line of text for the append-only ledger, as it reads: no control characters, and
+    no invisible format characters (zero-width spaces, direction overrides) that would make
+    an entry read differently from what it holds."""
+    reject_control_characters(value)
+    if any(unicodedata.category(ch) == "Cf" for ch in value):
+        raise forms.ValidationError(_("Remove the invisible characters (such as zero-width "
+                                      "spaces or direction marks)."))
+    return value.strip()
 
 
 class StaffRectificationForm(AccountDetailsForm):

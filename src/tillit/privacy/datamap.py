@@ -191,8 +191,8 @@ class Anonymise:
                      "one-way hash with a secret key, %(why)s") % {"why": self.hash_why}
         if self.hash:
             return _("personal details removed or replaced by a one-way hash with a secret "
-                     "key; the rest kept for the purpose above until its period ends")
-        return _("personal details removed; the rest kept for the purpose above until its "
+                     "key; the rest kept for its own purpose until its period ends")
+        return _("personal details removed; the rest kept for its own purpose until its "
                  "period ends")
 
 

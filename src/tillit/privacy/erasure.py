@@ -80,6 +80,13 @@ class Step:
     count: int
     why: str = ""
     until: dt.date | None = None
+    # The rows the person may be told of: those under legal secrecy (the map's
+    # ``withhold``) are erased or kept like the rest, but not counted to them.
+    shown: int | None = None
+
+    @property
+    def shown_count(self) -> int:
+        return self.count if self.shown is None else self.shown
 
 
 @dataclass
@@ -111,6 +118,22 @@ class Plan:
     @property
     def counts(self) -> dict[str, int]:
         return {s.model: s.count for s in self.steps if s.count}
+
+    def shown(self, action: str) -> list[Step]:
+        """The steps of ``action`` as the person may be told of them (no secret rows)."""
+        return [s for s in self.steps if s.action == action and s.shown_count]
+
+    @property
+    def shown_deleted(self) -> list[Step]:
+        return self.shown("delete")
+
+    @property
+    def shown_anonymised(self) -> list[Step]:
+        return self.shown("anonymise")
+
+    @property
+    def shown_kept(self) -> list[Step]:
+        return self.shown("keep")
 
 
 def active_holds(person: Person, today: dt.date | None = None):
@@ -150,6 +173,8 @@ def preview(who, reg=None) -> Plan:
     for decl in reg:
         rows = decl.subject.rows_for(decl.model, person)
         count = rows.count()
+        shown = rows.exclude(decl.withhold).count() if decl.withhold is not None and count \
+            else None
         action = decl.on_erasure
         if isinstance(action, Keep):
             plan.steps.append(Step(
@@ -157,12 +182,13 @@ def preview(who, reg=None) -> Plan:
                 why=_("%(basis)s: %(reason)s") % {
                     "basis": taxonomy.BASES[action.basis][0],
                     "reason": action.reason or decl.retention.describe()},
-                until=_kept_until(decl, rows) if count else None))
+                until=_kept_until(decl, rows) if count else None, shown=shown))
         elif isinstance(action, Anonymise):
             plan.steps.append(Step(decl.label, str(decl.title), "anonymise", count,
-                                   why=str(action.describe())))
+                                   why=str(action.describe()), shown=shown))
         else:
-            plan.steps.append(Step(decl.label, str(decl.title), "delete", count))
+            plan.steps.append(Step(decl.label, str(decl.title), "delete", count,
+                                   shown=shown))
         made = sum(rows.count() for rows in made_by_rows(decl, person).values())
         if made:
             plan.steps.append(Step(

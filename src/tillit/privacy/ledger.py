@@ -54,7 +54,8 @@ def record_disclosure(*, recipient_kind: str, recipient: str, categories: Iterab
     if recorded_by is not None:
         audit(AuditEvent.Action.DISCLOSURE, actor=recorded_by, subject=user,
               subject_email=disclosure.email, target=f"privacy.Disclosure:{disclosure.pk}",
-              detail={"recipient_kind": recipient_kind, "categories": categories})
+              detail={"recipient_kind": recipient_kind, "categories": categories,
+                      **({"secret": True} if secret else {})})
     return disclosure
 
 

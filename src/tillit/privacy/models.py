@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -82,15 +84,35 @@ class Recipient(models.Model):
         return f"{self.display_name} ({self.service})"
 
     def clean(self):
+        """What the policy publishes about the company must be able to be true."""
         errors = {}
         if self.role == taxonomy.PROCESSOR and self.agreement_date is None:
             errors["agreement_date"] = _("A processor acts under a data processing "
                                          "agreement: give the date it was signed.")
+        elif self.agreement_date is not None and not (
+                dt.date(1995, 1, 1) <= self.agreement_date <= timezone.localdate()):
+            errors["agreement_date"] = _("Give the day the agreement was signed: not in the "
+                                         "future, and not before 1995.")
         if self.role == taxonomy.CONTROLLER and not self.privacy_notice_url:
             errors["privacy_notice_url"] = _("A controller answers for its own processing: "
                                              "link to its privacy notice.")
+        elif self.privacy_notice_url and not self.privacy_notice_url.startswith("https://"):
+            errors["privacy_notice_url"] = _("Link to the company's own notice on its site, "
+                                             "with https://.")
+        if self.outside_eea and not (self.safeguard or "").strip():
+            errors["safeguard"] = _("A transfer outside the EU/EEA needs its safeguard "
+                                    "(an adequacy decision, standard contractual clauses, "
+                                    "...): name it.")
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        if self.is_checkout_provider and Recipient.objects.filter(
+                is_checkout_provider=True).exclude(pk=self.pk).exists():
+            raise ValidationError({"is_checkout_provider": _(
+                "Another company is already marked as running the checkout: unmark it "
+                "first.")})
+        super().validate_constraints(exclude)
 
     @property
     def is_processor(self) -> bool:
@@ -319,6 +341,7 @@ class PrivacyRequest(models.Model):
         RECTIFICATION = "rectification", _("rectification")
         ERASURE = "erasure", _("erasure")
         OBJECTION = "objection", _("objection")
+        RESTRICTION = "restriction", _("restriction (keep my data but do not use it)")
 
     class Status(models.TextChoices):
         UNVERIFIED = "unverified", _("awaiting e-mail verification")
@@ -349,6 +372,8 @@ class PrivacyRequest(models.Model):
                                    verbose_name=_("handled by"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     note = models.TextField(_("staff note"), blank=True, max_length=2000)
+    # What the person wrote with a restriction or an objection: which processing, and why.
+    message = models.TextField(_("the person's message"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["deadline", "received_at", "id"]

@@ -123,6 +123,10 @@ dm.declare(
     # An erased member of staff's events stay, under a keyed hash of their user ID.
     made_by={"actor": ("actor_label",)},
     recipients=("hosting", "auditor"),
+    # The events about a disclosure or a hold under legal secrecy stay out of the person's
+    # export as the disclosure and the hold do.
+    # (has_key too: an event without the key must not fall out with the NULL it gives.)
+    withhold=Q(detail__has_key="secret", detail__secret=True),
     not_personal=("action",),
 )
 
@@ -177,6 +181,7 @@ dm.declare(
     fields={
         "email": dm.Field("user.contact.email"),
         "kind": dm.Field("user.content.private"),
+        "message": dm.Field("user.content.private"),
         "note": dm.Field("user.content.private", dm.GENERATED),
         "received_at": dm.Field("system.operations", dm.GENERATED),
         "deadline": dm.Field("system.operations", dm.GENERATED),
@@ -192,7 +197,7 @@ dm.declare(
     retention=dm.After("received_at", days=365 * 3, event=_("the request was received")),
     # The request stays as proof that it was answered, without the person's address.
     on_erasure=dm.Anonymise(
-        clear=("user", "note"), hash=("email",),
+        clear=("user", "note", "message"), hash=("email",),
         hash_why=_("so that we can show that we answered your request (GDPR art. 17.3 b "
                    "and 5.2)")),
     made_by={"handled_by": ()},

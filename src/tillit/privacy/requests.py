@@ -24,7 +24,8 @@ def one_month_after(day: dt.date) -> dt.date:
 
 def open_request(kind: str, *, channel: str, user=None, email: str = "",
                  received_at: dt.datetime | None = None, status: str = Status.OPEN,
-                 verified: bool = False, handled_by=None, note: str = "") -> PrivacyRequest:
+                 verified: bool = False, handled_by=None, note: str = "",
+                 message: str = "") -> PrivacyRequest:
     """Record a request; its deadline is one month after the day it was received."""
     received_at = received_at or timezone.now()
     now = timezone.now()
@@ -34,6 +35,7 @@ def open_request(kind: str, *, channel: str, user=None, email: str = "",
         received_at=received_at,
         deadline=one_month_after(timezone.localdate(received_at)),
         verified_at=now if verified else None, handled_by=handled_by, note=note,
+        message=message,
     )
 
 

@@ -67,6 +67,9 @@ __all__ = ["changed_fields", "check_withdrawal", "close_request", "lift_hold", "
 Kind, Status, Channel = PrivacyRequest.Kind, PrivacyRequest.Status, PrivacyRequest.Channel
 Purpose = RequestToken.Purpose
 
+# What a visitor may ask for by e-mail address; restriction and objection go to staff,
+# who answer within the month like any request.
+GUEST_KINDS = (Kind.ACCESS, Kind.ERASURE, Kind.RESTRICTION, Kind.OBJECTION)
 # A verified guest keeps the right to act on the request in this browser for so long.
 VERIFIED_SESSION_MINUTES = 60
 # Unverified guest requests go after this many days (the sweep pass below).
@@ -95,13 +98,13 @@ def session_ref(session_key: str | None) -> str:
 
 
 def ask_by_email(email: str, kind: str, *, link: Callable[[str], str],
-                 language: str | None = None) -> None:
+                 language: str | None = None, message: str = "") -> None:
     """A visitor asks, by e-mail address, for a copy of their data or its erasure.
 
     Every address gets the same treatment: a request awaiting verification and one neutral
     e-mail with a single-use link; nothing about the address is looked up until the link is
     used. ``link(token)`` makes the absolute URL of the verification page."""
-    if kind not in (Kind.ACCESS, Kind.ERASURE):
+    if kind not in GUEST_KINDS:
         raise ValueError(f"Guests cannot ask for {kind!r} through the form.")
     email = email.strip()
     since = timezone.now() - dt.timedelta(days=1)
@@ -111,7 +114,7 @@ def ask_by_email(email: str, kind: str, *, link: Callable[[str], str],
         if recent >= MAX_UNVERIFIED_PER_DAY:
             return
         req = open_request(kind, channel=Channel.EMAIL, email=email,
-                           status=Status.UNVERIFIED)
+                           status=Status.UNVERIFIED, message=message)
         raw = new_token(req, Purpose.VERIFY, dt.timedelta(hours=verify_hours()))
         # Sent inside the transaction: if the mail cannot go, no dangling request is left.
         mail.send("privacy/email/verify", {
@@ -321,6 +324,16 @@ def sweep_unverified(now: dt.datetime, dry_run: bool) -> int:
     if dry_run:
         return rows.count()
     return rows.delete()[1].get(PrivacyRequest._meta.label, 0)
+
+
+def ask_for_restriction_or_objection(user, kind: str, message: str) -> PrivacyRequest:
+    """A logged-in account holder asks us to restrict (art. 18) or stops a processing by
+    objecting to it (art. 21): recorded with their words, for staff to handle within the
+    month on the privacy desk."""
+    if kind not in (Kind.RESTRICTION, Kind.OBJECTION):
+        raise ValueError(f"Not a restriction or an objection: {kind!r}")
+    return open_request(kind, channel=Channel.SELF_SERVICE, user=user, verified=True,
+                        message=message)
 
 
 def staff_view(person: Person, *, actor, page: str) -> None:

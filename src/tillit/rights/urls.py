@@ -9,6 +9,8 @@ urlpatterns = [
     # The rights (P04, P29, P31): for everyone, by e-mail; for account holders, logged in.
     path("dina-uppgifter/", views.rights, name="rights"),
     path("dina-uppgifter/skickat/", views.sent, name="sent"),
+    path("dina-uppgifter/begransa-eller-invand/", views.restrict_or_object,
+         name="restrict_or_object"),
     path("dina-uppgifter/bekrafta/<str:token>/", views.verify, name="verify"),
     path("dina-uppgifter/kopia/", views.export_request, name="export_request"),
     path("dina-uppgifter/kopia/<str:token>/", views.export_ready, name="export_ready"),

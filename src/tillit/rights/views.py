@@ -28,7 +28,12 @@ from tillit.privacy.datamap import Person
 from tillit.privacy.models import PrivacyRequest
 from tillit.security.ratelimit import rate_limited
 
-from .forms import ConfirmErasureForm, GuestRequestForm, PasswordCheckForm
+from .forms import (
+    ConfirmErasureForm,
+    GuestRequestForm,
+    PasswordCheckForm,
+    RestrictOrObjectForm,
+)
 
 # How long a re-entered password opens the erasure confirmation.
 REAUTH_MINUTES = 10
@@ -77,10 +82,27 @@ def rights(request):
     if form.is_valid():
         services.ask_by_email(
             form.cleaned_data["email"], form.cleaned_data["kind"], language=_language(request),
+            message=form.cleaned_data["message"].strip(),
             link=lambda token: request.build_absolute_uri(
                 reverse("privacy:verify", args=[token])))
         return redirect("privacy:sent")
-    return render(request, "rights/rights.html", {"form": form})
+    return render(request, "rights/rights.html", {
+        "form": form, "restrict_form": RestrictOrObjectForm() if request.user.is_authenticated
+        else None})
+
+
+@login_required
+@require_http_methods(["POST"])
+@rate_limited("privacy_request")
+def restrict_or_object(request):
+    """An account holder's restriction or objection, recorded for staff to answer."""
+    form = RestrictOrObjectForm(request.POST)
+    if not form.is_valid():
+        return render(request, "rights/rights.html", {
+            "form": GuestRequestForm(), "restrict_form": form}, status=400)
+    req = services.ask_for_restriction_or_objection(
+        request.user, form.cleaned_data["kind"], form.cleaned_data["message"].strip())
+    return render(request, "rights/request_recorded.html", {"req": req})
 
 
 @require_safe
@@ -101,6 +123,8 @@ def verify(request, token: str):
         req = services.verify(token)
     except services.LinkRefused as exc:
         return _refused(request, exc)
+    if req.kind in (PrivacyRequest.Kind.RESTRICTION, PrivacyRequest.Kind.OBJECTION):
+        return render(request, "rights/request_recorded.html", {"req": req})
     if req.kind == PrivacyRequest.Kind.ACCESS:
         if not request.session.session_key:
             request.session.save()
