@@ -123,6 +123,8 @@ def test_an_undelivered_order_makes_the_erasure_wait_until_it_closes(
     preview = holder_client.get(reverse("privacy:erase_confirm")).content.decode()
     assert str(order.number) in preview
     waiting = holder_client.post(reverse("privacy:erase_confirm"), {"confirm": "on"})
+    assert waiting["Location"] == reverse("privacy:erase_waiting")  # reloading asks nothing
+    waiting = holder_client.get(waiting["Location"])
     assert waiting.status_code == 200 and str(order.number) in waiting.content.decode()
     assert User.objects.filter(pk=holder.pk).exists()
     req = PrivacyRequest.objects.get(kind="erasure")
@@ -149,7 +151,8 @@ def test_a_legal_hold_shows_in_the_preview_and_stops_the_erasure(holder, holder_
     _reauth(holder_client)
     assert "Tvist om faktura 1042" in holder_client.get(
         reverse("privacy:erase_confirm")).content.decode()
-    response = holder_client.post(reverse("privacy:erase_confirm"), {"confirm": "on"})
+    response = holder_client.post(reverse("privacy:erase_confirm"), {"confirm": "on"},
+                                  follow=True)
     assert response.status_code == 200 and "Tvist om faktura 1042" in response.content.decode()
     assert User.objects.filter(pk=holder.pk).exists()
 

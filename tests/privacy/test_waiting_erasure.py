@@ -27,7 +27,7 @@ Status = PrivacyRequest.Status
 
 def _ask_to_erase(client):
     client.post(reverse("privacy:erase_start"), {"password": PASSWORD})
-    return client.post(reverse("privacy:erase_confirm"), {"confirm": "on"})
+    return client.post(reverse("privacy:erase_confirm"), {"confirm": "on"}, follow=True)
 
 
 def _ship(order, carriers, when):
@@ -105,6 +105,20 @@ def test_an_account_holder_withdraws_the_waiting_erasure_from_my_details(
     # Withdrawing again, or with nothing waiting, changes nothing and fails nothing.
     assert holder_client.post(reverse("privacy:erase_withdraw_mine")).status_code == 302
     assert holder_client.get(reverse("privacy:erase_withdraw_mine")).status_code == 405
+
+
+def test_the_waiting_page_is_a_page_of_its_own(holder, holder_client, place,
+                                               two_rate_products):
+    assert holder_client.get(reverse("privacy:erase_waiting"))["Location"] == \
+        reverse("accounts:profile")  # nothing waits
+    mixer, _book = two_rate_products
+    order = place([(mixer, 1)], user=holder)
+    _ask_to_erase(holder_client)
+    for _ in range(2):  # a reload shows the same, and asks nothing again
+        page = holder_client.get(reverse("privacy:erase_waiting"))
+        assert page.status_code == 200 and str(order.number) in page.content.decode()
+    assert PrivacyRequest.objects.filter(kind="erasure").count() == 1
+    assert holder_client.post(reverse("privacy:erase_waiting")).status_code == 405
 
 
 def test_another_account_cannot_withdraw_my_waiting_erasure(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("dina-uppgifter/radera/", views.erase_start, name="erase_start"),
     path("dina-uppgifter/radera/bekrafta/", views.erase_confirm, name="erase_confirm"),
     path("dina-uppgifter/radera/begaran/<int:pk>/", views.guest_erase, name="guest_erase"),
+    path("dina-uppgifter/radera/vantar/", views.erase_waiting, name="erase_waiting"),
     path("dina-uppgifter/radera/aterkalla/", views.erase_withdraw_mine,
          name="erase_withdraw_mine"),
     path("dina-uppgifter/radera/aterkalla/<str:token>/", views.erase_withdraw,

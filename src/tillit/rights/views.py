@@ -26,6 +26,7 @@ from tillit.privacy import erasure, selectors, services
 from tillit.privacy import policy as policy_module
 from tillit.privacy.datamap import Person
 from tillit.privacy.models import PrivacyRequest
+from tillit.privacy.waiting import reasons_now
 from tillit.security.ratelimit import rate_limited
 
 from .forms import (
@@ -215,9 +216,9 @@ def erase_confirm(request):
     if form.is_valid():
         try:
             services.request_erasure(request.user, language=_language(request))
-        except erasure.ErasureRefused as refused:
-            return render(request, "rights/erase_waiting.html",
-                          {"reasons": refused.shown})
+        except erasure.ErasureRefused:
+            # A page of its own, so reloading it asks nothing again.
+            return redirect("privacy:erase_waiting")
         logout(request)
         return redirect("privacy:goodbye")
     return render(request, "rights/erase_preview.html", {
@@ -258,6 +259,17 @@ def guest_erase(request, pk: int):
     return render(request, "rights/erase_preview.html", {
         "plan": erasure.preview(person), "form": form, "guest": True,
     })
+
+
+@never_cache
+@login_required
+@require_safe
+def erase_waiting(request):
+    """The account holder's erasure waits: for what, and that it happens by itself."""
+    if services.waiting_erasure(request.user) is None:
+        return redirect("accounts:profile")
+    return render(request, "rights/erase_waiting.html",
+                  {"reasons": reasons_now(Person.of(request.user))})
 
 
 @login_required
