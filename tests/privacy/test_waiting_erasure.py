@@ -97,6 +97,7 @@ def test_an_account_holder_withdraws_the_waiting_erasure_from_my_details(
     assert response["Location"] == reverse("accounts:profile")
     req = PrivacyRequest.objects.get(kind="erasure")
     assert req.status == Status.WITHDRAWN and req.closed_at is not None
+    assert "återkallad" in mailoutbox[-1].subject and mailoutbox[-1].to == [holder.email]
     page = holder_client.get(reverse("accounts:profile")).content.decode()
     assert 'id="waiting-erasure"' not in page and "återkallad" in page
     _ship(order, carriers, when=timezone.now() - dt.timedelta(days=30))

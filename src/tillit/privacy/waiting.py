@@ -19,7 +19,7 @@ from tillit.core import mail
 from .ledger import staff_actor
 from .models import PrivacyRequest, RequestToken
 from .request_links import find_token, new_token, usable
-from .requests import close_request
+from .requests import close_request, person_of
 
 Kind, Status = PrivacyRequest.Kind, PrivacyRequest.Status
 Purpose = RequestToken.Purpose
@@ -70,7 +70,13 @@ def withdraw(req: PrivacyRequest, *, actor=None) -> PrivacyRequest:
         req = PrivacyRequest.objects.select_for_update().get(pk=req.pk)
         if req.kind != Kind.ERASURE or req.status != Status.WAITING:
             return req
-        return close_request(req, status=Status.WITHDRAWN, actor=staff_actor(actor))
+        req = close_request(req, status=Status.WITHDRAWN, actor=staff_actor(actor))
+        # Told in writing, as the waiting was: nothing will be erased now.
+        address = person_of(req).email
+        if address:
+            mail.send("privacy/email/erasure_withdrawn", {"received_at": req.received_at},
+                      [address])
+        return req
 
 
 def check_withdrawal(raw: str) -> PrivacyRequest:
