@@ -25,7 +25,7 @@ def test_the_policy_says_what_a_purchase_and_an_account_require_and_why(client):
     page = client.get("/integritetspolicy").content.decode()
     section = page.split('id="required"', 1)[1].split("</section>", 1)[0]
     buying = section.split("När du handlar", 1)[1].split("</p>", 1)[0]
-    assert "behöver vi e-postadress, namn, gatuadress, postnummer, ort, land" in buying
+    assert "behöver vi e-postadress, namn, gatuadress, postnummer, ort och land," in buying
     assert "Utan dem kan vi inte ta emot din beställning" in buying
     assert "telefonnummer" in buying.split("Resten kan du låta bli", 1)[1]
     account = section.split("När du skapar ett konto", 1)[1].split("</p>", 1)[0]

@@ -118,7 +118,8 @@ dm.declare(
         "klarna_order_id": dm.Field("user.financial", dm.THIRD_PARTY),
         "klarna_capture_id": dm.Field("user.financial", dm.THIRD_PARTY),
         "payment_method": dm.Field("user.financial", dm.THIRD_PARTY),
-        "language": dm.Field("user.account.settings"),
+        # The language of the pages the buyer used, for the order's e-mails: not typed in.
+        "language": dm.Field("user.account.settings", dm.GENERATED),
         "buyer_ip": dm.Field("user.device.ip_address", dm.GENERATED, hash_after=dm.HashAfter(
             "placed_at", days=BUYER_IP_DAYS, event=_("the order was placed"), purpose="ip")),
     },

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import translation
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from . import taxonomy
 from .datamap import Declaration, registry
@@ -88,6 +90,14 @@ class AskedEntry:
     optional: list[str]
     why: str
     without: str
+
+    @property
+    def required_text(self) -> str:
+        return get_text_list(self.required, _("and"))
+
+    @property
+    def optional_text(self) -> str:
+        return get_text_list(self.optional, _("and"))
 
 
 @dataclass
