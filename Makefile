@@ -15,7 +15,7 @@ demo: $(BIN)/tillit
 	$(BIN)/tillit demo
 
 test: $(BIN)/tillit
-	$(BIN)/pytest --promise-report=var/promise-results.json
+	$(BIN)/pytest -n auto --promise-report=var/promise-results.json
 
 lint: $(BIN)/tillit
 	$(BIN)/ruff check .

@@ -49,6 +49,15 @@ def _default_language(settings):
 
 
 @pytest.fixture
+def argon2(settings):
+    """Production's password hashers (Argon2id first, P35) instead of the test settings'
+    fast one: for the tests of how passwords are stored and of timing."""
+    from tillit.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+
+
+@pytest.fixture
 def clock(monkeypatch):
     """``clock(moment)``: from now on the shop's clock (``timezone.now``) says ``moment``."""
     from django.utils import timezone

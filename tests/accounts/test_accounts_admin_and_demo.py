@@ -17,7 +17,7 @@ def test_admin_lists_and_searches_accounts(staff_client, account):
     assert "alva@example.com" in response.content.decode()
 
 
-def test_admin_account_page_shows_policy_fields_and_hash_summary(staff_client, account):
+def test_admin_account_page_shows_policy_fields_and_hash_summary(argon2, staff_client, account):
     response = staff_client.get(reverse("admin:accounts_user_change", args=[account.pk]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -27,7 +27,7 @@ def test_admin_account_page_shows_policy_fields_and_hash_summary(staff_client, a
     assert "argon2" in html.lower()
 
 
-def test_admin_adds_an_account_with_argon2id_password(staff_client):
+def test_admin_adds_an_account_with_argon2id_password(argon2, staff_client):
     password = "Personalens-Eget-Lösen-1"
     response = staff_client.post(reverse("admin:accounts_user_add"), {
         "username": "ny", "name": "Nils Ny", "email": "ny@example.com",

@@ -315,7 +315,7 @@ def test_company_needs_its_org_nr_in_the_profile_too(account_client):
     assert "org_nr" in response.context["form"].errors
 
 
-def test_password_change_keeps_the_session_and_stores_argon2id(account_client, account,
+def test_password_change_keeps_the_session_and_stores_argon2id(argon2, account_client, account,
                                                                password):
     new = "Ny-Basförstärkare-2026"
     response = account_client.post(reverse("accounts:password_change"), {

@@ -60,7 +60,7 @@ def test_registration_stores_what_was_given_and_nothing_else(client, registratio
 
 @pytest.mark.promise("P06.b", "P35.a")
 @pytest.mark.django_db
-def test_registered_password_is_stored_only_as_an_argon2id_hash(client, registration,
+def test_registered_password_is_stored_only_as_an_argon2id_hash(argon2, client, registration,
                                                                  password):
     client.post(reverse("accounts:register"), registration())
     waiting = PendingRegistration.objects.values_list("password", flat=True).get()
@@ -73,7 +73,7 @@ def test_registered_password_is_stored_only_as_an_argon2id_hash(client, registra
 
 
 @pytest.mark.django_db
-def test_changed_and_reset_passwords_are_argon2id_too(account, password):
+def test_changed_and_reset_passwords_are_argon2id_too(argon2, account, password):
     new = "Ny-Basförstärkare-2026"
     account.set_password(new)
     account.save()
@@ -84,7 +84,7 @@ def test_changed_and_reset_passwords_are_argon2id_too(account, password):
 
 @pytest.mark.promise("P06.b", "P35.a")
 @pytest.mark.django_db
-def test_older_hash_is_upgraded_to_argon2id_at_login(client, make_user, password):
+def test_older_hash_is_upgraded_to_argon2id_at_login(argon2, client, make_user, password):
     user = make_user(username="gammal")
     User.objects.filter(pk=user.pk).update(
         password=make_password(password, hasher="pbkdf2_sha256"))

@@ -29,7 +29,8 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "promise(*ids): the test proves these requirements of the policy's "
                    "promises (P15.c)")
-    config._promise_results = {}
+    config._promise_results = _Results()
+    config.pluginmanager.register(config._promise_results, "tillit-promise-results")
 
 
 def _promises_of(item) -> list[str]:
@@ -54,25 +55,40 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    # Runs where the test runs (a pytest-xdist worker, or the one process): the report
+    # carries the test's requirements to pytest_runtest_logreport, which runs where the
+    # results file is written.
     outcome = yield
-    report = outcome.get_result()
     ids = _promises_of(item)
-    if not ids:
-        return
-    results = item.config._promise_results
-    previous = results.get(item.nodeid, {"outcome": "passed"})["outcome"]
-    if report.when == "call" or report.failed or report.skipped:
-        state = "failed" if report.failed else "skipped" if report.skipped else "passed"
-        if previous in ("failed", "skipped"):
-            state = previous
-        results[item.nodeid] = {"nodeid": item.nodeid, "promises": ids, "outcome": state}
+    if ids:
+        outcome.get_result().user_properties.append(("promises", ids))
+
+
+class _Results:
+    """Collects the outcome of each marked test from its reports (phases setup, call and
+    teardown; a failure or skip in any phase is the test's outcome)."""
+
+    def __init__(self):
+        self.by_test: dict[str, dict] = {}
+
+    def pytest_runtest_logreport(self, report):
+        ids = dict(report.user_properties).get("promises")
+        if not ids:
+            return
+        previous = self.by_test.get(report.nodeid, {"outcome": "passed"})["outcome"]
+        if report.when == "call" or report.failed or report.skipped:
+            state = "failed" if report.failed else "skipped" if report.skipped else "passed"
+            if previous in ("failed", "skipped"):
+                state = previous
+            self.by_test[report.nodeid] = {"nodeid": report.nodeid, "promises": list(ids),
+                                           "outcome": state}
 
 
 def pytest_sessionfinish(session, exitstatus):
     path = session.config.getoption("--promise-report")
-    if not path:
+    if not path or hasattr(session.config, "workerinput"):  # an xdist worker writes nothing
         return
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(sorted(session.config._promise_results.values(), key=lambda r: r["nodeid"]),
-                  fh, indent=2)
+        json.dump(sorted(session.config._promise_results.by_test.values(),
+                         key=lambda r: r["nodeid"]), fh, indent=2)

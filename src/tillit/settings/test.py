@@ -6,7 +6,7 @@ from pathlib import Path
 from tillit.payments.klarna.emulator.transport import InProcessTransport
 
 from .demo import *  # noqa: F403
-from .demo import DATABASES, TILLIT_CHECKOUT
+from .demo import DATABASES, PASSWORD_HASHERS, TILLIT_CHECKOUT
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
@@ -29,3 +29,7 @@ DATABASES = {"default": DATABASES["default"]}
 DATABASE_ROUTERS: list = []
 # Carrier files a test writes go to a folder of the test run's own, never the demo's var/.
 TILLIT_CARRIER_FILES_DIR = Path(tempfile.mkdtemp(prefix="tillit-test-carrier-files-"))
+# A fast hasher for the thousands of passwords the tests set (Argon2id takes ~50 ms each,
+# on purpose). The tests of P35 and the timing tests switch production's hashers back on
+# explicitly: the ``argon2`` fixture (tests/conftest.py).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
