@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("tillit.rights.urls")),
     path("", include("tillit.cookies.urls")),
+    path("", include("tillit.marketing.urls")),
     path("", include("tillit.accounts.urls")),
     path("", include("tillit.cart.urls")),
     path("", include("tillit.checkout.urls")),

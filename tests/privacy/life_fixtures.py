@@ -1,7 +1,8 @@
 """A whole shop life for the access-export tests (P29): a person's account, logins, address
 book, two orders (one through the provider's checkout all the way to a refund, where the
 first person types another e-mail address than her account's, one as a company buyer), a
-cart, a downloaded copy of their data, a staff correction, a legal hold, and a password
+cart, the newsletter signed up for, received and left, consents given and withdrawn, a
+downloaded copy of their data, a staff correction, a legal hold, and a password
 reset and an e-mail waiting for the mail worker, all made through the shop's own flows.
 Every test module may use the fixtures (``pytest_plugins`` in tests/conftest.py).
 
@@ -13,10 +14,12 @@ are theirs is judged by creation, independently of the code that finds rows for 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail as sent_mail
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +29,9 @@ from tests.orders.orders_fixtures import address as provider_address
 from tests.orders.orders_fixtures import checkout, klarna_line, klarna_order
 from tillit.accounts import services as account_services
 from tillit.core import mail
+from tillit.marketing import campaigns
+from tillit.marketing import services as marketing
+from tillit.marketing.models import Campaign
 from tillit.orders import carrier_export
 from tillit.orders import services as order_services
 from tillit.orders.models import Order
@@ -136,6 +142,23 @@ def _live(life: Life, *, make_user, product, staff, pay) -> dict[str, set]:
 
     # A cart again, after the orders emptied it.
     browser.post(reverse("cart:add"), {"product": product.pk, "quantity": 1})
+
+    # The newsletter: signed up in the footer and confirmed by the link, then signed up
+    # once more and left that link unopened. Offers by SMS turned on on the account page; a
+    # campaign received and unsubscribed from by its link (so the next person's campaign
+    # reaches only them); a no to letters given by phone and recorded by staff.
+    assert browser.post(reverse("marketing:signup"), {"email": life.email}).status_code == 200
+    confirm = re.search(r"/nyhetsbrev/bekrafta/[^/\s]+/", sent_mail.outbox[-1].body).group(0)
+    assert browser.post(confirm).status_code == 200
+    browser.post(reverse("marketing:signup"), {"email": life.email})  # and again, unopened
+    assert browser.post(reverse("marketing:choices"), {
+        "topic": "offers.sms", "given": "1"}).status_code == 302
+    campaign = Campaign.objects.create(subject="Vinternyheter", body="# Hej")
+    campaigns.start(campaign)
+    unsubscribe = re.search(r"/nyhetsbrev/avregistrera/[^/\s]+/", sent_mail.outbox[-1].body)
+    assert browser.get(unsubscribe.group(0)).status_code == 200
+    marketing.record_by_staff(topic_key="offers.letter", given=False, staff=staff, user=user,
+                              note=f"Ringde, vill inte ha brev ({life.name})")
 
     # They asked to move the account to a new address and have not opened the link yet.
     account_services.request_email_change(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tillit.accounts import selectors as account_selectors
 from tillit.accounts.forms import AccountDetailsForm, AddressForm
 from tillit.accounts.validators import reject_control_characters
-from tillit.privacy import taxonomy
+from tillit.privacy import consents, taxonomy
 from tillit.privacy.disclosures import STAFF_PURPOSES, STAFF_RECIPIENT_KINDS
 from tillit.privacy.erasure import reason_names_person
 from tillit.privacy.models import AuditEvent, PrivacyRequest
@@ -220,3 +220,17 @@ class StaffAddressRectificationForm(AddressForm):
         data = super().address_data()
         data.pop("reason", None)
         return data
+
+
+class ConsentEntryForm(forms.Form):
+    """A yes or no the person gave by phone or letter (P20.c), with a note saying so."""
+
+    topic = forms.ChoiceField(label=_("What"), choices=lambda: [
+        (k, t.label) for k, t in consents.topics().items() if not k.startswith("cookies.")])
+    given = forms.TypedChoiceField(
+        label=_("Their choice"), coerce=lambda v: v == "1",
+        choices=(("0", _("No: withdraws consent or objects")), ("1", _("Yes: gives consent"))))
+    note = forms.CharField(
+        label=_("Note"), max_length=500, validators=[reject_control_characters],
+        help_text=_("How and when it reached the shop, e.g. 'Phoned 7 Dec, asked to get no "
+                    "more newsletters'."))

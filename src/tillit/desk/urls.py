@@ -17,6 +17,7 @@ urlpatterns = [
     path("person/<str:ref>/radera/", desk.person_erase, name="person_erase"),
     path("person/<str:ref>/sparr/", desk.person_hold, name="person_hold"),
     path("person/<str:ref>/utlamnande/", desk.person_disclosure, name="person_disclosure"),
+    path("person/<str:ref>/samtycke/", desk.person_consent, name="person_consent"),
     path("person/<str:ref>/sparr/<int:pk>/hav/", desk.hold_lift, name="hold_lift"),
     path("person/<str:ref>/rattelse/", desk.person_rectify, name="person_rectify"),
     path("person/<str:ref>/rattelse/adress/<int:pk>/", desk.person_rectify_address,

@@ -25,7 +25,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tillit.accounts import selectors as account_selectors
-from tillit.privacy import erasure, selectors, services
+from tillit.marketing import services as marketing
+from tillit.privacy import consents, erasure, selectors, services
 from tillit.privacy.datamap import Person
 from tillit.privacy.models import PrivacyRequest, RecipientNotice
 from tillit.privacy.promises import counts as promise_counts
@@ -33,6 +34,7 @@ from tillit.privacy.promises import counts as promise_counts
 from .forms import (
     AuditSearchForm,
     CloseRequestForm,
+    ConsentEntryForm,
     DisclosureForm,
     HoldForm,
     NewRequestForm,
@@ -157,6 +159,8 @@ def _person_context(request, ref: str, person: Person, **forms) -> dict:
         "erase_form": forms.get("erase_form") or StaffErasureForm(person=person),
         "hold_form": forms.get("hold_form") or HoldForm(),
         "disclosure_form": forms.get("disclosure_form") or DisclosureForm(),
+        "consents": consents.history(person),
+        "consent_form": forms.get("consent_form") or ConsentEntryForm(),
         "erase_errors": forms.get("erase_errors", []),
     }
 
@@ -231,6 +235,21 @@ def person_disclosure(request, ref: str):
                            status=400)
     services.record_by_staff(who, actor=request.user, **form.cleaned_data)
     messages.success(request, _("The disclosure is recorded."))
+    return redirect("privacy_desk:person", ref=ref)
+
+
+@desk_view(("POST",))
+def person_consent(request, ref: str):
+    """A consent or withdrawal the person gave by phone or letter (P20.c)."""
+    who = resolve(request, ref)
+    form = ConsentEntryForm(request.POST)
+    if not form.is_valid():
+        return render_desk(request, "desk/person.html",
+                           _person_context(request, ref, who, consent_form=form), status=400)
+    marketing.record_by_staff(topic_key=form.cleaned_data["topic"],
+                              given=form.cleaned_data["given"], note=form.cleaned_data["note"],
+                              staff=request.user, user=who.user, email=who.email)
+    messages.success(request, _("The choice is recorded in the consent ledger."))
     return redirect("privacy_desk:person", ref=ref)
 
 

@@ -20,6 +20,7 @@ from . import taxonomy
 from .periods import AccountingPeriod as AccountingPeriod
 from .periods import After as After
 from .periods import ClearAfter as ClearAfter
+from .periods import ConsentProof as ConsentProof
 from .periods import HashAfter as HashAfter
 from .periods import Retention as Retention
 from .periods import SessionLifetime as SessionLifetime

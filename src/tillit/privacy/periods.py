@@ -80,6 +80,31 @@ class UntilWithdrawn(Retention):
 
 
 @dataclass(frozen=True)
+class ConsentProof(Retention):
+    """The consent ledger's rule: a row is kept ``days`` after it was recorded, and longer
+    while it is the person's consent in force (the proof of a consent the shop still acts
+    on). A row another row has replaced, or a withdrawal, goes when its period ends."""
+
+    days: int
+    anchor: str = "occurred_at"
+
+    def describe(self) -> Text:
+        return _("%(period)s after it was recorded; a consent you have not withdrawn is kept "
+                 "as long as it is in force") % {"period": _period_text(self.days)}
+
+    def expired(self, queryset, now=None):
+        cutoff = (now or timezone.now()) - dt.timedelta(days=self.days)
+        old = queryset.filter(**{f"{self.anchor}__lt": cutoff})
+        newer = queryset.model._default_manager.filter(
+            topic=models.OuterRef("topic"), occurred_at__gt=models.OuterRef("occurred_at"))
+        same_person = (models.Q(email=models.OuterRef("email"), email__gt="")
+                       | models.Q(phone=models.OuterRef("phone"), phone__gt="")
+                       | models.Q(visitor=models.OuterRef("visitor"), visitor__gt="")
+                       | models.Q(user=models.OuterRef("user"), user__isnull=False))
+        return old.filter(models.Q(given=False) | models.Exists(newer.filter(same_person)))
+
+
+@dataclass(frozen=True)
 class AccountingPeriod(Retention):
     """Bokföringslagen 7 kap. 2 §: kept until the end of the ``years``-th calendar year
     after the calendar year in which the financial year (of ``anchor``) ended."""

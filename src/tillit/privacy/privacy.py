@@ -11,6 +11,8 @@ from tillit.privacy import retention, services
 
 from .models import (
     AuditEvent,
+    Consent,
+    ConsentText,
     Disclosure,
     LegalHold,
     PolicyVersion,
@@ -68,6 +70,55 @@ dm.no_personal_data(
     not_personal={"name": "names a company that receives data from the shop"},
 )
 dm.no_personal_data(PolicyVersion, "Published texts of the privacy policy.")
+dm.no_personal_data(ConsentText, "The texts people were shown when asked for consent; the "
+                    "ledger row says who saw one.",
+                    not_personal={"text": "the shop's own words, the same for everyone"})
+
+# The consent ledger. Kept as proof while a consent is in force and three years after
+# (a claim about a message sent, preskriptionslagen's shortest reach for such claims); an
+# erased person's rows stay as keyed hashes, so that no later import or sign-up under the
+# same address or number can be taken for a consent they never gave.
+CONSENT_KEPT = dm.ConsentProof(days=365 * 3)
+
+
+def consents_by_phone(model, person):
+    """An SMS consent given or withdrawn by a reply names only the mobile number: it is the
+    account holder's when the number is the one on their account."""
+    phone = getattr(person.account, "phone", "")
+    return model.objects.filter(phone=phone) if phone else model.objects.none()
+
+
+dm.declare(
+    Consent,
+    title=_("What you have agreed to or said no to (consents)"),
+    subject=dm.Subject(user="user", email="email", kinds=("customer", "guest", "visitor"),
+                       finder=consents_by_phone),
+    fields={
+        "email": dm.Field("user.contact.email"),
+        "phone": dm.Field("user.contact.phone_number"),
+        "visitor": dm.Field("user.device.cookie_id", dm.GENERATED),
+        "topic": dm.Field("user.account.settings"),
+        "given": dm.Field("user.account.settings"),
+        "occurred_at": dm.Field("system.operations", dm.GENERATED),
+        "note": dm.Field("user.content.private", dm.GENERATED),
+        "proof": dm.Field("user.unique_id", dm.THIRD_PARTY),
+        "recorded_by": dm.Field("system.operations", dm.GENERATED),
+        "ip": dm.Field("user.device.ip_address", dm.GENERATED,
+                       hash_after=dm.HashAfter("occurred_at", days=30,
+                                               event=_("your choice"), purpose="ip")),
+    },
+    uses=[dm.Use("marketing.consent", dm.LEGAL_OBLIGATION,
+                 _("to show that we had your consent before we used it, and to respect "
+                   "your no (GDPR art. 7.1)"))],
+    retention=CONSENT_KEPT,
+    on_erasure=dm.Anonymise(
+        clear=("user", "note"), hash=("email", "phone", "visitor", "ip"),
+        hash_why=_("so that we can show we had your consent for what we sent, and never "
+                   "take a later sign-up under your address for one you gave")),
+    made_by={"recorded_by": ()},
+    recipients={"hosting": None},
+    not_personal=("basis", "text", "method"),
+)
 
 dm.declare(
     Disclosure,

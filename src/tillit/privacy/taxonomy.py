@@ -55,6 +55,12 @@ PURPOSES = {
     "essential.legal_obligation": _("To meet our legal obligations, such as bookkeeping law"),
     "essential.service.authentication": _("To let you log in to your account"),
     "marketing.communications.email": _("To send you newsletters and offers you asked for"),
+    "marketing.communications.sms": _("To send you offers by SMS, when you asked for them"),
+    "marketing.communications.mail": _("To send you offers by letter, when you asked for them"),
+    "personalize": _("To suggest products from what you have bought, when you asked for it"),
+    "functional.storage": _("To remember your choices in your browser"),
+    "marketing.consent": _("To keep track of what you have agreed to, and what you have said "
+                           "no to"),
     "analytics.reporting": _("For statistics and analysis at an aggregate level"),
     "essential.legal_claims": _("To establish, exercise or defend legal claims"),
 }

@@ -53,6 +53,9 @@ RATE_LIMITS = {
     # address): a borrowed session must not become a way to guess the password.
     "password_check": (10, 3600),
     "staff_otp": (10, 600),
+    # Newsletter sign-ups (each sends a confirmation e-mail) and the links in its e-mails.
+    "newsletter": (5, 3600),
+    "newsletter_link": (30, 3600),
 }
 
 

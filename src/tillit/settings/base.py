@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tillit.payments",
     "tillit.orders",
     "tillit.shipping",
+    "tillit.marketing",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "tillit.security",

@@ -1,0 +1,92 @@
+"""The newsletter: sign-ups waiting for their confirmation (double opt-in), campaigns staff
+write, and one send row per recipient and campaign, so that a campaign restarted after a
+worker died never writes to anyone twice. Whether a person may be written to is the
+consent ledger's business (``privacy.consents``), not these tables'."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+
+class PendingSignup(models.Model):
+    """A sign-up waiting for the person to follow the link in the confirmation e-mail.
+    Only the link's hash is kept; the row goes when confirmed or when it expires."""
+
+    email = models.EmailField(_("e-mail"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The words shown beside the form, kept so the ledger records what was agreed to.
+    text_digest = models.CharField(max_length=64)
+    language = models.CharField(max_length=10)
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True, db_index=True)
+    ip = models.CharField(_("IP address"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("newsletter sign-up waiting for confirmation")
+        verbose_name_plural = _("newsletter sign-ups waiting for confirmation")
+        indexes = [models.Index(Upper("email"), name="marketing_pending_email_ci")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Campaign(models.Model):
+    """An e-mail campaign: written in the admin (Markdown), tried on oneself, then sent to
+    everyone the ledger allows for its audience."""
+
+    class Audience(models.TextChoices):
+        SUBSCRIBERS = "consent", _("Newsletter subscribers (consent)")
+        CUSTOMERS = "legitimate_interest", _(
+            "Customers under the existing-customer rule (the shop's own similar products)")
+        BOTH = "both", _("Both")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("text (Markdown)"), max_length=20000, help_text=_(
+        "Headings with #, lists with -, links as [text](https://…). HTML is not allowed. "
+        "The unsubscribe link and the shop's details are added to every message."))
+    audience = models.CharField(_("audience"), max_length=30, choices=Audience.choices,
+                                default=Audience.SUBSCRIBERS)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT, editable=False)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sending started"), null=True, blank=True,
+                                   editable=False)
+    # How far sending has come: the last consent-ledger row written to. A batch run again
+    # after a worker died goes on from here.
+    sent_up_to = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("e-mail campaign")
+        verbose_name_plural = _("e-mail campaigns")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class CampaignSend(models.Model):
+    """One recipient of one campaign. The unique pair is what makes a restarted batch skip
+    whom it already wrote to; the address goes when the campaign's period ends."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sends")
+    email = models.EmailField(_("e-mail"))
+    # The ledger row that allowed the message: its basis is the answer to "why me?".
+    consent = models.ForeignKey("privacy.Consent", null=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign recipient")
+        verbose_name_plural = _("campaign recipients")
+        constraints = [models.UniqueConstraint("campaign", Upper("email"),
+                                               name="marketing_send_once")]
+        indexes = [models.Index(Upper("email"), name="marketing_send_email_ci")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.pk}"

@@ -1,0 +1,91 @@
+"""The data map's declarations for the newsletter, and the topics of marketing consent.
+
+The words of each topic are what the person is shown where they are asked, and what the
+consent ledger keeps (``privacy.consents``): the sign-up form, the checkout box and the
+account page all read them from here."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tillit.privacy import consents
+from tillit.privacy import datamap as dm
+
+from .models import Campaign, CampaignSend, PendingSignup
+
+NEWSLETTER = consents.topic(
+    "newsletter.email",
+    label=_("Newsletter and offers by e-mail"),
+    ask=_("Yes, send me the shop's newsletter with news and offers by e-mail. I can "
+          "unsubscribe at any time with the link in every newsletter or on my account page."),
+    purpose="marketing.communications.email",
+    # MFL 19 § 2 st.: a buyer told of this at checkout who does not object may get offers
+    # of the shop's own similar products by e-mail, with a way to say no in every message.
+    objection=_("As a customer you may get e-mail about our own products similar to those "
+                "you bought. Tick the box if you do not want them; every such e-mail also "
+                "has a link to say no."),
+)
+SMS = consents.topic(
+    "offers.sms",
+    label=_("Offers by SMS"),
+    ask=_("Yes, send me offers by SMS to my mobile number. I can stop them at any time by "
+          "replying STOPP or on my account page."),
+    purpose="marketing.communications.sms",
+)
+LETTER = consents.topic(
+    "offers.letter",
+    label=_("Offers by letter"),
+    ask=_("Yes, send me offers by letter to my address. I can stop them at any time on my "
+          "account page or by contacting the shop."),
+    purpose="marketing.communications.mail",
+)
+PERSONALISED = consents.topic(
+    "offers.personalised",
+    label=_("Suggestions from what I have bought"),
+    ask=_("Yes, use what I have bought to suggest accessories and products for me, on my "
+          "account page and in newsletters. Without this, everyone sees the same suggestions."),
+    purpose="personalize",
+)
+
+# A confirmation link unused this long is deleted with its sign-up.
+SIGNUP_DAYS = 7
+
+dm.declare(
+    PendingSignup,
+    title=_("Newsletter sign-ups waiting for confirmation"),
+    subject=dm.Subject(email="email", kinds=("customer", "guest", "visitor")),
+    fields={
+        "email": dm.Field("user.contact.email"),
+        "created_at": dm.Field("system.operations", dm.GENERATED),
+        "ip": dm.Field("user.device.ip_address", dm.GENERATED),
+        "language": dm.Field("user.account.settings", dm.GENERATED),
+    },
+    not_personal=("token_hash", "text_digest"),
+    uses=[dm.Use("marketing.communications.email", dm.CONSENT,
+                 _("to ask you to confirm that you want the newsletter (double opt-in), so "
+                   "that nobody can sign up an address that is not theirs"))],
+    retention=dm.After("created_at", days=SIGNUP_DAYS,
+                       event=_("you signed up, unless you confirm before (then at once)")),
+    on_erasure=dm.DELETE,
+    recipients={"hosting": None, "email_provider": ("email",)},
+)
+
+dm.no_personal_data(Campaign, "A campaign's text, the same for every recipient.",
+                    not_personal={"subject": "the campaign's subject line",
+                                  "body": "the campaign's text, written by staff"})
+
+dm.declare(
+    CampaignSend,
+    title=_("Newsletters and offers we have sent you"),
+    subject=dm.Subject(email="email", kinds=("customer", "guest", "visitor")),
+    fields={
+        "email": dm.Field("user.contact.email"),
+        "queued_at": dm.Field("system.operations", dm.GENERATED),
+        "campaign": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+    },
+    not_personal=("consent",),
+    uses=[dm.Use("marketing.communications.email", dm.CONSENT,
+                 _("to send each newsletter once, and to answer which ones we sent you and "
+                   "why"))],
+    retention=dm.After("queued_at", days=365, event=_("the newsletter was sent")),
+    on_erasure=dm.DELETE,
+    recipients={"hosting": None, "email_provider": ("email",)},
+)

@@ -1,0 +1,130 @@
+"""Writes of the newsletter: signing up (double opt-in), confirming, unsubscribing, the
+account page's choices, and staff entries. Every yes and no goes to the consent ledger
+(``privacy.consents.record``); these functions only decide which row to write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tillit.core import mail
+from tillit.privacy import consents
+from tillit.privacy.datamap import CONSENT
+from tillit.privacy.models import Consent
+
+from .models import PendingSignup
+from .privacy import NEWSLETTER, SIGNUP_DAYS
+
+_UNSUBSCRIBE_SALT = "tillit.marketing.unsubscribe"
+
+
+class LinkInvalid(Exception):
+    """A confirmation or unsubscribe link that is forged, used or expired."""
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def absolute(path: str) -> str:
+    return settings.TILLIT_PUBLIC_URL.rstrip("/") + path
+
+
+def sign_up(email: str, *, ip: str = "") -> None:
+    """Start a newsletter sign-up: a confirmation e-mail goes to ``email`` whether or not
+    it already gets the newsletter (the page answers the same either way: nobody learns who
+    subscribes). Nothing is recorded as consent until the link is followed."""
+    email = email.strip()
+    words = str(NEWSLETTER.ask)
+    raw = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        PendingSignup.objects.create(
+            email=email, token_hash=_hash(raw), ip=ip,
+            text_digest=consents.text_for(words).digest,
+            language=translation.get_language() or settings.LANGUAGE_CODE)
+        mail.send("marketing/email/confirm", {
+            "link": absolute(reverse("marketing:confirm", args=[raw])),
+            "days": SIGNUP_DAYS, "words": words,
+        }, [email])
+
+
+def pending(raw: str) -> PendingSignup:
+    """The sign-up a confirmation link belongs to, if it is still waiting."""
+    cutoff = timezone.now() - dt.timedelta(days=SIGNUP_DAYS)
+    row = PendingSignup.objects.filter(token_hash=_hash(raw or ""), created_at__gte=cutoff).first()
+    if row is None:
+        raise LinkInvalid
+    return row
+
+
+def confirm(raw: str, *, ip: str = "") -> str:
+    """Follow a confirmation link: the consent is recorded with the words shown at sign-up
+    and the sign-up row goes. Returns the address."""
+    with transaction.atomic():
+        row = pending(raw)
+        text = consents.ConsentText.objects.get(digest=row.text_digest)
+        consents.record(NEWSLETTER.key, given=True, method=Consent.Method.FORM,
+                        email=row.email, words=text.text, ip=ip)
+        PendingSignup.objects.filter(email__iexact=row.email).delete()
+    return row.email
+
+
+def unsubscribe_token(row: Consent) -> str:
+    """The signed, login-free token of a message's unsubscribe link: it names the ledger
+    row that allowed the message, never the address."""
+    return signing.dumps({"c": row.pk, "t": row.topic}, salt=_UNSUBSCRIBE_SALT, compress=True)
+
+
+def allowing_row(token: str) -> Consent:
+    try:
+        data = signing.loads(token or "", salt=_UNSUBSCRIBE_SALT)
+        row = Consent.objects.get(pk=int(data["c"]), topic=str(data["t"]))
+    except (signing.BadSignature, Consent.DoesNotExist, KeyError, TypeError, ValueError):
+        raise LinkInvalid from None
+    return row
+
+
+def unsubscribe(token: str, *, method: str = Consent.Method.LINK, ip: str = "") -> Consent:
+    """Withdraw the consent (or object, under the existing-customer rule) that a message's
+    link names. Saying no twice records nothing new."""
+    allowed = allowing_row(token)
+    person = allowed.user or allowed.email
+    now = consents.current(person).get(allowed.topic)
+    if now is not None and not now.given:
+        return now
+    return consents.record(allowed.topic, given=False, method=method, basis=allowed.basis,
+                           user=allowed.user, email=allowed.email, ip=ip,
+                           words=str(_("Unsubscribe")))
+
+
+def undo_unsubscribe(token: str, *, ip: str = "") -> Consent:
+    """The unsubscribe page's undo: the consent as it was, given again by the person."""
+    allowed = allowing_row(token)
+    return consents.record(allowed.topic, given=True, method=Consent.Method.LINK,
+                           basis=allowed.basis, user=allowed.user, email=allowed.email,
+                           ip=ip, words=allowed.text.text if allowed.text else None)
+
+
+def choose(user, topic_key: str, given: bool, *, ip: str = "") -> Consent:
+    """A choice on the account page, for the account's own e-mail address."""
+    topic = consents.get(topic_key)
+    return consents.record(topic_key, given=given, method=Consent.Method.ACCOUNT, user=user,
+                           phone=getattr(user, "phone", "") if topic_key == "offers.sms" else "",
+                           basis=CONSENT, ip=ip,
+                           words=str(topic.ask) if given else str(_("Withdraw")))
+
+
+def record_by_staff(*, topic_key: str, given: bool, note: str, staff, user=None,
+                    email: str = "", phone: str = "") -> Consent:
+    """A yes or no received by phone or letter (P20.c), with the staff member's note."""
+    return consents.record(topic_key, given=given, method=Consent.Method.STAFF, user=user,
+                           email=email, phone=phone, note=note, recorded_by=staff,
+                           words=None if given else "")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "marketing"
+urlpatterns = [
+    path("nyhetsbrev/", views.signup, name="signup"),
+    path("nyhetsbrev/bekrafta/<str:token>/", views.confirm, name="confirm"),
+    path("nyhetsbrev/avregistrera/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("nyhetsbrev/avregistrera/<str:token>/angra/", views.undo, name="undo"),
+    path("konto/samtycken/", views.choices, name="choices"),
+]

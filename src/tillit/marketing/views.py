@@ -1,0 +1,87 @@
+"""The newsletter's pages: sign-up (double opt-in), confirmation, the one-click unsubscribe
+link of every campaign e-mail (RFC 8058), and the account page's consents (P20)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tillit.privacy import consents
+from tillit.security.clientip import client_ip
+from tillit.security.ratelimit import rate_limited
+
+from . import selectors, services
+from .forms import ChoiceForm, SignupForm
+from .privacy import NEWSLETTER, SIGNUP_DAYS
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("newsletter")
+def signup(request):
+    """The footer's and the page's sign-up form. Every valid address gets the same answer
+    and a confirmation e-mail, subscribed or not."""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.sign_up(form.cleaned_data["email"], ip=client_ip(request))
+        return render(request, "marketing/signup_sent.html", {"days": SIGNUP_DAYS})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "marketing/signup.html", {"form": form, "words": NEWSLETTER.ask},
+                  status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("newsletter_link", methods=("GET", "POST"))
+def confirm(request, token):
+    """The confirmation link: GET asks (mail scanners open links), POST confirms."""
+    try:
+        row = services.pending(token)
+    except services.LinkInvalid:
+        return render(request, "marketing/link_invalid.html", status=404)
+    if request.method == "POST":
+        services.confirm(token, ip=client_ip(request))
+        return render(request, "marketing/confirmed.html")
+    return render(request, "marketing/confirm.html", {"email": row.email,
+                                                      "words": NEWSLETTER.ask})
+
+
+@csrf_exempt  # RFC 8058: the mail client posts "List-Unsubscribe=One-Click", no token
+@require_http_methods(["GET", "POST"])
+@rate_limited("newsletter_link", methods=("GET", "POST"))
+def unsubscribe(request, token):
+    """The link in every campaign e-mail, and its List-Unsubscribe-Post target. Both
+    withdraw at once; the page says so and offers to undo."""
+    try:
+        row = services.unsubscribe(token, ip=client_ip(request))
+    except services.LinkInvalid:
+        return render(request, "marketing/link_invalid.html", status=404)
+    return render(request, "marketing/unsubscribed.html", {
+        "token": token, "topic": consents.get(row.topic)})
+
+
+@require_POST
+@rate_limited("newsletter_link")
+def undo(request, token):
+    try:
+        row = services.undo_unsubscribe(token, ip=client_ip(request))
+    except services.LinkInvalid:
+        return render(request, "marketing/link_invalid.html", status=404)
+    return render(request, "marketing/resubscribed.html", {"topic": consents.get(row.topic)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choices(request):
+    """The account page's consents: each topic with its state, a one-click yes or no, and
+    the history of every choice (P20.a, P20 withdrawal as easy as giving)."""
+    if request.method == "POST":
+        form = ChoiceForm(request.POST)
+        if not form.is_valid():
+            return render(request, "marketing/choices.html",
+                          selectors.choices_context(request.user, form=form), status=400)
+        services.choose(request.user, form.cleaned_data["topic"], form.cleaned_data["given"],
+                        ip=client_ip(request))
+        messages.success(request, _("Your choice is saved."))
+        return redirect("marketing:choices")
+    return render(request, "marketing/choices.html", selectors.choices_context(request.user))
