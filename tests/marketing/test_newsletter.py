@@ -257,3 +257,30 @@ def test_the_sweep_keeps_a_consent_in_force_and_removes_what_no_longer_proves_on
                                                                  old_no.pk} == {kept.pk}
     assert is_hashed(Consent.objects.get(pk=kept.pk).ip)
     assert consents.allows("trogen@example.com", NEWSLETTER.key)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(topic=st.text(max_size=60), choice=st.text(max_size=5), note=st.text(max_size=700))
+def test_hostile_staff_consent_entries_are_a_4xx_or_recorded_whole(staff_client, customer,
+                                                                 topic, choice, note):
+    from tillit.desk.pages import ref_for_user
+
+    before = Consent.objects.count()
+    url = reverse("privacy_desk:person_consent", args=[ref_for_user(customer)])
+    answer = staff_client.post(url, {"topic": topic, "given": choice, "note": note})
+    assert answer.status_code in (302, 400)
+    if answer.status_code == 302:
+        row = Consent.objects.first()
+        assert Consent.objects.count() == before + 1 and row.note == note.strip()
+    else:
+        assert Consent.objects.count() == before
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(topic=st.text(max_size=60), choice=st.text(max_size=5))
+def test_hostile_account_choices_are_a_4xx(client, customer, topic, choice):
+    client.force_login(customer)
+    answer = client.post(reverse("marketing:choices"), {"topic": topic, "given": choice})
+    assert answer.status_code in (302, 400)
