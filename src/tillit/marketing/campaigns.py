@@ -25,13 +25,14 @@ from django_tasks import task
 from markdown_it import MarkdownIt
 
 from tillit.core import mail
+from tillit.core.links import absolute
 from tillit.privacy import consents
 from tillit.privacy.datamap import CONSENT, LEGITIMATE_INTEREST
 from tillit.privacy.models import Consent
 
 from .models import Campaign, CampaignSend
 from .privacy import NEWSLETTER
-from .services import absolute, unsubscribe_token
+from .services import unsubscribe_token
 
 BATCH = 500
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})

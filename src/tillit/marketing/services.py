@@ -5,8 +5,6 @@ account page's choices, and staff entries. Every yes and no goes to the consent 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.conf import settings
 from django.core import signing
@@ -15,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tillit.core import mail
+from tillit.core import mail, tokens
+from tillit.core.links import absolute
 from tillit.privacy import consents
 from tillit.privacy.datamap import CONSENT
 from tillit.privacy.models import Consent
 
 from .models import PendingSignup
-from .privacy import NEWSLETTER, SIGNUP_DAYS
+from .privacy import NEWSLETTER, SIGNUP_DAYS, SMS
 
 _UNSUBSCRIBE_SALT = "tillit.marketing.unsubscribe"
 
@@ -30,24 +29,16 @@ class LinkInvalid(Exception):
     """A confirmation or unsubscribe link that is forged, used or expired."""
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def absolute(path: str) -> str:
-    return settings.TILLIT_PUBLIC_URL.rstrip("/") + path
-
-
 def sign_up(email: str, *, ip: str = "") -> None:
     """Start a newsletter sign-up: a confirmation e-mail goes to ``email`` whether or not
     it already gets the newsletter (the page answers the same either way: nobody learns who
     subscribes). Nothing is recorded as consent until the link is followed."""
     email = email.strip()
     words = str(NEWSLETTER.ask)
-    raw = secrets.token_urlsafe(24)
+    raw, digest = tokens.new()
     with transaction.atomic():
         PendingSignup.objects.create(
-            email=email, token_hash=_hash(raw), ip=ip,
+            email=email, token_hash=digest, ip=ip,
             text_digest=consents.text_for(words).digest,
             language=translation.get_language() or settings.LANGUAGE_CODE)
         mail.send("marketing/email/confirm", {
@@ -58,8 +49,11 @@ def sign_up(email: str, *, ip: str = "") -> None:
 
 def pending(raw: str) -> PendingSignup:
     """The sign-up a confirmation link belongs to, if it is still waiting."""
+    if not tokens.plausible(raw):
+        raise LinkInvalid
     cutoff = timezone.now() - dt.timedelta(days=SIGNUP_DAYS)
-    row = PendingSignup.objects.filter(token_hash=_hash(raw or ""), created_at__gte=cutoff).first()
+    row = PendingSignup.objects.filter(token_hash=tokens.digest(raw),
+                                       created_at__gte=cutoff).first()
     if row is None:
         raise LinkInvalid
     return row
@@ -117,7 +111,7 @@ def choose(user, topic_key: str, given: bool, *, ip: str = "") -> Consent:
     """A choice on the account page, for the account's own e-mail address."""
     topic = consents.get(topic_key)
     return consents.record(topic_key, given=given, method=Consent.Method.ACCOUNT, user=user,
-                           phone=getattr(user, "phone", "") if topic_key == "offers.sms" else "",
+                           phone=getattr(user, "phone", "") if topic_key == SMS.key else "",
                            basis=CONSENT, ip=ip,
                            words=str(topic.ask) if given else str(_("Withdraw")))
 

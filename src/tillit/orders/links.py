@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -79,7 +78,3 @@ def order_path(order: Order, view: str = "detail", language: str | None = None) 
         if order.user_id is not None:
             return reverse(f"orders:{view}", args=[order.number])
         return reverse(f"orders:guest_{view}", args=[guest_token(order)])
-
-
-def absolute(path: str) -> str:
-    return settings.TILLIT_PUBLIC_URL.rstrip("/") + path

@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tillit.core import mail
+from tillit.core.links import absolute
 
 from . import provider
-from .links import absolute, order_path
+from .links import order_path
 from .models import RETURN_DAYS, CreditNote, Order, ReturnRequest
 from .privacy import GUEST_LINK_DAYS
 
