@@ -14,6 +14,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
 
+# Its target is a time: measured alone, not beside the other xdist worker (make test).
+@pytest.mark.serial
 @pytest.mark.skipif(not DATABASE_URL.startswith(("postgres://", "postgresql://")),
                     reason="the benchmark needs PostgreSQL (it loads with COPY)")
 def test_the_rights_benchmark_loads_and_measures_a_small_shop():
