@@ -131,6 +131,14 @@ def product_by_slug(slug: str) -> Product | None:
     )
 
 
+def products_by_ids(ids: list[int]) -> list[Product]:
+    """The active products among ``ids``, in that order (one query)."""
+    if not ids:
+        return []
+    found = {p.pk: p for p in active_products().filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
 def search_products(query: str, sort: str = RELEVANCE) -> QuerySet:
     """Active products matching ``query`` (already :func:`clean_query`-ed) by name,
     description or SKU. Empty query, no products.

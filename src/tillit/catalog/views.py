@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import recent, selectors
 
 
 def _page(request, queryset) -> Page:
@@ -58,10 +58,14 @@ def product(request, slug):
     item = selectors.product_by_slug(slug)
     if item is None:
         raise Http404(_("No such product."))
-    return render(request, "catalog/product.html", {
+    response = render(request, "catalog/product.html", {
         "product": item,
         "current_category": item.category,
+        "recently_viewed": selectors.products_by_ids(
+            [i for i in recent.ids(request) if i != item.pk]),
     })
+    recent.remember(request, response, item.pk)
+    return response
 
 
 def search(request):

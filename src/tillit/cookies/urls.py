@@ -6,4 +6,5 @@ from . import views
 app_name = "cookies"
 urlpatterns = [
     path(pgettext_lazy("url", "pages/cookies"), views.page, name="page"),
+    path(pgettext_lazy("url", "pages/cookies/choice"), views.choose, name="choose"),
 ]

@@ -56,6 +56,8 @@ RATE_LIMITS = {
     # Newsletter sign-ups (each sends a confirmation e-mail) and the links in its e-mails.
     "newsletter": (5, 3600),
     "newsletter_link": (30, 3600),
+    # Cookie choices (each appends to the consent ledger).
+    "cookie_choice": (60, 3600),
 }
 
 

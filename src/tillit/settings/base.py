@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tillit.core.context_processors.shop",
+                "tillit.cookies.context_processors.cookie_choice",
             ],
         },
     },

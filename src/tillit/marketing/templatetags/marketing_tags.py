@@ -13,9 +13,11 @@ def newsletter_form(context):
             "footer": True}
 
 
-@register.inclusion_tag("marketing/_consents_panel.html")
-def consents_panel(user):
-    """"My details"' box: each marketing topic on or off, and the way to change it."""
+@register.inclusion_tag("marketing/_consents_panel.html", takes_context=True)
+def consents_panel(context, user):
+    """"My details"' box: each marketing topic on or off, the cookie choice of this
+    browser, and the ways to change them."""
     from ..selectors import choices_context
 
-    return choices_context(user)
+    return {**choices_context(user), "cookie_choice": context.get("cookie_choice"),
+            "cookie_categories": context.get("cookie_categories", [])}
