@@ -13,7 +13,9 @@ from tillit.core.money import format_sek
 from tillit.privacy.datamap import registry
 
 # Inputs every page has: the header search, the language switch, the CSRF token.
-SITE_WIDE_INPUTS = {"q", "csrfmiddlewaretoken", "next", "language"}
+# The header's search, the footer's language switch, and the cookie banner's answer and
+# categories (on a first visit): none of them personal data.
+SITE_WIDE_INPUTS = {"q", "csrfmiddlewaretoken", "next", "language", "choice", "categories"}
 
 
 class _Fields(HTMLParser):
