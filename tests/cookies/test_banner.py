@@ -162,6 +162,7 @@ def test_hostile_choices_are_a_4xx_or_a_recorded_choice(client, answer, categori
         assert not response["Location"].startswith("//")
 
 
+@pytest.mark.promise("P15.a")
 def test_the_walk_with_a_choice_sets_only_declared_cookies(client, product):
     seen = set()
     for response in (client.get("/"), _choose(client, "all"),

@@ -23,6 +23,7 @@ def test_cookie_page_lists_every_declared_cookie(client, url, lang):
             assert escape(str(cookie.lifetime)) in page
 
 
+@pytest.mark.promise("P15.a")
 def test_a_visit_with_cart_login_and_language_sets_only_declared_cookies(
         client, product, customer):
     seen = set()
