@@ -3,6 +3,8 @@ functional cookies (P15.c): without that choice, nothing is read or written."""
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from tillit.cookies import choice
 from tillit.cookies.declarations import FUNCTIONAL, RECENT_COOKIE, RECENT_DAYS
 
@@ -27,4 +29,4 @@ def remember(request, response, product_id: int) -> None:
     kept = [product_id] + [i for i in ids(request) if i != product_id]
     response.set_cookie(RECENT_COOKIE, ".".join(map(str, kept[:KEEP])),
                         max_age=RECENT_DAYS * 86400, httponly=True, samesite="Lax",
-                        secure=request.is_secure())
+                        secure=settings.SESSION_COOKIE_SECURE)

@@ -13,6 +13,7 @@ category is added, everyone is asked again, as consent to new words must be.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -26,7 +27,10 @@ from .declarations import CATEGORIES, CHOICE_COOKIE, CHOICE_DAYS, in_category, o
 _VALUE = re.compile(r"^([0-9a-f]{8})\.([A-Za-z0-9_-]{22})\.([a-z+]{0,100})$")
 
 
+@functools.cache
 def version() -> str:
+    """Read on every page (parsing the choice cookie), computed once per process: the
+    source words do not change while it runs."""
     with translation.override(None):  # the source words, the same in every language
         words = "\n".join(f"{c.key}:{c.description}" for c in optional())
     return hashlib.sha256(words.encode()).hexdigest()[:8]
