@@ -31,7 +31,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import scratch_db
 
 PROJECT = Path(__file__).resolve().parents[1]
 ORDERS_PER_CUSTOMER = 10
@@ -61,7 +62,7 @@ def main() -> None:
         return
     results = []
     for n, customers in enumerate(args.customers):
-        _recreate(args.db)
+        scratch_db.recreate(args.db)
         env = {**os.environ, "DATABASE_URL": args.db,
                "DJANGO_SETTINGS_MODULE": "tillit.settings.test",
                "PYTHONPATH": str(PROJECT / "src")}
@@ -75,30 +76,10 @@ def main() -> None:
             raise SystemExit(f"the run with {customers:,} customers failed")
         results += json.loads(out.stdout.strip().splitlines()[-1])
         if n < len(args.customers) - 1 or not args.keep:
-            _drop(args.db)
+            scratch_db.drop(args.db)
     _report(results, args.runs)
 
 
-def _admin_dsn(db: str) -> tuple[str, str]:
-    parts = urlsplit(db)
-    return urlunsplit(parts._replace(path="/postgres")), parts.path.lstrip("/")
-
-
-def _recreate(db: str) -> None:
-    import psycopg
-
-    dsn, name = _admin_dsn(db)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop(db: str) -> None:
-    import psycopg
-
-    dsn, name = _admin_dsn(db)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _report(results: list[dict], runs: int) -> None:

@@ -2,6 +2,7 @@
 those other folders use too are plugins, named below."""
 
 import itertools
+import signal
 import socket
 
 import pytest
@@ -131,3 +132,29 @@ def staff_client(staff):
     client.force_login(staff)
     client.staff = staff
     return client
+
+
+@pytest.fixture
+def database_backend(settings):
+    """Production's task backend: tasks wait in the database for `tillit db_worker`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                  "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def run_worker(transactional_db, database_backend):
+    """``run_worker()``: `tillit db_worker --batch` (runs what is ready, then stops), as
+    the production worker does; the signal handlers it installs are put back after. The
+    test runs outside a transaction, as the worker does: it closes the database connection
+    of a transaction it did not open (on PostgreSQL, the test's own)."""
+    from django.core.management import call_command
+
+    names = [n for n in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, n)]
+    saved = {n: signal.getsignal(getattr(signal, n)) for n in names}
+
+    def run():
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+    yield run
+    for n, handler in saved.items():
+        signal.signal(getattr(signal, n), handler)

@@ -36,6 +36,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
@@ -44,6 +48,7 @@ from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django_tasks import task
 from django_tasks.base import TaskResult, TaskResultStatus
 
@@ -80,18 +85,7 @@ def send(prefix: str, context: dict, to: list[str], *, language: str | None = No
     and :class:`MailNotSent` when the backend delivered at once and the delivery failed.
     Inside a transaction the rows and (with the database backend) the tasks are written
     with it: a rolled-back change sends no mail about itself."""
-    controller = settings.TILLIT_CONTROLLER
-    context = {**context, "controller": controller}
-    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
-        text = render_to_string(f"{prefix}.txt", context)
-        try:
-            html = render_to_string(f"{prefix}.html", context)
-        except TemplateDoesNotExist:
-            html = None
-    for body in filter(None, (text, html)):
-        if controller["name"] not in body or controller["org_nr"] not in body:
-            raise MissingControllerIdentity(f"{prefix}: the body lacks the controller footer.")
+    subject, text, html = _render(prefix, context, language)
     attached = [_attachment(*a) for a in attachments or ()]
     results = []
     for address in to:
@@ -107,10 +101,78 @@ def send(prefix: str, context: dict, to: list[str], *, language: str | None = No
     return results
 
 
+def _render(prefix: str, context: dict, language: str | None) -> tuple[str, str, str]:
+    """(subject, text, HTML or "") of the e-mail ``prefix``, with the controller's footer
+    checked."""
+    controller = settings.TILLIT_CONTROLLER
+    context = {**context, "controller": controller}
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
+        text = render_to_string(f"{prefix}.txt", context)
+        try:
+            html = render_to_string(f"{prefix}.html", context)
+        except TemplateDoesNotExist:
+            html = ""
+    for body in filter(None, (text, html)):
+        if controller["name"] not in body or controller["org_nr"] not in body:
+            raise MissingControllerIdentity(f"{prefix}: the body lacks the controller footer.")
+    return subject, text, html
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One addressee of :func:`compose_many`: the address, the values only their message
+    holds (an unsubscribe link), their own headers, and the Message-ID that every attempt
+    to send them this message carries."""
+
+    address: str
+    values: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    message_id: str = ""
+
+
+def compose_many(prefix: str, context: dict, recipients: Iterable[Recipient], *,
+                 personal: tuple[str, ...], language: str | None = None,
+                 ) -> Iterator[EmailMultiAlternatives]:
+    """The same e-mail to many people, one message each with their own ``personal``
+    values (a mail merge), for a caller that keeps its own durable record of whom it
+    writes to (a campaign's send rows) and hands the messages to one connection
+    (:func:`get_connection`) itself. The templates are rendered once, with a marker in
+    place of each personal value; each message is that text with the recipient's values
+    put in, escaped for the HTML part as the template would have escaped them. The footer
+    check of :func:`send` holds here too."""
+    nonce = secrets.token_hex(8)
+    markers = {name: f"mm{nonce}{n}mm" for n, name in enumerate(personal)}
+    subject, text, html = _render(prefix, {**context, **markers}, language)
+    for person in recipients:
+        own_text, own_html, own_subject = text, html, subject
+        for name, marker in markers.items():
+            value = person.values[name]
+            own_text = own_text.replace(marker, value)
+            own_html = own_html.replace(marker, escape(value))
+            own_subject = own_subject.replace(marker, value)
+        headers = {**person.headers, "Message-ID": f"<{person.message_id or _message_id()}>"}
+        message = EmailMultiAlternatives(own_subject, own_text, settings.DEFAULT_FROM_EMAIL,
+                                         [person.address], headers=headers)
+        if own_html:
+            message.attach_alternative(own_html, "text/html")
+        yield message
+
+
+def message_id(local: str) -> str:
+    """A Message-ID made of ``local`` and the sender's domain: the same for every attempt
+    to send one message that its caller can name (a campaign's send row)."""
+    return f"{local}@{_domain(settings.DEFAULT_FROM_EMAIL)}"
+
+
 def _message_id() -> str:
     """A new Message-ID, without its angle brackets (``<…>`` is added when sending)."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return make_msgid(domain=domain).strip("<>")
+    return make_msgid(domain=_domain(settings.DEFAULT_FROM_EMAIL)).strip("<>")
+
+
+@functools.lru_cache(maxsize=4)
+def _domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
 def lease() -> dt.timedelta:
@@ -197,6 +259,21 @@ class WorkerLost(RuntimeError):
 
 
 _DELIVER = f"{__name__}.deliver"
+
+
+_RESUMERS: dict[str, Callable[[], int]] = {}
+
+
+def resumes(name: str, resume: Callable[[], int]) -> None:
+    """Register work of a domain app that sends mail on its own (a campaign's batches)
+    and that ``tillit mail retry`` sets going again when a worker left it: ``resume``
+    returns how many it took back."""
+    _RESUMERS[name] = resume
+
+
+def resume_others() -> dict[str, int]:
+    """Run every registered resumer: {name: how many it took back}."""
+    return {name: resume() for name, resume in sorted(_RESUMERS.items())}
 
 
 def recover(now: dt.datetime | None = None) -> tuple[int, int]:

@@ -6,3 +6,11 @@ class MarketingConfig(AppConfig):
     name = "tillit.marketing"
     label = "marketing"
     verbose_name = _("Marketing")
+
+    def ready(self):
+        from tillit.core import mail
+
+        from . import campaigns
+
+        # `tillit mail retry` sets going again a campaign whose worker died mid-way.
+        mail.resumes("campaign(s)", campaigns.resume_stalled)

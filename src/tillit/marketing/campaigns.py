@@ -3,25 +3,38 @@
 :func:`start` marks the campaign as sending and enqueues the first batch. A batch
 (:func:`send_batch`, a task of the Django tasks API, so the production worker runs it)
 reads the next :data:`BATCH` people the ledger allows for the campaign's audience, in the
-ledger's order after the campaign's ``sent_up_to``, and for each writes a
-:class:`CampaignSend` row and the message (through ``core.mail``, which queues it) in one
-transaction with the new ``sent_up_to``; then it enqueues the batch after it.
-A worker killed in a batch leaves it rolled back, and the batch run again skips everyone
-whose send row exists (a unique constraint per campaign and address): nobody is written to
-twice, and a campaign to 100 000 people never holds them in memory at once.
+ledger's order after the campaign's ``sent_up_to``, and writes a :class:`CampaignSend`
+row for each in one transaction with the new ``sent_up_to``. Then it renders their
+messages (``core.mail.compose_many``: the templates once per batch, each message filled in
+with its recipient's own unsubscribe link) and hands them to the mail server over one
+connection, marking each send row as its message goes (``handed_at``); then it enqueues
+the batch after it.
 
-Every message is rendered for its recipient: a visible unsubscribe link, and the
-``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers of RFC 8058.
+Nobody is written to twice: the send row is unique per campaign and address, so a batch
+run again skips everyone it has, and a message whose row is marked never goes again. A
+worker killed before the commit leaves its batch rolled back; one killed after it, or a
+mail server failing mid-batch, leaves send rows unmarked, which the next batch sends first
+(once the lease has passed, so that a live worker's batch is not taken from it). A
+campaign whose worker died is set going again by ``tillit mail retry``
+(:func:`resume_stalled`). Each message's Message-ID is made from its send row, so a message
+cut off mid-hand-over and sent again shows once in mail programs. A campaign to 100 000
+people never holds more than a batch in memory (bench/campaign_benchmark.py measures it).
+
+Every message carries its recipient's own unsubscribe link, visible at the bottom and in
+the ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers of RFC 8058.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 from markdown_it import MarkdownIt
 
 from tillit.core import mail
@@ -58,14 +71,6 @@ def _headers(link: str) -> dict:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _send_one(campaign: Campaign, row: Consent, text: str, html: str) -> None:
-    link = absolute(reverse("marketing:unsubscribe", args=[unsubscribe_token(row)]))
-    mail.send("marketing/email/campaign", {
-        "subject": campaign.subject, "text": text, "html": html, "unsubscribe": link,
-        "basis": row.basis,
-    }, [row.email], language=settings.LANGUAGE_CODE, headers=_headers(link))
-
-
 def send_test(campaign: Campaign, staff) -> None:
     """The campaign as a subscriber would get it, to the member of staff only, marked
     [TEST]. It is allowed by no ledger row, so its unsubscribe link leads to the page
@@ -90,29 +95,136 @@ def start(campaign: Campaign) -> bool:
 
 @task()
 def send_batch(campaign_id: int) -> int:
-    """Write to the next :data:`BATCH` people after the campaign's ``sent_up_to``; returns
-    how many were written to in this batch."""
+    """Write to the campaign's audience, :data:`BATCH` people at a time after its
+    ``sent_up_to``; returns how many were written to by this task.
+
+    A backend that runs tasks later (the production worker) gets one task per batch, each
+    enqueuing the next, so a worker restart loses at most the batch it was in. The
+    immediate backend (the demo, the tests) would run that chain nested, one call deeper
+    per batch, so there the batches run in a loop in this call."""
+    written = 0
+    while True:
+        count, more = _one_batch(campaign_id)
+        written += count
+        if not more:
+            return written
+        if not isinstance(send_batch.get_backend(), ImmediateBackend):
+            send_batch.enqueue(campaign_id)
+            return written
+
+
+class CampaignStalled(RuntimeError):
+    """The mail server failed in the middle of a batch. The text names the campaign and
+    the error's class, never an address (the task backend keeps it)."""
+
+
+def _one_batch(campaign_id: int) -> tuple[int, bool]:
+    """One batch: first what an earlier batch left unsent, then the next people's send
+    rows and the campaign's progress in one transaction, then their messages handed to
+    the mail server over one connection, each send row marked once its message went.
+    (written, more to come)"""
     campaign = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).first()
     if campaign is None:
+        return 0, False
+    written = _hand_over(campaign, _left_over(campaign))
+    already = CampaignSend.objects.filter(campaign=campaign, email__iexact=OuterRef("email"))
+    rows = list(audience(campaign).filter(pk__gt=campaign.sent_up_to)
+                .annotate(sent=Exists(already))
+                .only("pk", "email", "topic", "basis")[:BATCH])
+    with transaction.atomic():
+        # Whom a batch run again (its worker died) wrote to already, found through the
+        # send rows' unique index; and one message per address within the batch.
+        done: set[str] = set()
+        fresh = []
+        for row in rows:
+            if not row.sent and row.email.upper() not in done:
+                done.add(row.email.upper())
+                fresh.append(row)
+        sends = CampaignSend.objects.bulk_create(
+            CampaignSend(campaign=campaign, email=row.email, consent_id=row.pk) for row in fresh)
+        Campaign.objects.filter(pk=campaign.pk).update(
+            sent_up_to=rows[-1].pk if rows else campaign.sent_up_to,
+            progressed_at=timezone.now())
+    written += _hand_over(campaign, list(zip(sends, fresh, strict=True)))
+    more = len(rows) == BATCH
+    if not more:
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENT)
+    return written, more
+
+
+def _left_over(campaign: Campaign) -> list[tuple[CampaignSend, Consent]]:
+    """Send rows of the campaign whose message did not go (the mail server failed, or the
+    worker died after the batch was committed), older than the lease so that a batch
+    still handing over is left to its worker. A row whose person has said no since, or
+    been erased, goes unsent: its send row is deleted."""
+    stale = timezone.now() - mail.lease()
+    sends = list(CampaignSend.objects.filter(campaign=campaign, handed_at__isnull=True,
+                                             queued_at__lt=stale).order_by("pk"))
+    if not sends:
+        return []
+    allowed = {row.pk: row for row in audience(campaign).filter(
+        pk__in=[s.consent_id for s in sends if s.consent_id])}
+    CampaignSend.objects.filter(pk__in=[s.pk for s in sends
+                                        if s.consent_id not in allowed]).delete()
+    return [(s, allowed[s.consent_id]) for s in sends if s.consent_id in allowed]
+
+
+def _hand_over(campaign: Campaign, pairs: list[tuple[CampaignSend, Consent]]) -> int:
+    """Each pair's message, rendered for its recipient, to the mail server over one
+    connection; each send row is marked as it goes, so that nothing that went is sent
+    again. Raises :class:`CampaignStalled` when the server fails."""
+    if not pairs:
         return 0
     text, html = render_body(campaign.body)
-    rows = list(audience(campaign).filter(pk__gt=campaign.sent_up_to)[:BATCH])
-    written = 0
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        done = {e.upper() for e in CampaignSend.objects.filter(
-            campaign=campaign, email__in=[r.email for r in rows]).values_list("email",
-                                                                                flat=True)}
-        for row in rows:
-            if row.email.upper() in done:
-                continue
-            done.add(row.email.upper())
-            CampaignSend.objects.create(campaign=campaign, email=row.email, consent=row)
-            _send_one(campaign, row, text, html)
-            written += 1
-        progress = {"sent_up_to": rows[-1].pk} if rows else {}
-        if len(rows) < BATCH:
-            progress["status"] = Campaign.Status.SENT
-        Campaign.objects.filter(pk=campaign.pk).update(**progress)
-    if len(rows) == BATCH:
-        send_batch.enqueue(campaign.pk)
-    return written
+    handed: list[int] = []
+    try:
+        with translation.override(settings.LANGUAGE_CODE), get_connection() as connection:
+            link = _link_maker()
+            for basis in sorted({row.basis for _, row in pairs}):
+                group = [(send, row) for send, row in pairs if row.basis == basis]
+                messages = mail.compose_many("marketing/email/campaign", {
+                    "subject": campaign.subject, "text": text, "html": html, "basis": basis,
+                }, (_recipient(send, row, link) for send, row in group),
+                    personal=("unsubscribe",))
+                for (send, _), message in zip(group, messages, strict=True):
+                    connection.send_messages([message])
+                    handed.append(send.pk)
+    except Exception as exc:
+        kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
+        raise CampaignStalled(f"campaign {campaign.pk}: {kind}") from None
+    finally:
+        CampaignSend.objects.filter(pk__in=handed).update(handed_at=timezone.now())
+    return len(handed)
+
+
+def _link_maker():
+    """The unsubscribe link of a ledger row: the URL is reversed once per batch, and
+    each row's signed token put in its place (a token is URL-safe as it is)."""
+    marker = "0" * 20
+    pattern = absolute(reverse("marketing:unsubscribe", args=[marker]))
+    return lambda row: pattern.replace(marker, unsubscribe_token(row))
+
+
+def _recipient(send: CampaignSend, row: Consent, link) -> mail.Recipient:
+    url = link(row)
+    return mail.Recipient(row.email, {"unsubscribe": url}, _headers(url),
+                          message_id=mail.message_id(f"campaign-{send.campaign_id}-{send.pk}"))
+
+
+def resume_stalled(now=None) -> int:
+    """Enqueue again every campaign still sending whose batches stopped (a worker died,
+    or the mail server failed) longer than the lease ago and that has no batch waiting in
+    the queue; ``tillit mail retry`` runs this. Returns how many."""
+    from django_tasks.base import TaskResultStatus as Status
+    from django_tasks_db.models import DBTaskResult
+
+    stale = (now or timezone.now()) - mail.lease()
+    waiting = {args["args"][0] for args in DBTaskResult.objects.filter(
+        task_path=f"{__name__}.send_batch", status__in=(Status.READY, Status.RUNNING),
+    ).values_list("args_kwargs", flat=True) if args.get("args")}
+    stalled = [pk for pk in Campaign.objects.filter(status=Campaign.Status.SENDING).filter(
+        Q(progressed_at__lt=stale) | Q(progressed_at__isnull=True, sent_at__lt=stale),
+    ).values_list("pk", flat=True) if pk not in waiting]
+    for pk in stalled:
+        send_batch.enqueue(pk)
+    return len(stalled)

@@ -60,6 +60,9 @@ class Campaign(models.Model):
     # How far sending has come: the last consent-ledger row written to. A batch run again
     # after a worker died goes on from here.
     sent_up_to = models.BigIntegerField(default=0, editable=False)
+    # When the last batch was written: a campaign still sending long after this has
+    # stopped (its worker died), and `tillit mail retry` sets it going again.
+    progressed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -80,13 +83,17 @@ class CampaignSend(models.Model):
     consent = models.ForeignKey("privacy.Consent", null=True, on_delete=models.SET_NULL,
                                 related_name="+")
     queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    # When the message was handed to the mail server; empty while it has not gone.
+    handed_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("campaign recipient")
         verbose_name_plural = _("campaign recipients")
         constraints = [models.UniqueConstraint("campaign", Upper("email"),
                                                name="marketing_send_once")]
-        indexes = [models.Index(Upper("email"), name="marketing_send_email_ci")]
+        indexes = [models.Index(Upper("email"), name="marketing_send_email_ci"),
+                   models.Index(fields=["campaign"], condition=models.Q(handed_at=None),
+                                name="marketing_send_unsent")]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.pk}"

@@ -79,6 +79,7 @@ dm.declare(
     fields={
         "email": dm.Field("user.contact.email"),
         "queued_at": dm.Field("system.operations", dm.GENERATED),
+        "handed_at": dm.Field("system.operations", dm.GENERATED),
         "campaign": dm.Field("user.behavior.purchase_history", dm.GENERATED),
     },
     not_personal=("consent",),
