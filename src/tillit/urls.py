@@ -27,6 +27,8 @@ if getattr(settings, "TILLIT_DEMO", False):
     # Uploaded product images; in production the web server in front serves MEDIA_ROOT.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve,
                             {"document_root": settings.MEDIA_ROOT})]
+if getattr(settings, "TILLIT_SMS_EMULATOR", False):
+    urlpatterns.insert(0, path("sms-emulator/", include("tillit.sms.emulator.urls")))
 if getattr(settings, "TILLIT_KLARNA_EMULATOR", False):
     urlpatterns.insert(0, path("klarna-emulator/",
                                include("tillit.payments.klarna.emulator.urls")))

@@ -125,7 +125,7 @@ def test_a_mail_server_failing_mid_batch_loses_nothing_and_repeats_nothing(
     clock(timezone.now() + mail.lease() * 2)
     out = StringIO()
     call_command("mail", "retry", stdout=out)  # the five-minute cron job
-    assert "Set going again 1 campaign(s)" in out.getvalue()
+    assert "Set going again 1 e-mail campaign(s)" in out.getvalue()
     assert sorted(m.to[0] for m in django_mail.outbox) == sorted(emails)
     resent = next(m for m in django_mail.outbox if m.to == [unsent.email])
     assert resent.extra_headers["Message-ID"].startswith(

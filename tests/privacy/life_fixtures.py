@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail as sent_mail
 from django.test import Client, override_settings
@@ -29,6 +30,7 @@ from tests.orders.orders_fixtures import address as provider_address
 from tests.orders.orders_fixtures import checkout, klarna_line, klarna_order
 from tillit.accounts import services as account_services
 from tillit.core import mail
+from tillit.core.phone import same_mobile
 from tillit.marketing import campaigns
 from tillit.marketing import services as marketing
 from tillit.marketing.models import Campaign
@@ -146,13 +148,22 @@ def _live(life: Life, *, make_user, product, staff, pay) -> dict[str, set]:
     # The newsletter: signed up in the footer and confirmed by the link, then signed up
     # once more and left that link unopened. Offers by SMS turned on on the account page; a
     # campaign received and unsubscribed from by its link (so the next person's campaign
-    # reaches only them); a no to letters given by phone and recorded by staff.
+    # reaches only them); an SMS offer answered with STOPP; a no to letters given by phone
+    # and recorded by staff.
     assert browser.post(reverse("marketing:signup"), {"email": life.email}).status_code == 200
     confirm = re.search(r"/nyhetsbrev/bekrafta/[^/\s]+/", sent_mail.outbox[-1].body).group(0)
     assert browser.post(confirm).status_code == 200
     browser.post(reverse("marketing:signup"), {"email": life.email})  # and again, unopened
     assert browser.post(reverse("marketing:choices"), {
         "topic": "offers.sms", "given": "1"}).status_code == 302
+    # An SMS offer reaches them through the gateway, and they answer STOPP from the phone.
+    sms_campaign = Campaign.objects.create(channel="sms", subject="SMS-rea",
+                                           body="Kablar -20 % i helgen.")
+    campaigns.start(sms_campaign)
+    assert Client().post(reverse("marketing:sms_incoming", args=[
+        settings.TILLIT_SMS["callback_secret"]]), {
+        "from": same_mobile(life.phone), "to": "Teknikboden",
+        "message": "Stopp tack"}).status_code == 200
     campaign = Campaign.objects.create(subject="Vinternyheter", body="# Hej")
     campaigns.start(campaign)
     unsubscribe = re.search(r"/nyhetsbrev/avregistrera/[^/\s]+/", sent_mail.outbox[-1].body)

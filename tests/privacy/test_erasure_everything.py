@@ -26,6 +26,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.privacy.life_fixtures import MAJA, OLLE, Life, _live
 from tillit.accounts.models import User
+from tillit.core.phone import same_mobile
 from tillit.orders.models import CreditNote, Receipt
 from tillit.privacy import erasure, erasure_actions, services
 from tillit.privacy.datamap import Person, registry
@@ -98,8 +99,8 @@ def _identifiers(life: Life, user: User) -> list[str]:
     """Everything Maja ever gave or was known by that names her."""
     values = [life.email, life.checkout_email, user.username, f"{life.username}2",
               f"{life.username}.ny@example.com", life.name, life.family, life.street,
-              life.street2, life.phone, life.org_nr, life.ip, life.user_agent,
-              "Majas telefon"]
+              life.street2, life.phone, same_mobile(life.phone), life.org_nr, life.ip,
+              life.user_agent, "Majas telefon"]
     return [v for v in values if v]
 
 

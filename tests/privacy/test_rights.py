@@ -350,15 +350,20 @@ def test_the_export_describes_a_record_field_by_field_in_english(person):
     assert address["fields"]["street"] == {
         "category": "user.contact.address.street", "category_text": "Street address",
         "source": "given", "source_text": "Given by you"}
-    [use] = address["uses"]
+    use, letters = address["uses"]
     assert (use["purpose"], use["legal_basis"], use["article"]) == (
         "essential.service", "contract", "GDPR art. 6.1 b")
     assert use["purpose_text"] and use["legal_basis_text"] == "Contract"
     assert use["description"] == "to deliver your orders"
     assert use["fields"] == list(registry.get(Address).fields)
+    assert (letters["purpose"], letters["legal_basis"], letters["article"]) == (
+        "marketing.communications.mail", "consent", "GDPR art. 6.1 a")
+    assert letters["description"] == "to send you offers by letter, only if you asked for them"
     assert address["recipients"] == [{
         "kind": "hosting", "kind_text": "Our hosting and IT infrastructure provider",
-        "fields": list(registry.get(Address).fields)}]
+        "fields": list(registry.get(Address).fields)}, {
+        "kind": "print_house", "kind_text": "The print house that sends our letters",
+        "fields": ["name", "company", "street", "postal_code", "city", "country"]}]
     rows = {row["values"]["street"]: row for row in address["rows"]}
     assert set(rows) == {"Hemvägen 2", "Jobbgatan 9"}
     home = rows["Hemvägen 2"]["values"]
@@ -424,7 +429,7 @@ def test_the_sweeps_report_counts_per_model_what_it_found_did_and_held(person, s
         "found": 0, "acted": 0, "held": 0, "hash_found": 2, "hashed": 1, "hash_held": 1}
     assert "accounts.Address" not in report["models"]  # nothing due: not reported
     assert set(report["passes"]) == {"unverified privacy requests", "waiting erasures",
-                                     "carrier files"}
+                                     "carrier files", "letter files"}
     event = AuditEvent.objects.get(action="retention")
     assert event.detail == report
     dry = retention.run(dry_run=True, now=later).as_dict()

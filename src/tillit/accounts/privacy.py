@@ -64,10 +64,15 @@ dm.declare(
         "country": dm.Field("user.contact.address.country"),
         "phone": dm.Field("user.contact.phone_number"),
     },
-    uses=[dm.Use("essential.service", dm.CONTRACT, _("to deliver your orders"))],
+    uses=[dm.Use("essential.service", dm.CONTRACT, _("to deliver your orders")),
+          dm.Use("marketing.communications.mail", dm.CONSENT,
+                 _("to send you offers by letter, only if you asked for them"))],
     retention=dm.WhileAccountExists(),
     on_erasure=dm.DELETE,
-    recipients=("hosting",),
+    # The print house gets the name and address of those who asked for offers by letter
+    # (marketing/letters.py records each file as a disclosure).
+    recipients={"hosting": None, "print_house": ("name", "company", "street", "postal_code",
+                                                 "city", "country")},
     not_personal=("is_default", "created_at", "updated_at"),
 )
 

@@ -1,29 +1,57 @@
-"""Campaigns in the admin: write (Markdown), preview, send a test to oneself, send."""
+"""Campaigns in the admin: write, preview, send a test to oneself, send (e-mail and SMS),
+or export the recipients of a letter for the print house."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import campaigns
+from . import campaigns, letters, sms
 from .models import Campaign
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ("channel", "subject", "body", "audience")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Campaign.Channel.SMS:
+            if len(data.get("body") or "") > sms.MAX_TEXT:
+                self.add_error("body", _("An SMS text is at most %(n)d characters; how to "
+                                         "stop is added after it.") % {"n": sms.MAX_TEXT})
+            if data.get("audience") != Campaign.Audience.SUBSCRIBERS:
+                self.add_error("audience", _("Offers by SMS and letter go only to people "
+                                             "who agreed to them."))
+        if (data.get("channel") == Campaign.Channel.LETTER
+                and data.get("audience") != Campaign.Audience.SUBSCRIBERS):
+            self.add_error("audience", _("Offers by SMS and letter go only to people who "
+                                         "agreed to them."))
+        return data
 
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ("subject", "audience", "status", "created_at", "sent_at", "recipients")
-    list_filter = ("status", "audience")
-    fields = ("subject", "body", "audience", "status", "sent_at")
+    form = CampaignForm
+    list_display = ("subject", "channel", "audience", "status", "created_at", "sent_at",
+                    "recipients")
+    list_filter = ("channel", "status", "audience")
+    fields = ("channel", "subject", "body", "audience", "status", "sent_at")
     readonly_fields = ("status", "sent_at")
-    actions = ("preview", "send_test", "send")
+    actions = ("preview", "send_test", "send", "export_letter")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(recipient_count=Count("sends"))
+        return super().get_queryset(request).annotate(
+            recipient_count=Count("sends", distinct=True),
+            sms_count=Count("sms_sends", distinct=True))
 
-    @admin.display(description=_("recipients so far"), ordering="recipient_count")
+    @admin.display(description=_("recipients so far"))
     def recipients(self, obj):
-        return obj.recipient_count
+        return obj.recipient_count + obj.sms_count
 
     def has_change_permission(self, request, obj=None):
         # A campaign being sent or sent is what its recipients got: it stays as it was.
@@ -33,18 +61,36 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Preview"))
     def preview(self, request, queryset):
-        shown = [(c, *campaigns.render_body(c.body)) for c in queryset[:5]]
+        shown = [(c, *(campaigns.render_body(c.body) if c.channel == Campaign.Channel.EMAIL
+                       else sms.preview(c))) for c in queryset[:5]]
         return TemplateResponse(request, "marketing/admin_preview.html", {
             **self.admin_site.each_context(request), "title": _("Preview"), "shown": shown,
             "opts": self.model._meta})
 
     @admin.action(description=_("Send a test to me"))
     def send_test(self, request, queryset):
+        chosen = list(queryset[:5])
+        if any(c.channel == Campaign.Channel.SMS for c in chosen):
+            try:
+                number = sms.send_test([c for c in chosen if c.channel == "sms"], request.user)
+            except sms.NoMobileNumber:
+                self.message_user(request, _("Your staff account has no mobile number."),
+                                  messages.ERROR)
+                return
+            except sms.SmsError:
+                self.message_user(request, _("The SMS gateway did not take the test; try "
+                                             "again later."), messages.ERROR)
+                return
+            self.message_user(request, _("A test SMS is on its way to %(number)s.")
+                              % {"number": number})
+        chosen = [c for c in chosen if c.channel == Campaign.Channel.EMAIL]
+        if not chosen:
+            return
         if not request.user.email:
             self.message_user(request, _("Your staff account has no e-mail address."),
                               messages.ERROR)
             return
-        for campaign in queryset[:5]:
+        for campaign in chosen:
             campaigns.send_test(campaign, request.user)
         self.message_user(request, _("A test is on its way to %(email)s.")
                           % {"email": request.user.email})
@@ -53,10 +99,26 @@ class CampaignAdmin(admin.ModelAdmin):
     def send(self, request, queryset):
         started = [c for c in queryset if campaigns.start(c)]
         if len(started) < queryset.count():
-            self.message_user(request, _("Only drafts can be sent; the others were left."),
-                              messages.WARNING)
+            self.message_user(request, _("Only drafts by e-mail or SMS are sent; the others "
+                                         "were left (a letter is exported for the print "
+                                         "house)."), messages.WARNING)
         if started:
             self.message_user(request, ngettext(
                 "Sending started for %(n)d campaign, only to people who agreed.",
                 "Sending started for %(n)d campaigns, only to people who agreed.",
                 len(started)) % {"n": len(started)})
+
+    @admin.action(description=_("Export the letter's recipients for the print house (CSV)"),
+                  permissions=["change"])
+    def export_letter(self, request, queryset):
+        chosen = list(queryset[:2])
+        if len(chosen) != 1 or chosen[0].channel != Campaign.Channel.LETTER \
+                or chosen[0].status != Campaign.Status.DRAFT:
+            self.message_user(request, _("Choose one letter campaign that is still a draft."),
+                              messages.ERROR)
+            return None
+        letter = letters.export(chosen[0], staff=request.user)
+        response = HttpResponse(letter.data, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
+        response["X-Tillit-Without-Address"] = str(letter.without_address)
+        return response

@@ -10,7 +10,8 @@ class MarketingConfig(AppConfig):
     def ready(self):
         from tillit.core import mail
 
-        from . import campaigns
+        from . import campaigns, sms
 
         # `tillit mail retry` sets going again a campaign whose worker died mid-way.
-        mail.resumes("campaign(s)", campaigns.resume_stalled)
+        mail.resumes("e-mail campaign(s)", campaigns.resume_stalled)
+        mail.resumes("SMS campaign(s)", sms.resume_stalled)

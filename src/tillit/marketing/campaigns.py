@@ -85,11 +85,17 @@ def send_test(campaign: Campaign, staff) -> None:
 
 
 def start(campaign: Campaign) -> bool:
-    """Begin sending a draft; False when it was not a draft (sent or sending already)."""
+    """Begin sending a draft by e-mail or SMS; False when it was not a draft (sent or
+    sending already) or is a letter (staff export those for the print house)."""
+    from . import sms
+
+    batches = {Campaign.Channel.EMAIL: send_batch, Campaign.Channel.SMS: sms.send_batch}
+    if campaign.channel not in batches:
+        return False
     started = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
         status=Campaign.Status.SENDING, sent_at=timezone.now())
     if started:
-        send_batch.enqueue(campaign.pk)
+        batches[campaign.channel].enqueue(campaign.pk)
     return bool(started)
 
 
@@ -102,14 +108,21 @@ def send_batch(campaign_id: int) -> int:
     enqueuing the next, so a worker restart loses at most the batch it was in. The
     immediate backend (the demo, the tests) would run that chain nested, one call deeper
     per batch, so there the batches run in a loop in this call."""
+    return run_batches(send_batch, _one_batch, campaign_id)
+
+
+def run_batches(batch_task, one_batch, campaign_id: int) -> int:
+    """Run ``one_batch(campaign_id) -> (written, more)``; when more is to come, enqueue
+    ``batch_task`` again, or, with the immediate backend, go on in a loop. Returns how
+    many were written to."""
     written = 0
     while True:
-        count, more = _one_batch(campaign_id)
+        count, more = one_batch(campaign_id)
         written += count
         if not more:
             return written
-        if not isinstance(send_batch.get_backend(), ImmediateBackend):
-            send_batch.enqueue(campaign_id)
+        if not isinstance(batch_task.get_backend(), ImmediateBackend):
+            batch_task.enqueue(campaign_id)
             return written
 
 
@@ -123,7 +136,8 @@ def _one_batch(campaign_id: int) -> tuple[int, bool]:
     rows and the campaign's progress in one transaction, then their messages handed to
     the mail server over one connection, each send row marked once its message went.
     (written, more to come)"""
-    campaign = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).first()
+    campaign = Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING,
+                                       channel=Campaign.Channel.EMAIL).first()
     if campaign is None:
         return 0, False
     written = _hand_over(campaign, _left_over(campaign))
@@ -211,20 +225,28 @@ def _recipient(send: CampaignSend, row: Consent, link) -> mail.Recipient:
                           message_id=mail.message_id(f"campaign-{send.campaign_id}-{send.pk}"))
 
 
-def resume_stalled(now=None) -> int:
-    """Enqueue again every campaign still sending whose batches stopped (a worker died,
-    or the mail server failed) longer than the lease ago and that has no batch waiting in
-    the queue; ``tillit mail retry`` runs this. Returns how many."""
+def stalled(now=None, *, task_path: str = f"{__name__}.send_batch",
+            channel: str = Campaign.Channel.EMAIL) -> list[int]:
+    """Campaigns of ``channel`` still sending whose batches stopped (a worker died, or the
+    mail server or gateway failed) longer than the lease ago, with no batch waiting in the
+    queue."""
     from django_tasks.base import TaskResultStatus as Status
     from django_tasks_db.models import DBTaskResult
 
     stale = (now or timezone.now()) - mail.lease()
     waiting = {args["args"][0] for args in DBTaskResult.objects.filter(
-        task_path=f"{__name__}.send_batch", status__in=(Status.READY, Status.RUNNING),
+        task_path=task_path, status__in=(Status.READY, Status.RUNNING),
     ).values_list("args_kwargs", flat=True) if args.get("args")}
-    stalled = [pk for pk in Campaign.objects.filter(status=Campaign.Status.SENDING).filter(
+    return [pk for pk in Campaign.objects.filter(
+        status=Campaign.Status.SENDING, channel=channel).filter(
         Q(progressed_at__lt=stale) | Q(progressed_at__isnull=True, sent_at__lt=stale),
     ).values_list("pk", flat=True) if pk not in waiting]
-    for pk in stalled:
+
+
+def resume_stalled(now=None) -> int:
+    """Enqueue again every stalled e-mail campaign (:func:`stalled`); ``tillit mail retry``
+    runs this. Returns how many."""
+    found = stalled(now)
+    for pk in found:
         send_batch.enqueue(pk)
-    return len(stalled)
+    return len(found)

@@ -32,8 +32,14 @@ class PendingSignup(models.Model):
 
 
 class Campaign(models.Model):
-    """An e-mail campaign: written in the admin (Markdown), tried on oneself, then sent to
-    everyone the ledger allows for its audience."""
+    """A campaign: written in the admin, tried on oneself, then sent to everyone the ledger
+    allows for its channel and audience. By e-mail (Markdown), by SMS (plain text, with
+    how to stop added), or by letter (staff export the addresses for the print house)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+        LETTER = "letter", _("letter")
 
     class Audience(models.TextChoices):
         SUBSCRIBERS = "consent", _("Newsletter subscribers (consent)")
@@ -46,6 +52,8 @@ class Campaign(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
 
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices,
+                               default=Channel.EMAIL)
     subject = models.CharField(_("subject"), max_length=150)
     body = models.TextField(_("text (Markdown)"), max_length=20000, help_text=_(
         "Headings with #, lists with -, links as [text](https://…). HTML is not allowed. "
@@ -94,6 +102,34 @@ class CampaignSend(models.Model):
         indexes = [models.Index(Upper("email"), name="marketing_send_email_ci"),
                    models.Index(fields=["campaign"], condition=models.Q(handed_at=None),
                                 name="marketing_send_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.pk}"
+
+
+class SmsSend(models.Model):
+    """One recipient of one SMS campaign, as :class:`CampaignSend` is for e-mail: unique
+    per campaign and number, marked when the gateway took the message, with the gateway's
+    id and its delivery report."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sms_sends")
+    phone = models.CharField(_("mobile number"), max_length=20)
+    consent = models.ForeignKey("privacy.Consent", null=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    handed_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    gateway_id = models.CharField(_("gateway's message id"), max_length=64, blank=True,
+                                  db_index=True)
+    status = models.CharField(_("delivery"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS campaign recipient")
+        verbose_name_plural = _("SMS campaign recipients")
+        constraints = [models.UniqueConstraint("campaign", "phone",
+                                               name="marketing_sms_once")]
+        indexes = [models.Index(fields=["phone"], name="marketing_sms_phone"),
+                   models.Index(fields=["campaign"], condition=models.Q(handed_at=None),
+                                name="marketing_sms_unsent")]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.pk}"

@@ -4,12 +4,14 @@ The words of each topic are what the person is shown where they are asked, and w
 consent ledger keeps (``privacy.consents``): the sign-up form, the checkout box and the
 account page all read them from here."""
 
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tillit.privacy import consents
+from tillit.privacy import consents, retention
 from tillit.privacy import datamap as dm
 
-from .models import Campaign, CampaignSend, PendingSignup
+from .models import Campaign, CampaignSend, PendingSignup, SmsSend
 
 NEWSLETTER = consents.topic(
     "newsletter.email",
@@ -90,3 +92,44 @@ dm.declare(
     on_erasure=dm.DELETE,
     recipients={"hosting": None, "email_provider": ("email",)},
 )
+
+def _sms_sends_of(model, person):
+    """A person's SMS sends: those allowed by their ledger rows (account or e-mail), and
+    those to the mobile number on their account."""
+    from tillit.core.phone import same_mobile
+    from tillit.privacy.models import Consent
+
+    rows = model.objects.filter(consent__in=Consent.objects.filter(person.q()))
+    phone = same_mobile(getattr(person.account, "phone", ""))
+    return (rows | model.objects.filter(phone=phone)) if phone else rows
+
+
+dm.declare(
+    SmsSend,
+    title=_("Offers by SMS we have sent you"),
+    subject=dm.Subject(kinds=("customer", "guest", "visitor"), finder=_sms_sends_of),
+    fields={
+        "phone": dm.Field("user.contact.phone_number"),
+        "queued_at": dm.Field("system.operations", dm.GENERATED),
+        "handed_at": dm.Field("system.operations", dm.GENERATED),
+        "status": dm.Field("system.operations", dm.GENERATED),
+        "campaign": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+    },
+    not_personal=("consent", "gateway_id"),
+    uses=[dm.Use("marketing.communications.sms", dm.CONSENT,
+                 _("to send each SMS offer once, to know it arrived, and to answer which "
+                   "ones we sent you and why"))],
+    retention=dm.After("queued_at", days=365, event=_("the SMS was sent")),
+    on_erasure=dm.DELETE,
+    recipients={"hosting": None, "sms_gateway": ("phone",)},
+)
+
+
+# The letter files staff export for the print house (names and addresses) are kept in
+# TILLIT_LETTER_FILES_DIR only while the print house may ask for them again; then the
+# nightly sweep deletes them.
+LETTER_FILE_DAYS = 14
+
+
+retention.register_file_pass("letter files", lambda: settings.TILLIT_LETTER_FILES_DIR,
+                            LETTER_FILE_DAYS)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tillit.core import mail, tokens
 from tillit.core.links import absolute
+from tillit.core.phone import same_mobile
 from tillit.privacy import consents
 from tillit.privacy.datamap import CONSENT
 from tillit.privacy.models import Consent
@@ -111,7 +112,7 @@ def choose(user, topic_key: str, given: bool, *, ip: str = "") -> Consent:
     """A choice on the account page, for the account's own e-mail address."""
     topic = consents.get(topic_key)
     return consents.record(topic_key, given=given, method=Consent.Method.ACCOUNT, user=user,
-                           phone=getattr(user, "phone", "") if topic_key == SMS.key else "",
+                           phone=same_mobile(user.phone) if topic_key == SMS.key else "",
                            basis=CONSENT, ip=ip,
                            words=str(topic.ask) if given else str(_("Withdraw")))
 

@@ -1,8 +1,14 @@
 """The newsletter's pages: sign-up (double opt-in), confirmation, the one-click unsubscribe
-link of every campaign e-mail (RFC 8058), and the account page's consents (P20)."""
+link of every campaign e-mail (RFC 8058), the account page's consents (P20), and the SMS
+gateway's callbacks (answers such as STOPP, delivery reports)."""
 
+import hmac
+
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -12,7 +18,7 @@ from tillit.privacy import consents
 from tillit.security.clientip import client_ip
 from tillit.security.ratelimit import rate_limited
 
-from . import selectors, services
+from . import selectors, services, sms
 from .forms import ChoiceForm, SignupForm
 from .privacy import NEWSLETTER, SIGNUP_DAYS
 
@@ -76,7 +82,7 @@ def choices(request):
     """The account page's consents: each topic with its state, a one-click yes or no, and
     the history of every choice (P20.a, P20 withdrawal as easy as giving)."""
     if request.method == "POST":
-        form = ChoiceForm(request.POST)
+        form = ChoiceForm(request.POST, user=request.user)
         if not form.is_valid():
             return render(request, "marketing/choices.html",
                           selectors.choices_context(request.user, form=form), status=400)
@@ -85,3 +91,43 @@ def choices(request):
         messages.success(request, _("Your choice is saved."))
         return redirect("marketing:choices")
     return render(request, "marketing/choices.html", selectors.choices_context(request.user))
+
+
+def _gateway(secret: str) -> bool:
+    expected = settings.TILLIT_SMS.get("callback_secret", "")
+    return bool(expected) and hmac.compare_digest(secret.encode(), expected.encode())
+
+
+class _IncomingForm(forms.Form):
+    sender = forms.CharField(max_length=40)
+    message = forms.CharField(max_length=1600)
+
+
+@csrf_exempt
+@require_POST
+def sms_incoming(request, secret):
+    """The SMS gateway passes on an SMS sent to the shop's number (46elks' fields ``from``,
+    ``to``, ``message``). A STOPP withdraws the SMS consent; the empty answer sends no
+    reply SMS."""
+    if not _gateway(secret):
+        raise Http404
+    form = _IncomingForm({"sender": request.POST.get("from", ""),
+                          "message": request.POST.get("message", "")})
+    if not form.is_valid():
+        return HttpResponseBadRequest("from and message are required", content_type="text/plain")
+    sms.incoming(form.cleaned_data["sender"], form.cleaned_data["message"])
+    return HttpResponse("", content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def sms_delivery(request, secret):
+    """The gateway's delivery report for one SMS (``id``, ``status``)."""
+    if not _gateway(secret):
+        raise Http404
+    gateway_id, status = request.POST.get("id", ""), request.POST.get("status", "")
+    if not gateway_id or len(gateway_id) > 64 or status not in sms.REPORTED:
+        return HttpResponseBadRequest("id and a known status are required",
+                                      content_type="text/plain")
+    sms.delivery_report(gateway_id, status)
+    return HttpResponse("", content_type="text/plain")

@@ -19,8 +19,6 @@ Retention, decided:
   payment disputes, then replaced by a keyed hash (P10, P35).
 """
 
-import datetime as dt
-from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -328,16 +326,5 @@ register_blocker(open_orders)
 CARRIER_FILE_DAYS = 7
 
 
-def sweep_carrier_files(now, dry_run: bool) -> int:
-    folder = Path(settings.TILLIT_CARRIER_FILES_DIR)
-    if not folder.is_dir():
-        return 0
-    cutoff = (now - dt.timedelta(days=CARRIER_FILE_DAYS)).timestamp()
-    old = [p for p in folder.glob("*.csv") if p.is_file() and p.stat().st_mtime < cutoff]
-    if not dry_run:
-        for path in old:
-            path.unlink(missing_ok=True)
-    return len(old)
-
-
-retention.register_pass("carrier files", sweep_carrier_files)
+retention.register_file_pass("carrier files", lambda: settings.TILLIT_CARRIER_FILES_DIR,
+                            CARRIER_FILE_DAYS)

@@ -120,14 +120,18 @@ def allows(who, topic_key: str) -> bool:
     return row is not None and row.given
 
 
-def holders(topic_key: str, *, basis: str | None = None):
+def holders(topic_key: str, *, basis: str | None = None, by: str = "email"):
     """The ledger rows that are each person's newest for ``topic_key`` and say yes: whom
-    the shop may contact on that topic now (by e-mail address, in letter case as given).
+    the shop may contact on that topic now, by e-mail address (in letter case as given)
+    or, for SMS, ``by="phone"`` (the mobile number in E.164, as the SMS topics record it).
     A queryset, so a campaign to 100 000 people is read in batches, not held at once."""
-    newest = Consent.objects.filter(topic=topic_key, email__iexact=OuterRef("email")).order_by(
+    if by not in ("email", "phone"):
+        raise ValueError(f"Holders are found by e-mail or phone, not {by}")
+    same = {"email__iexact": OuterRef("email")} if by == "email" else {"phone": OuterRef("phone")}
+    newest = Consent.objects.filter(topic=topic_key, **same).order_by(
         "-occurred_at", "-id").values("pk")[:1]
-    rows = (Consent.objects.filter(topic=topic_key).exclude(email="")
-            .exclude(email__startswith=PREFIX)  # an erased person's row: nobody to write to
+    rows = (Consent.objects.filter(topic=topic_key).exclude(**{by: ""})
+            .exclude(**{f"{by}__startswith": PREFIX})  # erased: nobody to write to
             .filter(pk=Subquery(newest), given=True))
     if basis:
         rows = rows.filter(basis=basis)

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.phone import same_mobile
 from tillit.privacy import datamap as dm
 from tillit.privacy import retention, services
 
@@ -83,9 +84,11 @@ CONSENT_KEPT = dm.ConsentProof(days=365 * 3)
 
 def consents_by_phone(model, person):
     """An SMS consent given or withdrawn by a reply names only the mobile number: it is the
-    account holder's when the number is the one on their account."""
+    account holder's when the number is the one on their account, as typed there or in
+    the E.164 form the SMS topics record (+46701234567)."""
     phone = getattr(person.account, "phone", "")
-    return model.objects.filter(phone=phone) if phone else model.objects.none()
+    numbers = {n for n in (phone, same_mobile(phone)) if n}
+    return model.objects.filter(phone__in=numbers) if numbers else model.objects.none()
 
 
 dm.declare(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
@@ -41,6 +42,26 @@ _passes: dict[str, Callable[[dt.datetime, bool], int]] = {}
 
 def register_pass(name: str, fn: Callable[[dt.datetime, bool], int]) -> None:
     _passes[name] = fn
+
+
+def register_file_pass(name: str, folder: Callable[[], Path], days: int,
+                       pattern: str = "*.csv") -> None:
+    """A pass that deletes the files matching ``pattern`` in ``folder()`` (read when the
+    sweep runs, so settings may change) once they are ``days`` old: exports that hold
+    personal data (carrier files, letter files) and are kept only that long."""
+
+    def sweep(now: dt.datetime, dry_run: bool) -> int:
+        where = Path(folder())
+        if not where.is_dir():
+            return 0
+        cutoff = (now - dt.timedelta(days=days)).timestamp()
+        old = [p for p in where.glob(pattern) if p.is_file() and p.stat().st_mtime < cutoff]
+        if not dry_run:
+            for path in old:
+                path.unlink(missing_ok=True)
+        return len(old)
+
+    register_pass(name, sweep)
 
 
 @dataclass

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tillit.payments",
     "tillit.orders",
     "tillit.shipping",
+    "tillit.sms",
     "tillit.marketing",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -207,6 +208,21 @@ TILLIT_CHECKOUT = {
     "password": os.environ.get("KLARNA_PASSWORD", ""),
     "timeout": float(os.environ.get("KLARNA_TIMEOUT", "10")),
 }
+# The SMS gateway (46elks' REST API, sms/client.py). ``sender``: up to 11 letters and
+# digits, or the shop's number. ``callback_secret``: the secret part of the URLs the
+# gateway POSTs delivery reports and answers (STOPP) to; empty refuses every callback.
+TILLIT_SMS = {
+    "base_url": os.environ.get("SMS_BASE_URL", "https://api.46elks.com"),
+    "username": os.environ.get("SMS_USERNAME", ""),
+    "password": os.environ.get("SMS_PASSWORD", ""),
+    "sender": os.environ.get("SMS_SENDER", "Teknikboden"),
+    "timeout": float(os.environ.get("SMS_TIMEOUT", "10")),
+    "callback_secret": os.environ.get("SMS_CALLBACK_SECRET", ""),
+}
+# Where staff's letter exports for the print house are kept until the nightly sweep
+# deletes them (marketing/privacy.py, LETTER_FILE_DAYS).
+TILLIT_LETTER_FILES_DIR = Path(os.environ.get("TILLIT_LETTER_FILES_DIR",
+                                              VAR_DIR / "letter-files")).resolve()
 # The public base URL of the shop, for the merchant URLs the provider calls back.
 TILLIT_PUBLIC_URL = os.environ.get("TILLIT_PUBLIC_URL", "http://127.0.0.1:8000")
 # Where `tillit shipping export` keeps the carrier files (names, addresses, phones): the

@@ -10,6 +10,7 @@ from .base import (
     MIDDLEWARE,
     TILLIT_CHECKOUT,
     TILLIT_PUBLIC_URL,
+    TILLIT_SMS,
     VAR_DIR,
     sqlite_options,
 )
@@ -50,6 +51,22 @@ TILLIT_CHECKOUT = {
     or TILLIT_PUBLIC_URL.rstrip("/") + "/klarna-emulator",
     "username": os.environ.get("KLARNA_USERNAME") or TILLIT_KLARNA_EMULATOR_USERNAME,
     "password": os.environ.get("KLARNA_PASSWORD") or TILLIT_KLARNA_EMULATOR_PASSWORD,
+}
+
+# SMS go to the project's own gateway emulator (sms/emulator), which keeps them in var/sms/
+# and shows them at /sms-emulator/inbox/; `tillit demo` serves it beside the Klarna
+# emulator and sets SMS_BASE_URL.
+TILLIT_SMS_EMULATOR = True
+TILLIT_SMS_EMULATOR_USERNAME = "demo-sms"
+TILLIT_SMS_EMULATOR_PASSWORD = "demo-only-sms-secret"
+TILLIT_SMS_EMULATOR_DIR = VAR_DIR / "sms"
+TILLIT_SMS = {
+    **TILLIT_SMS,
+    "base_url": os.environ.get("SMS_BASE_URL")
+    or TILLIT_PUBLIC_URL.rstrip("/") + "/sms-emulator",
+    "username": os.environ.get("SMS_USERNAME") or TILLIT_SMS_EMULATOR_USERNAME,
+    "password": os.environ.get("SMS_PASSWORD") or TILLIT_SMS_EMULATOR_PASSWORD,
+    "callback_secret": os.environ.get("SMS_CALLBACK_SECRET") or "demo-sms-callback",
 }
 
 # Sent mail lands in var/mailbox/, one .eml per message, shown at /demo/mailbox/.

@@ -6,7 +6,7 @@ from pathlib import Path
 from tillit.payments.klarna.emulator.transport import InProcessTransport
 
 from .demo import *  # noqa: F403
-from .demo import DATABASES, PASSWORD_HASHERS, TILLIT_CHECKOUT
+from .demo import DATABASES, PASSWORD_HASHERS, TILLIT_CHECKOUT, TILLIT_SMS
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
@@ -23,6 +23,12 @@ TILLIT_BLOCKLIST_REFRESH_SECONDS = None
 # the emulator's push is off unless a test turns it on.
 TILLIT_CHECKOUT = {**TILLIT_CHECKOUT, "transport": InProcessTransport()}
 TILLIT_KLARNA_EMULATOR_PUSH = {"mode": "off"}
+# The SMS client reaches the gateway emulator in-process too; its messages go to a folder
+# of the test run's own, and its delivery reports are POSTed by the tests themselves.
+TILLIT_SMS = {**TILLIT_SMS, "transport": InProcessTransport()}
+TILLIT_SMS_EMULATOR_DIR = Path(tempfile.mkdtemp(prefix="tillit-test-sms-"))
+TILLIT_SMS_EMULATOR_REPORTS = "off"
+TILLIT_LETTER_FILES_DIR = Path(tempfile.mkdtemp(prefix="tillit-test-letter-files-"))
 # One test database: the emulator's own (demo) database is not needed in tests, whose
 # in-process calls share one connection.
 DATABASES = {"default": DATABASES["default"]}

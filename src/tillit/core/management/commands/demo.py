@@ -156,6 +156,9 @@ class Command(BaseCommand):
             shop_host = urlsplit(env["TILLIT_PUBLIC_URL"]).hostname or "127.0.0.1"
             env["KLARNA_BASE_URL"] = (public_url(shop_host, emulator).rstrip("/")
                                       + "/klarna-emulator")
+            # The SMS gateway's emulator answers from the same server (settings/demo.py).
+            env.setdefault("SMS_BASE_URL", public_url(shop_host, emulator).rstrip("/")
+                           + "/sms-emulator")
         url = env["TILLIT_PUBLIC_URL"] + "/"
         self._print_welcome(url, env["DATABASE_URL"], env.get("KLARNA_BASE_URL", ""),
                             bool(emulator), serving=not options["no_serve"])

@@ -1,0 +1,95 @@
+"""Offers by letter (P20.d): staff export the names and addresses of the people whose
+newest letter row in the consent ledger says yes, as a CSV for the print house.
+
+Only account holders with an address can get a letter: the address is their default
+address-book entry (or their first). Each export is a disclosure to the print house in the
+ledger, per person, naming exactly the categories in the file; the file is kept in
+``TILLIT_LETTER_FILES_DIR`` until the nightly sweep deletes it (``LETTER_FILE_DAYS``).
+
+File layout: UTF-8, ``;`` between columns, CRLF line ends, quoted as RFC 4180; columns
+``name``, ``company``, ``street``, ``postal_code``, ``city``, ``country``. A value that would
+start a spreadsheet formula gets a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tillit.accounts.models import Address
+from tillit.privacy.datamap import CONSENT
+from tillit.privacy.ledger import record_disclosure
+
+from .models import Campaign
+from .privacy import LETTER
+
+COLUMNS = ("name", "company", "street", "postal_code", "city", "country")
+# The data map's category of each column, as the disclosure names them.
+CATEGORIES = {"name": "user.name", "company": "user.workplace",
+              "street": "user.contact.address.street",
+              "postal_code": "user.contact.address.postal_code",
+              "city": "user.contact.address.city",
+              "country": "user.contact.address.country"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    value = " ".join(str(value).split())
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+@dataclass
+class LetterFile:
+    filename: str
+    content: str
+    people: int
+    without_address: int
+
+    @property
+    def data(self) -> bytes:
+        return self.content.encode("utf-8")
+
+
+def export(campaign: Campaign, *, staff) -> LetterFile:
+    """The recipients of the letter campaign as a CSV, kept on disk and recorded as a
+    disclosure per person; the campaign is then marked sent."""
+    if campaign.channel != Campaign.Channel.LETTER:
+        raise ValueError("Only a letter campaign is exported for the print house.")
+    from tillit.privacy import consents
+
+    rows = consents.holders(LETTER.key, basis=CONSENT).filter(user__isnull=False)
+    user_ids = list(rows.values_list("user_id", flat=True))
+    addresses: dict[int, Address] = {}
+    for address in Address.objects.filter(user_id__in=user_ids).order_by(
+            "user_id", "-is_default", "id"):
+        addresses.setdefault(address.user_id, address)
+    lines = [{"name": _text(a.name), "company": _text(a.company), "street": _text(a.street),
+              "postal_code": _text(a.postal_code), "city": _text(a.city),
+              "country": _text(a.country)} for a in addresses.values()]
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";",
+                            quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(lines)
+    now = timezone.now()
+    letter = LetterFile(filename=f"brev-{campaign.pk}-{now:%Y%m%d-%H%M%S}.csv",
+                        content=buffer.getvalue(), people=len(lines),
+                        without_address=len(set(user_ids)) - len(lines))
+    with transaction.atomic():
+        for address in addresses.values():
+            sent = [CATEGORIES[c] for c in COLUMNS if getattr(address, c)]
+            record_disclosure(recipient_kind="print_house", recipient="",
+                              categories=sent, purpose=LETTER.purpose, legal_basis=CONSENT,
+                              user=address.user, reference=f"{campaign.pk}: {campaign}",
+                              recorded_by=staff, occurred_at=now)
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENT, sent_at=now)
+        folder = Path(settings.TILLIT_LETTER_FILES_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / letter.filename).write_bytes(letter.data)
+    return letter
