@@ -82,7 +82,7 @@ def test_an_sms_offer_reaches_only_those_who_said_yes_and_tells_how_to_stop(
     sent = _sent_to()
     assert list(sent) == ["+46701234567"]
     assert sent["+46701234567"] == (
-        "Kablar -20 % i helgen.\n\nSvara STOPP för att inte få fler erbjudanden via SMS "
+        "Kablar -20 % i helgen.\n\nSvara STOPP för att inte få fler erbjudanden via sms "
         "från Teknikboden.")
     row = SmsSend.objects.get(campaign=campaign)
     assert row.phone == "+46701234567" and row.gateway_id.startswith("s")
@@ -300,3 +300,19 @@ def test_a_letters_recipients_go_to_the_print_house_as_a_disclosed_file(make_use
     out = StringIO()
     call_command("retention", "run", stdout=out)
     assert not kept.exists() and re.search(r"letter files\s+acted on\s+1", out.getvalue())
+
+
+@hypothesis_settings(max_examples=30, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(number=st.text(max_size=40), message=st.text(max_size=2000),
+       to=st.text(max_size=30))
+def test_hostile_input_to_the_gateway_emulator_gets_a_4xx_never_a_5xx(client, number,
+                                                                       message, to):
+    clean = {"number": number.replace("\x00", ""), "message": message.replace("\x00", "")}
+    answer = client.post(reverse("sms_emulator:reply"), clean)
+    assert answer.status_code in (302, 400)
+    with sms_client.SmsClient() as gateway:
+        try:
+            gateway.send(to.replace("\x00", "") or "x", clean["message"] or "x")
+        except sms_client.SmsError as refused:
+            assert refused.status in (400, None)

@@ -9,6 +9,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
@@ -41,7 +42,11 @@ def _message_or_404(message_id: str) -> store.Message:
 @require_safe
 @demo_only
 def index(request):
-    return render(request, "mailbox/index.html", {"mails": store.list_messages()})
+    sms_inbox = ""
+    if getattr(settings, "TILLIT_SMS_EMULATOR", False):
+        sms_inbox = reverse("sms_emulator:inbox")
+    return render(request, "mailbox/index.html", {"mails": store.list_messages(),
+                                                  "sms_inbox": sms_inbox})
 
 
 @require_safe

@@ -42,7 +42,7 @@ class Campaign(models.Model):
         LETTER = "letter", _("letter")
 
     class Audience(models.TextChoices):
-        SUBSCRIBERS = "consent", _("Newsletter subscribers (consent)")
+        SUBSCRIBERS = "consent", _("People who said yes to the channel (consent)")
         CUSTOMERS = "legitimate_interest", _(
             "Customers under the existing-customer rule (the shop's own similar products)")
         BOTH = "both", _("Both")
@@ -74,8 +74,8 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("e-mail campaign")
-        verbose_name_plural = _("e-mail campaigns")
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
 
     def __str__(self) -> str:
         return self.subject

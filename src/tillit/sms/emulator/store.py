@@ -4,6 +4,7 @@ test see the same ones. Demo data only: nothing here is the shop's."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from pathlib import Path
@@ -42,6 +43,8 @@ def threads() -> dict[str, list[dict]]:
     """The messages per mobile number (the person's side), newest thread first."""
     by_number: dict[str, list[dict]] = {}
     for record in messages():
+        record["shown"] = timezone.localtime(
+            dt.datetime.fromisoformat(record["created"])).strftime("%Y-%m-%d %H:%M")
         number = record["to"] if record["direction"] == "outgoing" else record["from"]
         by_number.setdefault(number, []).append(record)
     return dict(sorted(by_number.items(), key=lambda item: item[1][-1]["created"],

@@ -184,6 +184,7 @@ class Command(BaseCommand):
             f"  Teknikboden demo shop: {url}",
             f"  Privacy policy:        {url}integritetspolicy",
             f"  Demo mailbox:          {url}demo/mailbox/ (activation and reset links)",
+            f"  Demo SMS inbox:        {url}sms-emulator/inbox/ (offers by SMS; answer STOPP)",
             (f"  Payments:              Klarna emulator {provider_url} (no real payment)"
              if emulated else f"  Payments:              {provider_url}"),
             f"  Staff admin:           {url}admin/",

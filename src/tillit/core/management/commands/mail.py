@@ -6,8 +6,9 @@ from tillit.core import mail
 class Command(BaseCommand):
     help = ("E-mail waiting to go out: `tillit mail retry` takes back deliveries a dead worker "
             "left (running longer than TILLIT_MAIL_LEASE_SECONDS) and enqueues again every "
-            "message not yet delivered whose delivery failed or stopped, and sets going again "
-            "the e-mail campaigns whose batches stopped. Run it every few minutes from cron.")
+            "message not yet delivered whose delivery failed or stopped, and sets going "
+            "again the campaigns (e-mail, SMS) whose batches stopped. Run it every few "
+            "minutes from cron.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
