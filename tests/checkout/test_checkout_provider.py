@@ -55,7 +55,11 @@ def test_the_provider_receives_the_order_contents_and_nothing_about_the_buyer(
 
     [sent] = provider.bodies("/checkout/v3/orders")
     assert set(sent) == {"purchase_country", "purchase_currency", "locale", "order_amount",
-                         "order_tax_amount", "order_lines", "merchant_urls"}
+                         "order_tax_amount", "order_lines", "merchant_urls", "options"}
+    # The options are the shop's own boxes (newsletter, no offers): its words, unticked.
+    assert [(b["id"], b["checked"], b["required"])
+            for b in sent["options"]["additional_checkboxes"]] == [
+        ("newsletter", False, False), ("no_offers", False, False)]
     text = str(sent)
     for detail in (customer.email, customer.name, customer.username):
         assert detail not in text

@@ -145,7 +145,7 @@ def test_the_unsubscribe_page_confirms_and_can_be_undone(client):
     assert consents.allows("anna@example.com", NEWSLETTER.key)
 
 
-# E-mail only to people the ledger allows; P20.d (SMS and letters) is not built yet.
+# E-mail only to people the ledger allows (SMS and letters: test_sms_and_letters.py).
 @pytest.mark.promise("P20.a")
 def test_a_campaign_reaches_only_those_the_ledger_allows_and_each_once(client, customer):
     _sign_up_and_confirm(client, "ja@example.com")

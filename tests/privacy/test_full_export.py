@@ -60,7 +60,6 @@ EMPTY_FOR_THIS_PERSON = {
     "privacy.Disclosure.session_ref": "names a guest's checkout; this person was logged in",
     "privacy.Consent.visitor": "names an anonymous visitor's cookie choice; this person's "
                                "choices were made logged in or by e-mail",
-    "privacy.Consent.proof": "only a contact imported from a supplier has a proof reference",
     "orders.Order.cancelled_at": "neither order was cancelled",
     "orders.Order.shipping_company": "both orders are delivered to the buyer in person",
     "privacy.Disclosure.legal_ground": "only a disclosure to an authority states one",

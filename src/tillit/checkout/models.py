@@ -51,6 +51,10 @@ class CheckoutSession(models.Model):
         _("payment released"), null=True, blank=True,
         help_text=_("For a payment the shop refused: when the provider confirmed that the "
                     "authorisation was released (tillit payments reconcile)."))
+    # When the buyer's answers to the checkout's boxes (newsletter, no offers) went to the
+    # consent ledger: once per checkout, whether the confirmation or the push came first.
+    choices_recorded_at = models.DateTimeField(_("marketing choices recorded"), null=True,
+                                               blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

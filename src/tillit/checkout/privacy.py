@@ -31,6 +31,7 @@ dm.declare(
         "completed_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
         "acknowledged_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
         "released_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
+        "choices_recorded_at": dm.Field("system.operations", dm.GENERATED),
     },
     uses=[
         dm.Use("essential.service.payment_processing", dm.CONTRACT,

@@ -17,7 +17,7 @@ from tillit.core import mail, tokens
 from tillit.core.links import absolute
 from tillit.core.phone import same_mobile
 from tillit.privacy import consents
-from tillit.privacy.datamap import CONSENT
+from tillit.privacy.datamap import CONSENT, LEGITIMATE_INTEREST
 from tillit.privacy.models import Consent
 
 from .models import PendingSignup
@@ -123,3 +123,40 @@ def record_by_staff(*, topic_key: str, given: bool, note: str, staff, user=None,
     return consents.record(topic_key, given=given, method=Consent.Method.STAFF, user=user,
                            email=email, phone=phone, note=note, recorded_by=staff,
                            words=None if given else "")
+
+
+# The boxes the checkout shows inside the provider's frame (Klarna's
+# ``options.additional_checkboxes``), both unticked: a yes to the newsletter (a sign-up,
+# confirmed by e-mail as every sign-up is), and a no to offers under the existing-customer
+# rule (MFL 19 § 2 st.), whose notice is the box's own text.
+NEWSLETTER_BOX = "newsletter"
+NO_OFFERS_BOX = "no_offers"
+
+
+def checkout_boxes() -> list[tuple[str, str]]:
+    """(id, words) of each box, in the active language."""
+    return [(NEWSLETTER_BOX, str(NEWSLETTER.ask)), (NO_OFFERS_BOX, str(NEWSLETTER.objection))]
+
+
+def checkout_choices(answers: dict[str, bool], *, user, email: str, reference: str,
+                     ip: str = "") -> None:
+    """Record what a buyer answered in the checkout's boxes (``answers`` by box id).
+
+    A tick in *no offers* is an objection, recorded under the existing-customer rule. No
+    tick there: the buyer was told and did not object, so the rule applies, recorded with
+    the notice's words, unless the ledger already holds their answer (a consent, or an
+    earlier no, which a purchase does not undo). A tick in *newsletter* starts a sign-up:
+    the confirmation e-mail goes to the checkout's address, and only its link makes it a
+    consent. ``reference`` (the order number) is the row's proof."""
+    if NO_OFFERS_BOX not in answers:
+        return  # a checkout opened before the boxes existed
+    if answers[NO_OFFERS_BOX]:
+        consents.record(NEWSLETTER.key, given=False, basis=LEGITIMATE_INTEREST,
+                        method=Consent.Method.CHECKOUT, user=user, email=email, ip=ip,
+                        proof=reference, words=str(NEWSLETTER.objection))
+    elif consents.current(user or email).get(NEWSLETTER.key) is None:
+        consents.record(NEWSLETTER.key, given=True, basis=LEGITIMATE_INTEREST,
+                        method=Consent.Method.CHECKOUT, user=user, email=email, ip=ip,
+                        proof=reference)
+    if answers.get(NEWSLETTER_BOX) and email:
+        sign_up(email, ip=ip)

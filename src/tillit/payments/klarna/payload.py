@@ -83,10 +83,18 @@ def order_totals(lines: Iterable[Mapping]) -> tuple[int, int]:
             sum(line["total_tax_amount"] for line in lines))
 
 
+def checkbox(box_id: str, text: str, *, checked: bool = False, required: bool = False) -> dict:
+    """One of ``options.additional_checkboxes``: a box the provider shows in its checkout
+    with the merchant's words; the buyer's answer comes back in the completed order's
+    ``merchant_requested.additional_checkboxes``."""
+    return {"id": box_id, "text": str(text), "checked": checked, "required": required}
+
+
 def checkout_payload(cart_summary, *, merchant_urls: Mapping[str, str],
-                     locale: str = "sv-SE") -> dict:
+                     locale: str = "sv-SE", checkboxes: Iterable[Mapping] = ()) -> dict:
     """The body of ``POST /checkout/v3/orders`` (and of its update) for ``cart_summary``
-    (a :class:`tillit.cart.selectors.CartSummary`)."""
+    (a :class:`tillit.cart.selectors.CartSummary`), with the merchant's ``checkboxes``
+    (:func:`checkbox`) when there are any."""
     missing = [key for key in MERCHANT_URL_KEYS if not merchant_urls.get(key)]
     if missing:
         raise ValueError(f"merchant_urls lacks {', '.join(missing)}.")
@@ -105,4 +113,14 @@ def checkout_payload(cart_summary, *, merchant_urls: Mapping[str, str],
         "order_tax_amount": tax,
         "order_lines": lines,
         "merchant_urls": {key: merchant_urls[key] for key in MERCHANT_URL_KEYS},
+        **({"options": {"additional_checkboxes": list(checkboxes)}} if checkboxes else {}),
     }
+
+
+def checkbox_answers(klarna_order: Mapping) -> dict[str, bool]:
+    """The buyer's answer to each of the merchant's boxes in a completed order, by id."""
+    requested = klarna_order.get("merchant_requested") if isinstance(klarna_order,
+                                                                      Mapping) else None
+    boxes = requested.get("additional_checkboxes") if isinstance(requested, Mapping) else None
+    return {str(b["id"]): b.get("checked") is True for b in boxes or ()
+            if isinstance(b, Mapping) and "id" in b}

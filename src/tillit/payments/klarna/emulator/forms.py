@@ -63,6 +63,20 @@ class BuyerForm(forms.Form):
         label=_("Payment method"), widget=forms.RadioSelect, initial="invoice",
         choices=[(key, label) for key, (_code, label) in PAYMENT_METHODS.items()])
 
+    def __init__(self, *args, checkboxes=(), **kwargs):
+        """``checkboxes``: the merchant's ``options.additional_checkboxes``, each shown
+        after the buyer's details with the merchant's own words, ticked as the merchant
+        asked (``checked``) and required when it said so."""
+        super().__init__(*args, **kwargs)
+        for box in checkboxes:
+            self.fields[self.checkbox_field(box)] = forms.BooleanField(
+                label=box["text"], required=bool(box.get("required")),
+                initial=bool(box.get("checked")))
+
+    @staticmethod
+    def checkbox_field(box) -> str:
+        return f"merchant_checkbox_{box['id']}"
+
     def clean_customer_type(self):
         return self.cleaned_data["customer_type"] or "person"
 

@@ -43,6 +43,10 @@ class EmulatedOrder(models.Model):
     order_tax_amount = models.BigIntegerField()
     order_lines = models.JSONField(default=list)
     merchant_urls = models.JSONField(default=dict)
+    # ``options.additional_checkboxes`` of the merchant's body (id, text, checked,
+    # required), shown to the buyer; their answers come back in ``merchant_requested``.
+    options = models.JSONField(default=dict)
+    merchant_requested = models.JSONField(default=dict)
     merchant_reference1 = models.CharField(max_length=255, blank=True)
     merchant_reference2 = models.CharField(max_length=255, blank=True)
     merchant_host = models.CharField(max_length=255, blank=True,

@@ -87,6 +87,8 @@ dm.declare(
         "status": dm.Field("user.behavior.purchase_history", dm.GENERATED),
         "placed_status": dm.Field("user.behavior.purchase_history", dm.GENERATED),
         "locale": dm.Field("user.account.settings", dm.GENERATED),
+        # The buyer's answers to the merchant's boxes (newsletter, no offers).
+        "merchant_requested": dm.Field("user.account.settings"),
         "created_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
         "updated_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
         "completed_at": dm.Field("user.behavior.purchase_history", dm.GENERATED),
@@ -100,7 +102,7 @@ dm.declare(
     recipients={"hosting": None},
     held_for="payment_provider",
     not_personal=("purchase_country", "purchase_currency", "merchant_urls", "merchant_host",
-                  "customer_type"),
+                  "customer_type", "options"),
 )
 
 for model, amount, when, key in (

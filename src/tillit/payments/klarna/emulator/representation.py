@@ -110,6 +110,10 @@ def checkout_json(order: EmulatedOrder) -> dict:
     for key in ("merchant_reference1", "merchant_reference2"):
         if getattr(order, key):
             data[key] = getattr(order, key)
+    if order.options:
+        data["options"] = order.options
+    if order.merchant_requested:
+        data["merchant_requested"] = order.merchant_requested
     if order.status == Status.COMPLETE:
         data.update(completed_at=iso(order.completed_at), billing_address=_address(order),
                     shipping_address=_address(order), customer=_customer(order),

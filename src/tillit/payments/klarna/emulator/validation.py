@@ -117,6 +117,39 @@ def order_errors(body, *, partial: bool = False) -> list[str]:
     for key in ("merchant_reference1", "merchant_reference2"):
         if not _text(body.get(key), 255, required=False):
             errors.append(f"Bad value: {key}")
+    errors += option_errors(body.get("options"))
+    return errors
+
+
+MAX_CHECKBOXES = 5
+MAX_CHECKBOX_TEXT = 1000
+
+
+def option_errors(options) -> list[str]:
+    """``options.additional_checkboxes``: each with a unique ``id``, a ``text``, and
+    booleans ``checked`` and ``required``; at most :data:`MAX_CHECKBOXES`."""
+    if options is None:
+        return []
+    if not isinstance(options, Mapping):
+        return ["Bad value: options"]
+    boxes = options.get("additional_checkboxes", [])
+    if not isinstance(boxes, list) or len(boxes) > MAX_CHECKBOXES:
+        return ["Bad value: options.additional_checkboxes"]
+    errors, ids = [], set()
+    for n, box in enumerate(boxes):
+        where = f"options.additional_checkboxes[{n}]"
+        if not isinstance(box, Mapping):
+            errors.append(f"Bad value: {where}")
+            continue
+        if not _text(box.get("id"), 255) or box["id"] in ids:
+            errors.append(f"Bad value: {where}.id")
+        else:
+            ids.add(box["id"])
+        if not _text(box.get("text"), MAX_CHECKBOX_TEXT):
+            errors.append(f"Bad value: {where}.text")
+        for flag in ("checked", "required"):
+            if not isinstance(box.get(flag), bool):
+                errors.append(f"Bad value: {where}.{flag}")
     return errors
 
 

@@ -137,6 +137,10 @@ def _order_fields(body: dict) -> dict:
     for key in ("merchant_reference1", "merchant_reference2"):
         if key in body:
             fields[key] = body[key] or ""
+    if body.get("options") is not None:
+        fields["options"] = {"additional_checkboxes": [
+            {k: box[k] for k in ("id", "text", "checked", "required")}
+            for box in body["options"].get("additional_checkboxes", [])]}
     return fields
 
 
@@ -352,13 +356,17 @@ def buyer(request, order_id):
     with translation.override(language if language in ("sv", "en") else "sv"):
         if found.status == Status.COMPLETE:
             return _complete_page(request, found)
+        boxes = found.options.get("additional_checkboxes", [])
         if request.method == "GET":
-            return _form_page(request, found, BuyerForm())
-        form = BuyerForm(request.POST)
+            return _form_page(request, found, BuyerForm(checkboxes=boxes))
+        form = BuyerForm(request.POST, checkboxes=boxes)
         if not form.is_valid():
             return _form_page(request, found, form, status=400)
         now = clock.now()
         data = dict(form.cleaned_data)
+        answers = [{"id": box["id"], "checked": bool(data.pop(form.checkbox_field(box)))}
+                   for box in boxes]
+        data["merchant_requested"] = {"additional_checkboxes": answers} if boxes else {}
         completed = EmulatedOrder.objects.filter(
             pk=found.pk, status=Status.INCOMPLETE, expires_at__gt=now,
         ).update(status=Status.COMPLETE, placed_status=Placed.AUTHORIZED,
