@@ -31,7 +31,7 @@ from tests.orders.orders_fixtures import checkout, klarna_line, klarna_order
 from tillit.accounts import services as account_services
 from tillit.core import mail
 from tillit.core.phone import same_mobile
-from tillit.marketing import campaigns
+from tillit.marketing import campaigns, imports
 from tillit.marketing import services as marketing
 from tillit.marketing.models import Campaign
 from tillit.orders import carrier_export
@@ -170,6 +170,17 @@ def _live(life: Life, *, make_user, product, staff, pay) -> dict[str, set]:
     assert browser.get(unsubscribe.group(0)).status_code == 200
     marketing.record_by_staff(topic_key="offers.letter", given=False, staff=staff, user=user,
                               note=f"Ringde, vill inte ha brev ({life.name})")
+    # A supplier passes on their work address (the other one, for a life without one) with
+    # the proof of a yes given there; staff import it. The work address is taken and told
+    # where the shop got it; the other, unsubscribed above, is refused: their no stands.
+    report = imports.run(
+        (f"email;name;phone;channel;proof_reference;proof_text;proof_date\n"
+         f"{life.checkout_email or life.email};{life.name};{life.phone};e-post;"
+         f"MASSA-2026-{len(life.name):04d};Ja till erbjudanden från Teknikboden;2026-11-01\n"
+         ).encode(),
+        supplier="Ljudgrossisten AB", filename="kontakter.csv", staff=staff)
+    assert (report.accepted, len(report.refused)) == ((1, 0) if life.checkout_email
+                                                      else (0, 1)), report.refused
 
     # They asked to move the account to a new address and have not opened the link yet.
     account_services.request_email_change(

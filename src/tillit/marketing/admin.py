@@ -3,14 +3,15 @@ or export the recipients of a letter for the print house."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import campaigns, letters, sms
-from .models import Campaign
+from . import campaigns, imports, letters, sms
+from .models import Campaign, ContactImport, ImportedContact
 
 
 class CampaignForm(forms.ModelForm):
@@ -122,3 +123,55 @@ class CampaignAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
         response["X-Tillit-Without-Address"] = str(letter.without_address)
         return response
+
+
+class ImportForm(forms.Form):
+    supplier = forms.CharField(label=_("Supplier the file came from"), max_length=200)
+    file = forms.FileField(label=_("CSV file"), help_text=_(
+        "Columns: email, name, phone, channel (e-post or sms), proof_reference, proof_text, "
+        "proof_date (YYYY-MM-DD). Rows without the proof are refused and nothing of them "
+        "is kept."))
+
+
+@admin.register(ContactImport)
+class ContactImportAdmin(admin.ModelAdmin):
+    """Contacts from suppliers (P16): the add page is the import, with its report."""
+
+    list_display = ("supplier", "filename", "imported_at", "accepted", "refused")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report, status = None, 200
+        if request.method == "POST":
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    report = imports.run(upload.read(imports.MAX_BYTES + 1),
+                                         supplier=form.cleaned_data["supplier"],
+                                         filename=upload.name, staff=request.user)
+                except imports.FileRefused as refused:
+                    form.add_error("file", str(refused))
+            if form.errors:
+                status = 400
+        return TemplateResponse(request, "marketing/admin_import.html", {
+            **self.admin_site.each_context(request), "title": _("Import contacts from a "
+                                                                "supplier"),
+            "form": form, "report": report, "opts": self.model._meta}, status=status)
+
+
+@admin.register(ImportedContact)
+class ImportedContactAdmin(admin.ModelAdmin):
+    list_display = ("source", "channel", "proof_date", "imported_at", "notified_at")
+    list_filter = ("channel", "source")
+    readonly_fields = [f.name for f in ImportedContact._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

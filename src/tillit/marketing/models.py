@@ -133,3 +133,56 @@ class SmsSend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.pk}"
+
+
+class ContactImport(models.Model):
+    """One file of contacts staff imported from a supplier: who it came from, and how many
+    rows were taken and refused (nothing of a refused row is kept)."""
+
+    supplier = models.CharField(_("supplier"), max_length=200)
+    filename = models.CharField(_("file"), max_length=200)
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    accepted = models.PositiveIntegerField(_("rows taken"), default=0)
+    refused = models.PositiveIntegerField(_("rows refused"), default=0)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("contact import from a supplier")
+        verbose_name_plural = _("contact imports from suppliers")
+
+    def __str__(self) -> str:
+        return f"{self.supplier} {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class ImportedContact(models.Model):
+    """A person a supplier passed on, with the proof of the consent they gave there (P16):
+    where from, the supplier's reference, the words they agreed to and when. The consent
+    itself is a row of the ledger (method: supplier import); ``notified_at`` is when the
+    person was told where we got their details (GDPR art. 14)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+
+    batch = models.ForeignKey(ContactImport, on_delete=models.CASCADE, related_name="contacts")
+    source = models.CharField(_("received from"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    proof_reference = models.CharField(_("supplier's proof reference"), max_length=200)
+    proof_date = models.DateField(_("consent given at the supplier"))
+    consent = models.ForeignKey("privacy.Consent", null=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("told where we got the details"), null=True,
+                                       blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        verbose_name = _("contact from a supplier")
+        verbose_name_plural = _("contacts from suppliers")
+        indexes = [models.Index(Upper("email"), name="marketing_imported_email_ci")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.pk}"

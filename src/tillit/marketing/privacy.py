@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from tillit.privacy import consents, retention
 from tillit.privacy import datamap as dm
 
-from .models import Campaign, CampaignSend, PendingSignup, SmsSend
+from .models import (
+    Campaign,
+    CampaignSend,
+    ContactImport,
+    ImportedContact,
+    PendingSignup,
+    SmsSend,
+)
 
 NEWSLETTER = consents.topic(
     "newsletter.email",
@@ -53,7 +60,8 @@ SIGNUP_DAYS = 7
 dm.declare(
     PendingSignup,
     title=_("Newsletter sign-ups waiting for confirmation"),
-    subject=dm.Subject(email="email", kinds=("customer", "guest", "visitor")),
+    subject=dm.Subject(email="email", kinds=("customer", "guest", "visitor"),
+                       other_addresses=True),
     fields={
         "email": dm.Field("user.contact.email"),
         "created_at": dm.Field("system.operations", dm.GENERATED),
@@ -77,7 +85,8 @@ dm.no_personal_data(Campaign, "A campaign's text, the same for every recipient."
 dm.declare(
     CampaignSend,
     title=_("Newsletters and offers we have sent you"),
-    subject=dm.Subject(email="email", kinds=("customer", "guest", "visitor")),
+    subject=dm.Subject(email="email", kinds=("customer", "guest", "visitor"),
+                       other_addresses=True),
     fields={
         "email": dm.Field("user.contact.email"),
         "queued_at": dm.Field("system.operations", dm.GENERATED),
@@ -133,3 +142,39 @@ LETTER_FILE_DAYS = 14
 
 retention.register_file_pass("letter files", lambda: settings.TILLIT_LETTER_FILES_DIR,
                             LETTER_FILE_DAYS)
+
+
+# Contacts from suppliers (P16). The notice telling each one where we got their details
+# (GDPR art. 14(3)(a): within a month) goes when they are imported.
+IMPORTED_KEPT_DAYS = 365 * 3
+
+dm.no_personal_data(ContactImport, "A file of contacts: its supplier and its counts.",
+                    not_personal={"supplier": "the supplier's company name",
+                                  "filename": "the name of the file staff imported"})
+
+dm.declare(
+    ImportedContact,
+    title=_("Contact details we received from a supplier"),
+    subject=dm.Subject(email="email", kinds=("supplier_contact",), other_addresses=True),
+    fields={
+        "email": dm.Field("user.contact.email", dm.THIRD_PARTY),
+        "name": dm.Field("user.name", dm.THIRD_PARTY),
+        "phone": dm.Field("user.contact.phone_number", dm.THIRD_PARTY),
+        "source": dm.Field("system.operations", dm.THIRD_PARTY),
+        "channel": dm.Field("user.account.settings", dm.THIRD_PARTY),
+        "proof_reference": dm.Field("user.unique_id", dm.THIRD_PARTY),
+        "proof_date": dm.Field("user.account.settings", dm.THIRD_PARTY),
+        "imported_at": dm.Field("system.operations", dm.GENERATED),
+        "notified_at": dm.Field("system.operations", dm.GENERATED),
+    },
+    not_personal=("batch", "consent"),
+    uses=[dm.Use("marketing.communications.email", dm.CONSENT,
+                 _("to send you the offers you agreed to get from us when you gave your "
+                   "details to our supplier, by the channel you chose there, and to tell you "
+                   "where we got them"))],
+    retention=dm.After("imported_at", days=IMPORTED_KEPT_DAYS,
+                       event=_("we received your details")),
+    on_erasure=dm.DELETE,
+    recipients={"hosting": None, "email_provider": ("email", "name"),
+                "sms_gateway": ("phone",)},
+)

@@ -96,8 +96,8 @@ def unsubscribe(token: str, *, method: str = Consent.Method.LINK, ip: str = "") 
     if now is not None and not now.given:
         return now
     return consents.record(allowed.topic, given=False, method=method, basis=allowed.basis,
-                           user=allowed.user, email=allowed.email, ip=ip,
-                           words=str(_("Unsubscribe")))
+                           user=allowed.user, email=allowed.email, phone=allowed.phone,
+                           ip=ip, words=str(_("Unsubscribe")))
 
 
 def undo_unsubscribe(token: str, *, ip: str = "") -> Consent:
@@ -105,7 +105,8 @@ def undo_unsubscribe(token: str, *, ip: str = "") -> Consent:
     allowed = allowing_row(token)
     return consents.record(allowed.topic, given=True, method=Consent.Method.LINK,
                            basis=allowed.basis, user=allowed.user, email=allowed.email,
-                           ip=ip, words=allowed.text.text if allowed.text else None)
+                           phone=allowed.phone, ip=ip,
+                           words=allowed.text.text if allowed.text else None)
 
 
 def choose(user, topic_key: str, given: bool, *, ip: str = "") -> Consent:

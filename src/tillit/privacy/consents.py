@@ -136,3 +136,19 @@ def holders(topic_key: str, *, basis: str | None = None, by: str = "email"):
     if basis:
         rows = rows.filter(basis=basis)
     return rows
+
+
+def erased(*, email: str = "", phone: str = "") -> bool:
+    """Whether the ledger holds rows of an erased person with this address or number (their
+    identifiers replaced by keyed hashes): an import must not make them a subscriber
+    again on a supplier's word."""
+    from .datamap import registry
+    from .erasure_actions import erased_hash
+
+    decl = registry.get(Consent)
+    q = Q(pk__in=[])
+    if email:
+        q |= Q(email=erased_hash(decl, "email", email))
+    if phone:
+        q |= Q(phone=erased_hash(decl, "phone", phone))
+    return Consent.objects.filter(q).exists()

@@ -95,7 +95,7 @@ dm.declare(
     Consent,
     title=_("What you have agreed to or said no to (consents)"),
     subject=dm.Subject(user="user", email="email", kinds=("customer", "guest", "visitor"),
-                       finder=consents_by_phone),
+                       finder=consents_by_phone, other_addresses=True),
     fields={
         "email": dm.Field("user.contact.email"),
         "phone": dm.Field("user.contact.phone_number"),

@@ -123,4 +123,5 @@ DATA_SUBJECTS = {
     "guest": _("Customers who buy without an account"),
     "visitor": _("Visitors to the webshop"),
     "staff": _("Staff of the shop"),
+    "supplier_contact": _("People whose contact details a supplier passed on to us"),
 }
