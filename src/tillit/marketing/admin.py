@@ -17,7 +17,7 @@ from .models import Campaign, ContactImport, ImportedContact
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ("channel", "subject", "body", "audience")
+        fields = ("channel", "subject", "body", "audience", "with_suggestions")
 
     def clean(self):
         data = super().clean()
@@ -41,7 +41,8 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ("subject", "channel", "audience", "status", "created_at", "sent_at",
                     "recipients")
     list_filter = ("channel", "status", "audience")
-    fields = ("channel", "subject", "body", "audience", "status", "sent_at")
+    fields = ("channel", "subject", "body", "audience", "with_suggestions", "status",
+              "sent_at")
     readonly_fields = ("status", "sent_at")
     actions = ("preview", "send_test", "send", "export_letter")
 

@@ -191,15 +191,19 @@ def _hand_over(campaign: Campaign, pairs: list[tuple[CampaignSend, Consent]]) ->
         return 0
     text, html = render_body(campaign.body)
     handed: list[int] = []
+    personal = ("unsubscribe", "suggestions") if campaign.with_suggestions else (
+        "unsubscribe",)
     try:
         with translation.override(settings.LANGUAGE_CODE), get_connection() as connection:
             link = _link_maker()
+            suggest = _suggester(pairs) if campaign.with_suggestions else None
             for basis in sorted({row.basis for _, row in pairs}):
                 group = [(send, row) for send, row in pairs if row.basis == basis]
                 messages = mail.compose_many("marketing/email/campaign", {
                     "subject": campaign.subject, "text": text, "html": html, "basis": basis,
-                }, (_recipient(send, row, link) for send, row in group),
-                    personal=("unsubscribe",))
+                    "with_suggestions": campaign.with_suggestions,
+                }, (_recipient(send, row, link, suggest) for send, row in group),
+                    personal=personal)
                 for (send, _), message in zip(group, messages, strict=True):
                     connection.send_messages([message])
                     handed.append(send.pk)
@@ -219,9 +223,30 @@ def _link_maker():
     return lambda row: pattern.replace(marker, unsubscribe_token(row))
 
 
-def _recipient(send: CampaignSend, row: Consent, link) -> mail.Recipient:
+def _suggester(pairs):
+    """The suggestions block of each recipient (P22): from their purchases for an account
+    holder with the yes to personalised offers, the same for everyone else (worked out
+    once per batch)."""
+    from django.contrib.auth import get_user_model
+
+    from .suggestions import for_everyone, for_person
+
+    users = get_user_model().objects.in_bulk({row.user_id for _, row in pairs if row.user_id})
+    everyone = _lines(for_everyone().products)
+    return lambda row: (_lines(for_person(users[row.user_id]).products)
+                        if row.user_id in users else everyone)
+
+
+def _lines(products) -> str:
+    return "\n".join(f"- {p.name}: {absolute(p.get_absolute_url())}" for p in products)
+
+
+def _recipient(send: CampaignSend, row: Consent, link, suggest=None) -> mail.Recipient:
     url = link(row)
-    return mail.Recipient(row.email, {"unsubscribe": url}, _headers(url),
+    values = {"unsubscribe": url}
+    if suggest is not None:
+        values["suggestions"] = suggest(row)
+    return mail.Recipient(row.email, values, _headers(url),
                           message_id=mail.message_id(f"campaign-{send.campaign_id}-{send.pk}"))
 
 

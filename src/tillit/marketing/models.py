@@ -60,6 +60,10 @@ class Campaign(models.Model):
         "The unsubscribe link and the shop's details are added to every message."))
     audience = models.CharField(_("audience"), max_length=30, choices=Audience.choices,
                                 default=Audience.SUBSCRIBERS)
+    with_suggestions = models.BooleanField(_("add suggestions (e-mail)"), default=False,
+                                           help_text=_(
+        "Each message ends with product suggestions: from the recipient's purchases when "
+        "they said yes to personalised offers, the same for everyone else."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.DRAFT, editable=False)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)

@@ -1,7 +1,7 @@
 from django import template
 
 from ..forms import SignupForm
-from ..privacy import NEWSLETTER
+from ..privacy import NEWSLETTER, PERSONALISED
 
 register = template.Library()
 
@@ -21,3 +21,12 @@ def consents_panel(context, user):
 
     return {**choices_context(user), "cookie_choice": context.get("cookie_choice"),
             "cookie_categories": context.get("cookie_categories", [])}
+
+
+@register.inclusion_tag("marketing/_suggestions.html")
+def suggestions_panel(user):
+    """"My details"' suggestions: from the person's purchases with their yes to
+    personalised offers, the same as everyone's without it (P22)."""
+    from ..suggestions import for_person
+
+    return {"suggestions": for_person(user), "topic": PERSONALISED}
