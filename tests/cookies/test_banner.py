@@ -5,6 +5,7 @@ giving (P15.c, P15.d). The browser-level proof is tests/e2e/test_cookie_banner.p
 import re
 
 import pytest
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -87,6 +88,13 @@ def test_every_choice_is_in_the_ledger_with_its_words_and_consent_id(client):
     _choose(client, "save")  # nothing ticked: a withdrawal
     newest = Consent.objects.order_by("-id").first()
     assert (newest.given, newest.visitor) == (False, visitor)
+    # The visitor sees both answers on the cookie page, and another browser sees none.
+    page = client.get("/sidor/cookies").content.decode()
+    assert "Dina svar i den här webbläsaren" in page
+    answers = page.split("Dina svar i den här webbläsaren")[1].split("</table>")[0]
+    assert answers.count("<tr><td>") == 2 and "<td>ja</td>" in answers
+    assert "<td>nej</td>" in answers
+    assert "Dina svar i den här webbläsaren" not in Client().get("/sidor/cookies").content.decode()
 
 
 @pytest.mark.promise("P15.d")

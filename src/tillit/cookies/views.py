@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from tillit.privacy import consents
 from tillit.security.ratelimit import rate_limited
 
 from . import choice, services
@@ -13,7 +14,10 @@ from .forms import ChoiceForm
 
 def _page_context(request, form=None) -> dict:
     cookies = declared()
+    made = choice.of(request)
     return {
+        # This browser's answers in the consent ledger, under its consent id (P15.d).
+        "history": consents.history("", visitor=made.visitor) if made.visitor else [],
         "cookies": cookies,
         "categories": [(category, [c for c in cookies if c.category == key])
                        for key, category in CATEGORIES.items()],

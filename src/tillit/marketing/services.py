@@ -161,3 +161,40 @@ def checkout_choices(answers: dict[str, bool], *, user, email: str, reference: s
                         proof=reference)
     if answers.get(NEWSLETTER_BOX) and email:
         sign_up(email, ip=ip)
+
+
+# A guest's page of consents: reached by a signed link sent to the address, valid this long.
+GUEST_LINK_HOURS = 24
+_GUEST_SALT = "tillit.marketing.guest-choices"
+
+
+def send_guest_link(email: str, *, ip: str = "") -> None:
+    """Send a link to the page of ``email``'s consents, if the ledger holds any for it;
+    the page that asks answers the same either way."""
+    email = email.strip()
+    if not consents.history(email):
+        return
+    token = signing.dumps({"e": email.lower()}, salt=_GUEST_SALT)
+    mail.send("marketing/email/guest_link", {
+        "link": absolute(reverse("marketing:guest_choices", args=[token])),
+        "hours": GUEST_LINK_HOURS}, [email])
+
+
+def guest_email(token: str) -> str:
+    """The address a guest's link was sent to; :class:`LinkInvalid` when it is forged or
+    older than :data:`GUEST_LINK_HOURS`."""
+    try:
+        return str(signing.loads(token or "", salt=_GUEST_SALT,
+                                 max_age=GUEST_LINK_HOURS * 3600)["e"])
+    except (signing.BadSignature, KeyError, TypeError):
+        raise LinkInvalid from None
+
+
+def withdraw_as_guest(email: str, topic_key: str, *, ip: str = "") -> Consent | None:
+    """A guest's one-click no on their page; nothing new when it is already no."""
+    now = consents.current(email).get(topic_key)
+    if now is None or not now.given:
+        return now
+    return consents.record(topic_key, given=False, method=Consent.Method.LINK, email=email,
+                           phone=now.phone, basis=now.basis, ip=ip,
+                           words=str(_("Turn off")))

@@ -131,3 +131,35 @@ def sms_delivery(request, secret):
                                       content_type="text/plain")
     sms.delivery_report(gateway_id, status)
     return HttpResponse("", content_type="text/plain")
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("newsletter")
+def guest_request(request):
+    """Without an account: ask for a link to the page of one's consents, by e-mail."""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.send_guest_link(form.cleaned_data["email"], ip=client_ip(request))
+        return render(request, "marketing/guest_sent.html",
+                      {"hours": services.GUEST_LINK_HOURS})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "marketing/guest_request.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("newsletter_link", methods=("GET", "POST"))
+def guest_choices(request, token):
+    """A guest's consents and their history, each withdrawn in one click (P20)."""
+    try:
+        email = services.guest_email(token)
+    except services.LinkInvalid:
+        return render(request, "marketing/link_invalid.html", status=404)
+    if request.method == "POST":
+        topic = request.POST.get("topic", "")
+        if topic not in consents.topics() or topic.startswith("cookies."):
+            return render(request, "marketing/guest_choices.html",
+                          {**selectors.guest_context(email), "error": True}, status=400)
+        services.withdraw_as_guest(email, topic, ip=client_ip(request))
+        messages.success(request, _("Your choice is saved."))
+        return redirect("marketing:guest_choices", token=token)
+    return render(request, "marketing/guest_choices.html", selectors.guest_context(email))
