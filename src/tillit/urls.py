@@ -2,14 +2,18 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.i18n import set_language
 from django.views.static import serve
+
+from tillit.security.origin import same_origin_post
 
 # Swedish pages have no prefix; English pages live under /en/.
 urlpatterns = [
     path("admin/2fa/", include("tillit.security.urls")),
     path("admin/integritet/", include("tillit.desk.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is on every page: no CSRF token in it (security/origin.py).
+    path("i18n/setlang/", same_origin_post(set_language), name="set_language"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("tillit.rights.urls")),

@@ -176,7 +176,9 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(product, all_car
 
 def test_post_with_csrf_token_is_accepted(product, lines_of):
     browser = Client(enforce_csrf_checks=True)
-    token = browser.get(reverse("cart:detail")).cookies["csrftoken"].value
+    # The product page's form to add to the cart carries the token (an empty cart's page,
+    # like every page with no form of its own, sets none).
+    token = browser.get(product.get_absolute_url()).cookies["csrftoken"].value
 
     response = browser.post(reverse("cart:add"),
                             {"product": product.pk, "quantity": 1, "csrfmiddlewaretoken": token})

@@ -5,6 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from tillit.privacy import consents
+from tillit.security.origin import same_origin_post
 from tillit.security.ratelimit import rate_limited
 
 from . import choice, services
@@ -33,6 +34,7 @@ def page(request):
     return render(request, "cookies/page.html", _page_context(request))
 
 
+@same_origin_post
 @require_POST
 @rate_limited("cookie_choice")
 def choose(request):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tillit.privacy import consents
 from tillit.security.clientip import client_ip
+from tillit.security.origin import same_origin_post
 from tillit.security.ratelimit import rate_limited
 
 from . import selectors, services, sms
@@ -23,6 +24,7 @@ from .forms import ChoiceForm, SignupForm
 from .privacy import NEWSLETTER, SIGNUP_DAYS
 
 
+@same_origin_post
 @require_http_methods(["GET", "POST"])
 @rate_limited("newsletter")
 def signup(request):
