@@ -177,3 +177,10 @@ def test_the_walk_with_a_choice_sets_only_declared_cookies(client, product):
                      client.get(product.get_absolute_url()), _choose(client, "necessary")):
         seen.update(response.cookies.keys())
     assert {CHOICE_COOKIE, RECENT_COOKIE} <= seen <= declared_names()
+
+
+@pytest.mark.parametrize("raw", ["²", "12.²", "¹²³", "-1", "1" * 11, "1.a.2", ""])
+def test_a_hostile_recently_viewed_cookie_is_ignored(client, product, raw):
+    _choose(client, "all")
+    client.cookies[RECENT_COOKIE] = raw
+    assert client.get(product.get_absolute_url()).status_code == 200

@@ -38,7 +38,7 @@ def _buy(client, product, add_to_cart, pay, **boxes):
     return Order.objects.order_by("-pk").first()
 
 
-@pytest.mark.promise("P20.a")
+@pytest.mark.promise("P19.a", "P20.a")
 def test_the_boxes_are_shown_in_the_providers_checkout_unticked_with_the_shops_words(
         client, product, add_to_cart):
     add_to_cart(client, product, 1)
@@ -51,7 +51,7 @@ def test_the_boxes_are_shown_in_the_providers_checkout_unticked_with_the_shops_w
     assert "checked" not in text.split('name="merchant_checkbox_newsletter"')[1][:80]
 
 
-@pytest.mark.promise("P20.a")
+@pytest.mark.promise("P19.a", "P20.a")
 def test_a_buyer_told_who_does_not_object_gets_the_existing_customer_rule(
         client, customer, product, add_to_cart, pay):
     client.force_login(customer)
@@ -67,6 +67,13 @@ def test_a_buyer_told_who_does_not_object_gets_the_existing_customer_rule(
                                             audience=Campaign.Audience.CUSTOMERS))
     assert [m.to for m in mail.outbox] == [[order.email]]
     assert "som kund" in mail.outbox[0].body
+    # The opt-out in every such message: the link, and the one-click header.
+    assert "/nyhetsbrev/avregistrera/" in mail.outbox[0].body
+    assert mail.outbox[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # A subscribers-only campaign does not reach a buyer under the rule.
+    mail.outbox.clear()
+    campaigns.start(Campaign.objects.create(subject="Nyhetsbrev", body="Hej"))
+    assert mail.outbox == []
     # Paid twice over (the push after the confirmation page): recorded once.
     session = CheckoutSession.objects.get()
     assert session.choices_recorded_at is not None
@@ -75,7 +82,7 @@ def test_a_buyer_told_who_does_not_object_gets_the_existing_customer_rule(
     assert Consent.objects.count() == 1
 
 
-@pytest.mark.promise("P20.a")
+@pytest.mark.promise("P19.a", "P20.a")
 def test_a_tick_in_the_objection_box_is_a_no(client, customer, product, add_to_cart, pay):
     client.force_login(customer)
     _buy(client, product, add_to_cart, pay, no_offers=True)
@@ -85,6 +92,7 @@ def test_a_tick_in_the_objection_box_is_a_no(client, customer, product, add_to_c
     assert not consents.holders(NEWSLETTER.key).exists()
 
 
+@pytest.mark.promise("P19.a")
 def test_a_later_purchase_does_not_undo_an_earlier_no(client, customer, product, add_to_cart,
                                                       pay):
     client.force_login(customer)

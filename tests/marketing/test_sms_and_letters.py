@@ -316,3 +316,16 @@ def test_hostile_input_to_the_gateway_emulator_gets_a_4xx_never_a_5xx(client, nu
             gateway.send(to.replace("\x00", "") or "x", clean["message"] or "x")
         except sms_client.SmsError as refused:
             assert refused.status in (400, None)
+
+
+def test_a_delivery_report_with_a_nul_in_its_id_is_a_400(client):
+    assert client.post(DELIVERY, {"id": "a\x00b", "status": "delivered"}).status_code == 400
+
+
+def test_non_ascii_credentials_to_the_gateway_emulator_are_a_401(client):
+    import base64
+
+    auth = "Basic " + base64.b64encode("dëmo:ü".encode()).decode()
+    answer = client.post(reverse("sms_emulator:send"), {"from": "Teknikboden",
+                         "to": "+46701234567", "message": "Hej"}, HTTP_AUTHORIZATION=auth)
+    assert answer.status_code == 401

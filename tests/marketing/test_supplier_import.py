@@ -6,6 +6,7 @@ source is in their access export."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -53,7 +54,7 @@ def test_rows_without_proof_are_refused_with_a_reason_and_nothing_of_them_is_kep
         "gun@example.com;Gun G;;fax;MÄSSA-8;Ja;2026-11-02")
     assert answer.status_code == 200
     page = html.unescape(answer.content.decode())
-    for line, reason in ((3, "inget beviskvitto"), (4, "ingen text"), (5, "framtiden"),
+    for line, reason in ((3, "ingen referens för samtycket"), (4, "ingen text"), (5, "framtiden"),
                          (6, "e-postadress"), (7, "mobilnummer"), (8, "två gånger"),
                          (9, "okänd kanal")):
         assert re.search(rf"<td>{line}</td><td>[^<]*{reason}", page), (line, reason)
@@ -80,7 +81,9 @@ def test_a_row_taken_carries_its_source_and_proof_and_the_person_is_told(staff_c
     assert (row.topic, row.given, row.method, row.basis) == (SMS.key, True, "import", "consent")
     assert row.proof == "Ljudgrossisten AB: MÄSSA-1"
     assert row.text.text == "Ja till sms-erbjudanden från Teknikboden"
-    assert row.occurred_at.date().isoformat() == "2026-11-02"
+    # Recorded when the shop took it; the day given at the supplier is on the contact.
+    assert contact.proof_date.isoformat() == "2026-11-02"
+    assert row.occurred_at > contact.imported_at - dt.timedelta(minutes=1)
     assert row.recorded_by == staff_client.staff
     assert consents.holders(SMS.key, by="phone").filter(phone="+46701234567").exists()
     # The notice of GDPR art. 14, at once: where from, what, why, how long, and a no.
@@ -125,6 +128,20 @@ def test_a_supplier_cannot_undo_a_no_or_an_erasure(staff_client):
     assert not consents.allows("nej@example.com", NEWSLETTER.key)
 
 
+@pytest.mark.promise("P16.b")
+def test_a_stopp_answered_from_the_phone_is_never_outweighed_by_an_import(client,
+                                                                          staff_client):
+    client.post(reverse("marketing:sms_incoming", args=["demo-sms-callback"]),
+                {"from": "+46701234567", "message": "STOPP"})
+    answer = _upload(staff_client,
+                     "ny@example.com;;070-123 45 67;sms;R-1;Ja till sms;2026-11-30")
+    assert "har sagt nej till butiken" in html.unescape(answer.content.decode())
+    assert not consents.holders(SMS.key, by="phone").exists()
+    assert _upload(staff_client, f"{'a' * 245}@example.com;;;e-post;R;Ja;2026-11-02"
+                   ).status_code == 200
+    assert not ImportedContact.objects.exists()
+
+
 def test_a_file_that_cannot_be_read_is_refused_whole_with_a_400(staff_client):
     assert _upload(staff_client, "a@example.com", header="email;name").status_code == 400
     answer = staff_client.post(IMPORT, {"supplier": "X", "file": SimpleUploadedFile(
@@ -159,3 +176,8 @@ def test_the_limits_hold(monkeypatch, staff):
     with pytest.raises(imports.FileRefused):
         imports.run(b"x" * (imports.MAX_BYTES + 1), supplier="X", filename="k.csv",
                     staff=staff)
+
+
+def test_a_field_longer_than_the_csv_reader_takes_is_a_400(staff_client):
+    answer = _upload(staff_client, f"a@example.com;{'x' * 140_000};;e-post;R;Ja;2026-11-02")
+    assert answer.status_code == 400 and not ContactImport.objects.exists()

@@ -3,12 +3,15 @@ functional cookies (P15.c): without that choice, nothing is read or written."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 
 from tillit.cookies import choice
 from tillit.cookies.declarations import FUNCTIONAL, RECENT_COOKIE, RECENT_DAYS
 
 KEEP = 8
+_ID = re.compile(r"[0-9]{1,10}")
 
 
 def ids(request) -> list[int]:
@@ -17,7 +20,8 @@ def ids(request) -> list[int]:
         return []
     found: list[int] = []
     for part in request.COOKIES.get(RECENT_COOKIE, "").split(".")[:KEEP]:
-        if part.isdigit() and len(part) <= 10 and int(part) not in found:
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        if _ID.fullmatch(part) and int(part) not in found:
             found.append(int(part))
     return found
 

@@ -26,6 +26,9 @@ the ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers of RFC 8058.
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
@@ -33,6 +36,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 from markdown_it import MarkdownIt
@@ -48,6 +52,7 @@ from .privacy import NEWSLETTER
 from .services import unsubscribe_token
 
 BATCH = 500
+log = logging.getLogger(__name__)
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
@@ -81,7 +86,7 @@ def send_test(campaign: Campaign, staff) -> None:
         "subject": f"[TEST] {campaign.subject}", "text": text, "html": html,
         "unsubscribe": absolute(reverse("marketing:unsubscribe",
                                         args=[unsubscribe_token(row)])),
-        "basis": CONSENT}, [staff.email], language=settings.LANGUAGE_CODE)
+        "why": why(row)}, [staff.email], language=settings.LANGUAGE_CODE)
 
 
 def start(campaign: Campaign) -> bool:
@@ -144,7 +149,7 @@ def _one_batch(campaign_id: int) -> tuple[int, bool]:
     already = CampaignSend.objects.filter(campaign=campaign, email__iexact=OuterRef("email"))
     rows = list(audience(campaign).filter(pk__gt=campaign.sent_up_to)
                 .annotate(sent=Exists(already))
-                .only("pk", "email", "topic", "basis")[:BATCH])
+                .only("pk", "email", "topic", "basis", "method", "proof", "user_id")[:BATCH])
     with transaction.atomic():
         # Whom a batch run again (its worker died) wrote to already, found through the
         # send rows' unique index; and one message per address within the batch.
@@ -183,36 +188,76 @@ def _left_over(campaign: Campaign) -> list[tuple[CampaignSend, Consent]]:
     return [(s, allowed[s.consent_id]) for s in sends if s.consent_id in allowed]
 
 
+# Send rows are marked in groups this size as their messages go: a worker killed in the
+# middle of a batch sends again at most this many (each with its own Message-ID).
+MARK_EVERY = 50
+
+
 def _hand_over(campaign: Campaign, pairs: list[tuple[CampaignSend, Consent]]) -> int:
     """Each pair's message, rendered for its recipient, to the mail server over one
-    connection; each send row is marked as it goes, so that nothing that went is sent
-    again. Raises :class:`CampaignStalled` when the server fails."""
+    connection; the send rows are marked as their messages go (every
+    :data:`MARK_EVERY`), so that nothing that went is sent again. An address the server
+    refuses is marked refused and the rest go on; raises :class:`CampaignStalled` when
+    the server fails otherwise."""
     if not pairs:
         return 0
     text, html = render_body(campaign.body)
     handed: list[int] = []
-    personal = ("unsubscribe", "suggestions") if campaign.with_suggestions else (
-        "unsubscribe",)
+    refused: list[int] = []
+    personal = ("unsubscribe", "why", "suggestions") if campaign.with_suggestions else (
+        "unsubscribe", "why")
+
+    def mark() -> None:
+        now = timezone.now()
+        if handed:
+            CampaignSend.objects.filter(pk__in=handed).update(handed_at=now)
+        if refused:
+            CampaignSend.objects.filter(pk__in=refused).update(handed_at=now, refused=True)
+        handed.clear()
+        refused.clear()
+
+    written = 0
     try:
         with translation.override(settings.LANGUAGE_CODE), get_connection() as connection:
             link = _link_maker()
             suggest = _suggester(pairs) if campaign.with_suggestions else None
-            for basis in sorted({row.basis for _, row in pairs}):
-                group = [(send, row) for send, row in pairs if row.basis == basis]
-                messages = mail.compose_many("marketing/email/campaign", {
-                    "subject": campaign.subject, "text": text, "html": html, "basis": basis,
-                    "with_suggestions": campaign.with_suggestions,
-                }, (_recipient(send, row, link, suggest) for send, row in group),
-                    personal=personal)
-                for (send, _), message in zip(group, messages, strict=True):
+            messages = mail.compose_many("marketing/email/campaign", {
+                "subject": campaign.subject, "text": text, "html": html,
+                "with_suggestions": campaign.with_suggestions,
+            }, (_recipient(send, row, link, suggest) for send, row in pairs),
+                personal=personal)
+            for (send, _), message in zip(pairs, messages, strict=True):
+                try:
                     connection.send_messages([message])
+                except smtplib.SMTPRecipientsRefused:
+                    log.warning("Campaign %s: the mail server refused an address",
+                                campaign.pk)
+                    refused.append(send.pk)
+                else:
                     handed.append(send.pk)
+                    written += 1
+                if len(handed) + len(refused) >= MARK_EVERY:
+                    mark()
     except Exception as exc:
         kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
         raise CampaignStalled(f"campaign {campaign.pk}: {kind}") from None
     finally:
-        CampaignSend.objects.filter(pk__in=handed).update(handed_at=timezone.now())
-    return len(handed)
+        mark()
+    return written
+
+
+def why(row: Consent) -> str:
+    """The line telling a recipient why they get the message: as a customer (the
+    existing-customer rule), from their yes at a supplier, or from their sign-up."""
+    shop = settings.TILLIT_CONTROLLER["shop_name"]
+    if row.basis == LEGITIMATE_INTEREST:
+        return _("You get this as a customer of %(shop)s: offers of our own products like "
+                 "those you bought.") % {"shop": shop}
+    if row.method == Consent.Method.IMPORT:
+        return _("You get this because you agreed at %(source)s to get offers from "
+                 "%(shop)s.") % {"source": row.proof.partition(": ")[0], "shop": shop}
+    return _("You get this because you signed up for the newsletter from %(shop)s.") % {
+        "shop": shop}
 
 
 def _link_maker():
@@ -243,7 +288,7 @@ def _lines(products) -> str:
 
 def _recipient(send: CampaignSend, row: Consent, link, suggest=None) -> mail.Recipient:
     url = link(row)
-    values = {"unsubscribe": url}
+    values = {"unsubscribe": url, "why": why(row)}
     if suggest is not None:
         values["suggestions"] = suggest(row)
     return mail.Recipient(row.email, values, _headers(url),
@@ -258,7 +303,16 @@ def stalled(now=None, *, task_path: str = f"{__name__}.send_batch",
     from django_tasks.base import TaskResultStatus as Status
     from django_tasks_db.models import DBTaskResult
 
-    stale = (now or timezone.now()) - mail.lease()
+    now = now or timezone.now()
+    stale = now - mail.lease()
+    # A batch task running longer than the lease had its worker die under it (the
+    # database backend never takes such a task back itself): it is marked failed.
+    DBTaskResult.objects.filter(task_path=task_path, status=Status.RUNNING,
+                                started_at__lt=stale).update(
+        status=Status.FAILED, finished_at=now,
+        exception_class_path=f"{mail.__name__}.WorkerLost",
+        traceback="WorkerLost: the worker stopped in the batch; tillit mail retry took it "
+                  "back.")
     waiting = {args["args"][0] for args in DBTaskResult.objects.filter(
         task_path=task_path, status__in=(Status.READY, Status.RUNNING),
     ).values_list("args_kwargs", flat=True) if args.get("args")}

@@ -9,12 +9,14 @@ naming the columns ``email``, ``name``, ``phone``, ``channel`` (``e-post``/``ema
 
 A row is refused, with its line number and the reasons, when its proof is missing or
 incomplete, its date is not a date or lies in the future, the address or (for SMS) the
-mobile number is not valid, the address appears twice in the file, or the ledger already
-holds a no from the person for that channel, or the person was erased: a supplier's word
-never outweighs what the person told the shop. Nothing of a refused row is kept.
+mobile number is not valid, the address appears twice in the file, or the ledger holds a
+no from that address or number for that channel (a STOPP included), or the person was
+erased: a supplier's word never outweighs what the person told the shop. Nothing of a
+refused row is kept.
 
 Each row taken becomes a consent in the ledger (method: supplier import; the supplier's
-words and reference; the day it was given there) and an :class:`ImportedContact`, and the
+words and reference; recorded when imported) and an :class:`ImportedContact` (with the
+day it was given at the supplier), and the
 person is sent the notice of GDPR art. 14 at once: who we are, where we got their details,
 which ones, why, for how long, and a link to say no in one click.
 """
@@ -30,6 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -88,6 +91,13 @@ def _rows(data: bytes) -> tuple[list[dict], int]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _read(reader)
+    except csv.Error:
+        raise FileRefused(_("The file is not a CSV file the import can read.")) from None
+
+
+def _read(reader: csv.DictReader) -> tuple[list[dict], int]:
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -134,11 +144,12 @@ def _check(line: int, raw: dict, seen: set[str], today: dt.date) -> tuple[_Row |
         reasons.append(_("the date of the consent is in the future"))
     if any(ord(ch) < 32 for value in raw.values() for ch in value):
         reasons.append(_("a value holds control characters"))
+    if len(email) > 254:
+        reasons.append(_("a value is too long"))
     if not reasons:
         topic = TOPICS[channel]
-        said = consents.current(email).get(topic.key)
-        by_phone = consents.current(phone).get(topic.key) if phone else None
-        if (said and not said.given) or (by_phone and not by_phone.given):
+        said_no = Q(email__iexact=email) | (Q(phone=phone) if phone else Q(pk__in=[]))
+        if Consent.objects.filter(said_no, topic=topic.key, given=False).exists():
             reasons.append(_("the person has said no to the shop"))
         elif consents.erased(email=email, phone=phone):
             reasons.append(_("the person has had their data erased by the shop"))
@@ -176,12 +187,13 @@ def run(data: bytes, *, supplier: str, filename: str, staff) -> Report:
 
 def _take(row: _Row, batch: ContactImport, staff) -> None:
     topic = TOPICS[row.channel]
-    noon = timezone.make_aware(dt.datetime.combine(row.given_on, dt.time(12)))
+    # Recorded now, when the shop takes it: the day given at the supplier is kept on the
+    # contact, and never makes the row older than a no the person has given the shop.
     consent = consents.record(
         topic.key, given=True, method=Consent.Method.IMPORT, basis=CONSENT,
         email=row.email, phone=row.phone if row.channel == ImportedContact.Channel.SMS else "",
         words=row.words, proof=f"{batch.supplier}: {row.reference}"[:200],
-        recorded_by=staff, occurred_at=noon)
+        recorded_by=staff)
     contact = ImportedContact.objects.create(
         batch=batch, source=batch.supplier, email=row.email, name=row.name[:150],
         phone=row.phone, channel=row.channel, proof_reference=row.reference,

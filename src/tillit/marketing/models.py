@@ -95,8 +95,10 @@ class CampaignSend(models.Model):
     consent = models.ForeignKey("privacy.Consent", null=True, on_delete=models.SET_NULL,
                                 related_name="+")
     queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    # When the message was handed to the mail server; empty while it has not gone.
+    # When the message was handed to the mail server (or the server refused the address);
+    # empty while it has not gone.
     handed_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    refused = models.BooleanField(_("address refused by the mail server"), default=False)
 
     class Meta:
         verbose_name = _("campaign recipient")

@@ -24,7 +24,8 @@ NEWSLETTER = consents.topic(
     "newsletter.email",
     label=_("Newsletter and offers by e-mail"),
     ask=_("Yes, send me the shop's newsletter with news and offers by e-mail. I can "
-          "unsubscribe at any time with the link in every newsletter or on my account page."),
+          "unsubscribe at any time with the link in every newsletter, or on my account page "
+          "if I have an account."),
     purpose="marketing.communications.email",
     # MFL 19 § 2 st.: a buyer told of this at checkout who does not object may get offers
     # of the shop's own similar products by e-mail, with a way to say no in every message.
@@ -60,8 +61,7 @@ SIGNUP_DAYS = 7
 dm.declare(
     PendingSignup,
     title=_("Newsletter sign-ups waiting for confirmation"),
-    subject=dm.Subject(email="email", kinds=("customer", "guest", "visitor"),
-                       other_addresses=True),
+    subject=dm.Subject(email="email", kinds=("customer", "guest", "visitor")),
     fields={
         "email": dm.Field("user.contact.email"),
         "created_at": dm.Field("system.operations", dm.GENERATED),
@@ -86,11 +86,12 @@ dm.declare(
     CampaignSend,
     title=_("Newsletters and offers we have sent you"),
     subject=dm.Subject(email="email", kinds=("customer", "guest", "visitor"),
-                       other_addresses=True),
+                       finder=lambda model, person: _sends_of(model, person)),
     fields={
         "email": dm.Field("user.contact.email"),
         "queued_at": dm.Field("system.operations", dm.GENERATED),
         "handed_at": dm.Field("system.operations", dm.GENERATED),
+        "refused": dm.Field("system.operations", dm.GENERATED),
         "campaign": dm.Field("user.behavior.purchase_history", dm.GENERATED),
     },
     not_personal=("consent",),
@@ -104,13 +105,24 @@ dm.declare(
 
 def _sms_sends_of(model, person):
     """A person's SMS sends: those allowed by their ledger rows (account or e-mail), and
-    those to the mobile number on their account."""
+    those to the mobile number on their account that no one else's row allowed."""
     from tillit.core.phone import same_mobile
     from tillit.privacy.models import Consent
 
     rows = model.objects.filter(consent__in=Consent.objects.filter(person.q()))
     phone = same_mobile(getattr(person.account, "phone", ""))
-    return (rows | model.objects.filter(phone=phone)) if phone else rows
+    if not phone:
+        return rows
+    return rows | model.objects.filter(phone=phone, consent__email="",
+                                       consent__user__isnull=True)
+
+
+def _sends_of(model, person):
+    """Campaign messages the ledger allowed by the person's account's own rows, whatever
+    address the row names (the existing-customer rule under a checkout's address)."""
+    if person.account is None:
+        return model.objects.none()
+    return model.objects.filter(consent__user=person.account)
 
 
 dm.declare(
@@ -155,7 +167,7 @@ dm.no_personal_data(ContactImport, "A file of contacts: its supplier and its cou
 dm.declare(
     ImportedContact,
     title=_("Contact details we received from a supplier"),
-    subject=dm.Subject(email="email", kinds=("supplier_contact",), other_addresses=True),
+    subject=dm.Subject(email="email", kinds=("supplier_contact",)),
     fields={
         "email": dm.Field("user.contact.email", dm.THIRD_PARTY),
         "name": dm.Field("user.name", dm.THIRD_PARTY),

@@ -91,13 +91,17 @@ def unsubscribe(token: str, *, method: str = Consent.Method.LINK, ip: str = "") 
     """Withdraw the consent (or object, under the existing-customer rule) that a message's
     link names. Saying no twice records nothing new."""
     allowed = allowing_row(token)
-    person = allowed.user or allowed.email
-    now = consents.current(person).get(allowed.topic)
+    # Judged as campaigns judge: by the newest row under the address (or number) the
+    # message went to, not by the account's own rows.
+    key = ({"phone": allowed.phone} if allowed.phone and not allowed.email
+           else {"email__iexact": allowed.email})
+    now = Consent.objects.filter(topic=allowed.topic, **key).order_by(
+        "-occurred_at", "-id").first()
     if now is not None and not now.given:
         return now
-    return consents.record(allowed.topic, given=False, method=method, basis=allowed.basis,
-                           user=allowed.user, email=allowed.email, phone=allowed.phone,
-                           ip=ip, words=str(_("Unsubscribe")))
+    return consents.withdraw_everywhere(
+        allowed.topic, user=allowed.user, email=allowed.email, method=method, ip=ip,
+        words=str(_("Unsubscribe")))[0]
 
 
 def undo_unsubscribe(token: str, *, ip: str = "") -> Consent:
@@ -110,8 +114,13 @@ def undo_unsubscribe(token: str, *, ip: str = "") -> Consent:
 
 
 def choose(user, topic_key: str, given: bool, *, ip: str = "") -> Consent:
-    """A choice on the account page, for the account's own e-mail address."""
+    """A choice on the account page: a yes for the account's own address (and mobile
+    number, for SMS); a no for every address and number whose yes is the account's."""
     topic = consents.get(topic_key)
+    if not given:
+        return consents.withdraw_everywhere(topic_key, user=user, email=user.email,
+                                            method=Consent.Method.ACCOUNT, ip=ip,
+                                            words=str(_("Withdraw")))[0]
     return consents.record(topic_key, given=given, method=Consent.Method.ACCOUNT, user=user,
                            phone=same_mobile(user.phone) if topic_key == SMS.key else "",
                            basis=CONSENT, ip=ip,
@@ -120,7 +129,12 @@ def choose(user, topic_key: str, given: bool, *, ip: str = "") -> Consent:
 
 def record_by_staff(*, topic_key: str, given: bool, note: str, staff, user=None,
                     email: str = "", phone: str = "") -> Consent:
-    """A yes or no received by phone or letter (P20.c), with the staff member's note."""
+    """A yes or no received by phone or letter (P20.c), with the staff member's note; a no
+    covers every address and number whose yes is the person's."""
+    if not given:
+        return consents.withdraw_everywhere(topic_key, user=user, email=email, phone=phone,
+                                            method=Consent.Method.STAFF, note=note,
+                                            recorded_by=staff, words="")[0]
     return consents.record(topic_key, given=given, method=Consent.Method.STAFF, user=user,
                            email=email, phone=phone, note=note, recorded_by=staff,
                            words=None if given else "")
@@ -155,7 +169,8 @@ def checkout_choices(answers: dict[str, bool], *, user, email: str, reference: s
         consents.record(NEWSLETTER.key, given=False, basis=LEGITIMATE_INTEREST,
                         method=Consent.Method.CHECKOUT, user=user, email=email, ip=ip,
                         proof=reference, words=str(NEWSLETTER.objection))
-    elif consents.current(user or email).get(NEWSLETTER.key) is None:
+    elif all(consents.current(who).get(NEWSLETTER.key) is None
+             for who in filter(None, (user, email))):
         consents.record(NEWSLETTER.key, given=True, basis=LEGITIMATE_INTEREST,
                         method=Consent.Method.CHECKOUT, user=user, email=email, ip=ip,
                         proof=reference)
@@ -195,6 +210,5 @@ def withdraw_as_guest(email: str, topic_key: str, *, ip: str = "") -> Consent | 
     now = consents.current(email).get(topic_key)
     if now is None or not now.given:
         return now
-    return consents.record(topic_key, given=False, method=Consent.Method.LINK, email=email,
-                           phone=now.phone, basis=now.basis, ip=ip,
-                           words=str(_("Turn off")))
+    return consents.withdraw_everywhere(topic_key, email=email, method=Consent.Method.LINK,
+                                        ip=ip, words=str(_("Turn off")))[0]

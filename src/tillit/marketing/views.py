@@ -25,7 +25,7 @@ from .privacy import NEWSLETTER, SIGNUP_DAYS
 
 
 @same_origin_post
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("newsletter")
 def signup(request):
     """The footer's and the page's sign-up form. Every valid address gets the same answer
@@ -79,7 +79,7 @@ def undo(request, token):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def choices(request):
     """The account page's consents: each topic with its state, a one-click yes or no, and
     the history of every choice (P20.a, P20 withdrawal as easy as giving)."""
@@ -128,14 +128,15 @@ def sms_delivery(request, secret):
     if not _gateway(secret):
         raise Http404
     gateway_id, status = request.POST.get("id", ""), request.POST.get("status", "")
-    if not gateway_id or len(gateway_id) > 64 or status not in sms.REPORTED:
+    if (not gateway_id or len(gateway_id) > 64 or "\x00" in gateway_id
+            or status not in sms.REPORTED):
         return HttpResponseBadRequest("id and a known status are required",
                                       content_type="text/plain")
     sms.delivery_report(gateway_id, status)
     return HttpResponse("", content_type="text/plain")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited("newsletter")
 def guest_request(request):
     """Without an account: ask for a link to the page of one's consents, by e-mail."""

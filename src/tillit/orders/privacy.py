@@ -320,11 +320,6 @@ dm.words(
 # An order not delivered, or still returnable, makes an erasure wait (staff may override).
 register_blocker(open_orders)
 
-# The address typed at checkout may differ from the account's: every lookup by e-mail
-# (export, erasure, the ledgers) looks under it too.
-dm.register_addresses(lambda account: Order.objects.filter(user=account)
-                      .values_list("email", flat=True))
-
 # The carrier files `tillit shipping export` writes (names, addresses, phones of the
 # parcels' recipients) are kept in TILLIT_CARRIER_FILES_DIR only as long as staff need to
 # hand them to the carrier's portal; the nightly sweep deletes them then.

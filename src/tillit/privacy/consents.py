@@ -152,3 +152,31 @@ def erased(*, email: str = "", phone: str = "") -> bool:
     if phone:
         q |= Q(phone=erased_hash(decl, "phone", phone))
     return Consent.objects.filter(q).exists()
+
+
+def withdraw_everywhere(topic_key: str, *, user=None, email: str = "", phone: str = "",
+                        method: str, ip: str = "", words: str | None = None, note: str = "",
+                        recorded_by=None) -> list[Consent]:
+    """A person's no to ``topic_key``: recorded for every address and every number whose
+    newest row says yes and is theirs (their account's, or under ``email``), so that a yes
+    kept under an old number or a checkout's address cannot outlive it; and for the
+    person themselves when no such yes is left. Returns the rows written."""
+    mine = Q(pk__in=[])
+    if user is not None:
+        mine |= Q(user=user)
+    if email:
+        mine |= Q(email__iexact=email)
+    if phone:
+        mine |= Q(phone=phone)
+    targets: dict[tuple[str, str], Consent] = {}
+    for by in ("email", "phone"):
+        for row in holders(topic_key, by=by).filter(mine).select_related("user"):
+            targets.setdefault((row.email.lower(), row.phone), row)
+    written = [record(topic_key, given=False, method=method, user=user or row.user,
+                      email=row.email, phone=row.phone, basis=row.basis, ip=ip, words=words,
+                      note=note, recorded_by=recorded_by) for row in targets.values()]
+    if not written:
+        written.append(record(topic_key, given=False, method=method, user=user, email=email,
+                              phone=phone, ip=ip, words=words, note=note,
+                              recorded_by=recorded_by))
+    return written

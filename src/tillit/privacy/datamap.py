@@ -9,7 +9,6 @@ nothing else, so a fact is stated once.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -62,17 +61,6 @@ class Use:
     fields: tuple[str, ...] = ()
 
 
-# Where else an account holder's e-mail addresses are found (``register_addresses``): an
-# app that takes an address other than the account's (the checkout's) registers how to
-# list them, and every lookup by e-mail then looks under each of them too.
-_ADDRESS_SOURCES: list[Callable] = []
-
-
-def register_addresses(source: Callable) -> None:
-    """``source(account) -> iterable of e-mail addresses`` the account holder also used."""
-    _ADDRESS_SOURCES.append(source)
-
-
 @dataclass(frozen=True)
 class Person:
     """Whose data a right is exercised for: an account, or a guest known by e-mail."""
@@ -93,17 +81,6 @@ class Person:
         """The account, if the person has one that exists."""
         user = self.user
         return user if user is not None and user.pk is not None else None
-
-    @functools.cached_property
-    def other_addresses(self) -> tuple[str, ...]:
-        """The account holder's other e-mail addresses (``register_addresses``), without
-        the person's own, in lower case and sorted; read once per person."""
-        if self.account is None:
-            return ()
-        own = (self.email or "").strip().lower()
-        found = {str(a).strip().lower() for source in _ADDRESS_SOURCES
-                 for a in source(self.account) if a}
-        return tuple(sorted(found - {own, ""}))
 
     def q(self, user: str = "user", email: str = "email") -> models.Q:
         """The rows of a model whose ``user`` path is the account or whose ``email`` path is
@@ -138,10 +115,6 @@ class Subject:
     account. ``email``: a field holding the person's e-mail (guest orders, sign-ups).
     ``session``: a field holding a session key (guest carts). Several may be given.
     ``finder(model, person) -> QuerySet``: for rows no field path reaches (sessions).
-    ``other_addresses``: rows under any address the account holder gave elsewhere (at
-    checkout; ``register_addresses``) are theirs too. For what the shop may send to such
-    an address (consents, sign-ups, campaign messages), not for records that describe
-    whoever typed it (a guest's order under the same address stays that guest's).
     ``locked``: a date-time field that, once set, takes the row out of every lookup by
     person; :func:`Registry.declare` fills it from :attr:`Keep.lock_field`, so a record
     kept for bookkeeping after an erasure is found by no later export, erasure or page.
@@ -154,7 +127,6 @@ class Subject:
     kinds: tuple[str, ...] = ("customer",)
     finder: Callable | None = field(default=None, compare=False)
     locked: str = ""
-    other_addresses: bool = False
 
     def link_fields(self) -> set[str]:
         """The model's own fields that are the link to the person (first path segment)."""
@@ -171,10 +143,6 @@ class Subject:
             links.append(models.Q(**{self.user: person.user}))
         if self.email and person.email:
             links.append(models.Q(**{f"{self.email}__iexact": person.email}))
-        if self.email and self.other_addresses:
-            # The addresses the account holder gave elsewhere (at checkout) name them too.
-            links += [models.Q(**{f"{self.email}__iexact": address})
-                      for address in person.other_addresses]
         if not links:
             rows = manager.none()
         elif len(links) == 1:

@@ -83,19 +83,22 @@ CONSENT_KEPT = dm.ConsentProof(days=365 * 3)
 
 
 def consents_by_phone(model, person):
-    """An SMS consent given or withdrawn by a reply names only the mobile number: it is the
-    account holder's when the number is the one on their account, as typed there or in
+    """An SMS no answered from a phone whose number had no yes names only the number: it is
+    the account holder's when the number is the one on their account, as typed there or in
     the E.164 form the SMS topics record (+46701234567)."""
     phone = getattr(person.account, "phone", "")
     numbers = {n for n in (phone, same_mobile(phone)) if n}
-    return model.objects.filter(phone__in=numbers) if numbers else model.objects.none()
+    # Only rows that name nobody but the number: a number typed on one's own profile must
+    # not open rows that carry someone else's address.
+    return (model.objects.filter(phone__in=numbers, email="", user__isnull=True)
+            if numbers else model.objects.none())
 
 
 dm.declare(
     Consent,
     title=_("What you have agreed to or said no to (consents)"),
     subject=dm.Subject(user="user", email="email", kinds=("customer", "guest", "visitor"),
-                       finder=consents_by_phone, other_addresses=True),
+                       finder=consents_by_phone),
     fields={
         "email": dm.Field("user.contact.email"),
         "phone": dm.Field("user.contact.phone_number"),

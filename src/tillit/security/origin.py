@@ -7,9 +7,9 @@ a CDN. :func:`same_origin_post` protects such a view instead as Django's own che
 before it looks at the token: a browser sends ``Origin`` with every cross-site POST, so
 a POST whose ``Origin`` (or, without one, ``Referer``) names another site, or ``null``
 (a sandboxed or privacy-stripped origin), is refused with the CSRF failure page (403).
-A POST with neither header does not come from a page in a browser (a cross-site form
-always carries ``Origin``), so it is let through to the view's own checks: it could have
-set only the choice of whoever sent it.
+A POST with neither header (nor ``Sec-Fetch-Site``) is refused over HTTPS, where every
+browser sends one; over plain HTTP (the demo, the tests) it is let through to the view's
+own checks, since a cross-site form always carries ``Origin``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,11 @@ def from_this_site(request) -> bool:
     referer = request.headers.get("Referer")
     if referer is not None:
         return _origin(referer) in here
-    return True
+    if request.headers.get("Sec-Fetch-Site") is not None:
+        return request.headers["Sec-Fetch-Site"] in ("same-origin", "none")
+    # Neither header: no browser page sent it over HTTP; over HTTPS, where browsers always
+    # send one of them, refuse (as Django's own check requires a Referer there).
+    return not request.is_secure()
 
 
 def same_origin_post(view):

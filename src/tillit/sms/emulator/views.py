@@ -41,11 +41,11 @@ def _authorised(request) -> bool:
     if not header.startswith("Basic "):
         return False
     try:
-        user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-    except (ValueError, UnicodeDecodeError):
+        user, _, password = base64.b64decode(header[6:]).partition(b":")
+    except ValueError:
         return False
-    return (hmac.compare_digest(user, settings.TILLIT_SMS_EMULATOR_USERNAME)
-            and hmac.compare_digest(password, settings.TILLIT_SMS_EMULATOR_PASSWORD))
+    return (hmac.compare_digest(user, settings.TILLIT_SMS_EMULATOR_USERNAME.encode())
+            and hmac.compare_digest(password, settings.TILLIT_SMS_EMULATOR_PASSWORD.encode()))
 
 
 class SendForm(forms.Form):
@@ -83,8 +83,10 @@ def send(request):
     record = store.save(direction="outgoing", sender=form.cleaned_data["sender"],
                         to=form.cleaned_data["to"], message=form.cleaned_data["message"],
                         status="created")
-    if form.cleaned_data["whendelivered"]:
-        _report(form.cleaned_data["whendelivered"], record["id"])
+    report_to = form.cleaned_data["whendelivered"]
+    # Reports go only to the shop the emulator serves, never to any URL a caller names.
+    if report_to and report_to.startswith(settings.TILLIT_PUBLIC_URL.rstrip("/") + "/"):
+        _report(report_to, record["id"])
     return JsonResponse({k: record[k] for k in
                          ("id", "status", "direction", "from", "to", "message", "created",
                           "parts")})
