@@ -121,3 +121,24 @@ def test_a_guests_push_reads_the_answers_from_the_checkout_view(client, product,
     order = _buy(client, product, add_to_cart, pay, no_offers=True)
     row = Consent.objects.get()
     assert (row.email, row.given, row.user) == (order.email, False, None)
+
+
+@pytest.mark.promise("P19.a")
+def test_answers_of_a_checkout_only_the_reconciliation_placed_are_recorded(
+        client, product, add_to_cart, pay, no_push):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tillit.checkout import reconcile
+
+    add_to_cart(client, product, 1)
+    page = client.get(reverse("checkout:start"))
+    # Paid, but the buyer never came back to the confirmation page and no push arrived.
+    assert pay(client, page, merchant_checkbox_no_offers="on").status_code == 303
+    assert not Consent.objects.exists()
+    report = reconcile.run(now=timezone.now() + dt.timedelta(minutes=30))
+    assert report.placed == 1
+    row = Consent.objects.get()
+    assert (row.given, row.basis) == (False, LEGITIMATE_INTEREST)
+    assert reconcile.run(now=timezone.now() + dt.timedelta(minutes=40)).choices == 0

@@ -25,7 +25,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from tillit.accounts import services as account_services
-from tillit.marketing import sms
+from tillit.marketing import campaigns, sms
 from tillit.marketing.models import Campaign, SmsSend
 from tillit.marketing.privacy import LETTER, LETTER_FILE_DAYS, SMS
 from tillit.privacy import consents
@@ -111,7 +111,7 @@ def test_stopp_answered_from_the_phone_withdraws_the_sms_consent(make_user, staf
     withdrawal = Consent.objects.filter(topic=SMS.key).first()
     assert (withdrawal.given, withdrawal.method, withdrawal.phone, withdrawal.user) == (
         False, Consent.Method.SMS, "+46701234567", user)
-    assert withdrawal.text.text == "stopp!"
+    assert withdrawal.text.text == "STOPP"  # the stop word, not the person's own text
     assert not consents.holders(SMS.key, by="phone").exists()
     # The next offer goes to nobody.
     store.clear()
@@ -255,7 +255,9 @@ def _letter_yes(make_user, *, address: bool):
     user = make_user()
     if address:
         account_services.create_address(
-            user, make_default=True, name=user.name, company="", street="Storgatan 1",
+            # The entry names someone else (a gift's recipient): the letter goes in the
+            # account holder's own name.
+            user, make_default=True, name="Gåvo Mottagare", company="", street="Storgatan 1",
             postal_code="565 31", city="Mullsjö", country="SE", phone="")
     consents.record(LETTER.key, given=True, method=Consent.Method.ACCOUNT, user=user)
     return user
@@ -288,6 +290,7 @@ def test_a_letters_recipients_go_to_the_print_house_as_a_disclosed_file(make_use
     kept = settings.TILLIT_LETTER_FILES_DIR / response["Content-Disposition"].split('"')[1]
     assert kept.read_bytes() == response.content
     assert no_address.pk and said_no.pk
+    assert "Gåvo Mottagare" not in response.content.decode()
     # Exported once: the campaign is no longer a draft.
     again = staff_client.post(reverse("admin:marketing_campaign_changelist"), {
         "action": "export_letter", "_selected_action": [campaign.pk]}, follow=True)
@@ -329,3 +332,35 @@ def test_non_ascii_credentials_to_the_gateway_emulator_are_a_401(client):
     answer = client.post(reverse("sms_emulator:send"), {"from": "Teknikboden",
                          "to": "+46701234567", "message": "Hej"}, HTTP_AUTHORIZATION=auth)
     assert answer.status_code == 401
+
+
+@pytest.mark.promise("P20.d")
+def test_sms_offers_need_a_sender_number_people_can_answer_stopp_to(settings, staff_client):
+    settings.TILLIT_SMS = {**settings.TILLIT_SMS, "sender": "Teknikboden"}
+    response = staff_client.post(reverse("admin:marketing_campaign_add"), {
+        "channel": "sms", "subject": "Rea", "body": "Rea!", "audience": "consent"})
+    assert response.status_code == 200 and "SMS_SENDER" in response.content.decode()
+    campaign = Campaign.objects.create(channel=Campaign.Channel.SMS, subject="S", body="R")
+    assert not campaigns.start(campaign)
+
+
+@pytest.mark.parametrize("failure, status", [
+    (sms_client.SmsOutcomeUnknown("read timeout"), "unknown"),
+    (sms_client.SmsUnavailable("402", status=402), None),
+])
+def test_an_sms_that_may_have_gone_is_never_sent_again(make_user, staff_client, monkeypatch,
+                                                       failure, status):
+    _says_yes_by_account_page(make_user, "070-123 45 60")
+
+    def fails(self, to, message, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(sms_client.SmsClient, "send", fails)
+    campaign = _sms_campaign(staff_client)
+    row = SmsSend.objects.get(campaign=campaign)
+    campaign.refresh_from_db()
+    if status:  # the answer was lost: marked, not tried again, the campaign goes on
+        assert (row.status, campaign.status) == ("unknown", Campaign.Status.SENT)
+        assert row.handed_at is not None
+    else:  # the account was refused: the campaign waits for the retry, nothing marked
+        assert (row.handed_at, campaign.status) == (None, Campaign.Status.SENDING)

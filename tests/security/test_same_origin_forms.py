@@ -57,3 +57,19 @@ def test_other_posts_still_need_the_token():
     client = Client(enforce_csrf_checks=True, headers={"Origin": HERE})
     assert client.post(reverse("accounts:login"), {"username": "x",
                                                    "password": "y"}).status_code == 403
+
+
+def test_a_short_sms_callback_secret_fails_the_deploy_check(settings):
+    from tillit.security.checks import check_sms_callback_secret
+
+    settings.TILLIT_SMS = {**settings.TILLIT_SMS, "callback_secret": "kort"}
+    assert [e.id for e in check_sms_callback_secret()] == ["tillit.security.E010"]
+    settings.TILLIT_SMS = {**settings.TILLIT_SMS, "callback_secret": "x" * 43}
+    assert check_sms_callback_secret() == []
+
+
+def test_over_https_a_post_with_neither_origin_nor_referer_is_refused():
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(CHOOSE, {"choice": "all"}, secure=True).status_code == 403
+    same = Client(enforce_csrf_checks=True, headers={"Sec-Fetch-Site": "same-origin"})
+    assert same.post(CHOOSE, {"choice": "all", "next": "/"}, secure=True).status_code == 303

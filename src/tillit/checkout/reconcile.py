@@ -50,6 +50,7 @@ class Report:
     acknowledged: int = 0
     released: int = 0
     disclosures: int = 0
+    choices: int = 0
     failures: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -58,6 +59,7 @@ class Report:
                 f"acknowledged {self.acknowledged} order(s) to the provider",
                 f"released {self.released} refused payment(s)",
                 f"wrote {self.disclosures} missing disclosure ledger entr(y/ies)",
+                f"recorded the marketing choices of {self.choices} checkout(s)",
                 *(f"failed: {f}" for f in self.failures)]
 
 
@@ -74,6 +76,8 @@ def run(now=None, client=None) -> Report:
     _release(recent.filter(status=Status.CANCELLED, released_at__isnull=True), client,
              report, now)
     _record_disclosures(recent.filter(disclosure__isnull=True), report)
+    for session in recent.filter(status=Status.PLACED, choices_recorded_at__isnull=True):
+        report.choices += services.record_missing_choices(session, client)
     return report
 
 

@@ -217,26 +217,35 @@ def _boxes(language: str | None) -> list[dict]:
 
 
 def _record_choices(session: CheckoutSession, order, checkout_view: dict | None,
-                    client: KlarnaClient) -> None:
-    """The buyer's answers to the boxes into the consent ledger, once per checkout. The
-    push reads the order management API, which does not carry them: the checkout API's
-    view is read then. A failure leaves them for the next call (the push, the buyer's
+                    client: KlarnaClient) -> bool:
+    """The buyer's answers to the boxes into the consent ledger, once per checkout; True
+    when recorded now. The push reads the order management API, which does not carry
+    them: the checkout API's view is read then. The claim and the rows are written in one
+    transaction, so a failure leaves them for the next call (the push, the buyer's
     confirmation page or `tillit payments reconcile`)."""
-    claimed = CheckoutSession.objects.filter(
-        pk=session.pk, choices_recorded_at__isnull=True).update(
-        choices_recorded_at=timezone.now())
-    if not claimed:
-        return
     try:
         view = checkout_view if checkout_view is not None else client.read_order(
             session.klarna_order_id)
-        with transaction.atomic(), translation.override(session.locale.split("-")[0]):
-            marketing.checkout_choices(
-                klarna_payload.checkbox_answers(view), user=order.user, email=order.email,
-                reference=f"order {order.number}", ip=session.buyer_ip or "")
-    except Exception:
-        CheckoutSession.objects.filter(pk=session.pk).update(choices_recorded_at=None)
-        log.exception("Marketing choices of order %s not recorded yet", order.number)
+    except KlarnaError:
+        log.warning("Marketing choices of order %s not read yet", order.number)
+        return False
+    with transaction.atomic(), translation.override(session.locale.split("-")[0]):
+        if not CheckoutSession.objects.filter(
+                pk=session.pk, choices_recorded_at__isnull=True).update(
+                choices_recorded_at=timezone.now()):
+            return False
+        marketing.checkout_choices(
+            klarna_payload.checkbox_answers(view), user=order.user, email=order.email,
+            reference=f"order {order.number}", ip=session.buyer_ip or "")
+    return True
+
+
+def record_missing_choices(session: CheckoutSession, client: KlarnaClient) -> bool:
+    """For `tillit payments reconcile`: the answers of a placed checkout nobody recorded."""
+    from tillit.orders.models import Order
+
+    order = Order.objects.filter(klarna_order_id=session.klarna_order_id).first()
+    return order is not None and _record_choices(session, order, None, client)
 
 
 def _reuse(session: CheckoutSession, body: dict, digest: str, locale: str,

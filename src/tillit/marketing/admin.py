@@ -22,6 +22,10 @@ class CampaignForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("channel") == Campaign.Channel.SMS:
+            if not sms.can_be_answered():
+                self.add_error("channel", _(
+                    "Set SMS_SENDER to the shop's own number at the SMS gateway first: an "
+                    "answer such as STOPP can only reach a number."))
             if len(data.get("body") or "") > sms.MAX_TEXT:
                 self.add_error("body", _("An SMS text is at most %(n)d characters; how to "
                                          "stop is added after it.") % {"n": sms.MAX_TEXT})
@@ -119,7 +123,12 @@ class CampaignAdmin(admin.ModelAdmin):
             self.message_user(request, _("Choose one letter campaign that is still a draft."),
                               messages.ERROR)
             return None
-        letter = letters.export(chosen[0], staff=request.user)
+        try:
+            letter = letters.export(chosen[0], staff=request.user)
+        except ValueError:
+            self.message_user(request, _("Choose one letter campaign that is still a draft."),
+                              messages.ERROR)
+            return None
         response = HttpResponse(letter.data, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
         response["X-Tillit-Without-Address"] = str(letter.without_address)

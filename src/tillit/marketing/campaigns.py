@@ -95,7 +95,8 @@ def start(campaign: Campaign) -> bool:
     from . import sms
 
     batches = {Campaign.Channel.EMAIL: send_batch, Campaign.Channel.SMS: sms.send_batch}
-    if campaign.channel not in batches:
+    if campaign.channel not in batches or (
+            campaign.channel == Campaign.Channel.SMS and not sms.can_be_answered()):
         return False
     started = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
         status=Campaign.Status.SENDING, sent_at=timezone.now())

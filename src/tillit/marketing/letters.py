@@ -1,9 +1,10 @@
 """Offers by letter (P20.d): staff export the names and addresses of the people whose
 newest letter row in the consent ledger says yes, as a CSV for the print house.
 
-Only account holders with an address can get a letter: the address is their default
-address-book entry (or their first). Each export is a disclosure to the print house in the
-ledger, per person, naming exactly the categories in the file; the file is kept in
+Only account holders with an address can get a letter: their own name (and company), at
+their default address-book entry (or their first). Each export is a disclosure to the
+print house in the ledger, per person, naming exactly the categories in the file; the
+file is kept in
 ``TILLIT_LETTER_FILES_DIR`` until the nightly sweep deletes it (``LETTER_FILE_DAYS``).
 
 File layout: UTF-8, ``;`` between columns, CRLF line ends, quoted as RFC 4180; columns
@@ -66,12 +67,15 @@ def export(campaign: Campaign, *, staff) -> LetterFile:
     rows = consents.holders(LETTER.key, basis=CONSENT).filter(user__isnull=False)
     user_ids = list(rows.values_list("user_id", flat=True))
     addresses: dict[int, Address] = {}
-    for address in Address.objects.filter(user_id__in=user_ids).order_by(
-            "user_id", "-is_default", "id"):
+    for address in Address.objects.filter(user_id__in=user_ids).select_related(
+            "user").order_by("user_id", "-is_default", "id"):
         addresses.setdefault(address.user_id, address)
-    lines = [{"name": _text(a.name), "company": _text(a.company), "street": _text(a.street),
-              "postal_code": _text(a.postal_code), "city": _text(a.city),
-              "country": _text(a.country)} for a in addresses.values()]
+    # The account holder's own name, never the address entry's (a gift's recipient, who
+    # never said yes), at their default address.
+    lines = [{"name": _text(a.user.name), "company": _text(a.user.company),
+              "street": _text(a.street), "postal_code": _text(a.postal_code),
+              "city": _text(a.city), "country": _text(a.country)}
+             for a in addresses.values()]
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";",
                             quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
@@ -82,13 +86,16 @@ def export(campaign: Campaign, *, staff) -> LetterFile:
                         content=buffer.getvalue(), people=len(lines),
                         without_address=len(set(user_ids)) - len(lines))
     with transaction.atomic():
-        for address in addresses.values():
-            sent = [CATEGORIES[c] for c in COLUMNS if getattr(address, c)]
+        # Claimed first: two staff exporting at once write one file and one disclosure.
+        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
+                status=Campaign.Status.SENT, sent_at=now):
+            raise ValueError("The letter was exported already.")
+        for address, line in zip(addresses.values(), lines, strict=True):
+            sent = [CATEGORIES[c] for c in COLUMNS if line[c]]
             record_disclosure(recipient_kind="print_house", recipient="",
                               categories=sent, purpose=LETTER.purpose, legal_basis=CONSENT,
                               user=address.user, reference=f"{campaign.pk}: {campaign}",
                               recorded_by=staff, occurred_at=now)
-        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENT, sent_at=now)
         folder = Path(settings.TILLIT_LETTER_FILES_DIR)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / letter.filename).write_bytes(letter.data)

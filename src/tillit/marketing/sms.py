@@ -17,6 +17,7 @@ delivery reports (:func:`delivery_report`) and the answers people send (:func:`i
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -33,7 +34,7 @@ from tillit.core.phone import same_mobile
 from tillit.privacy import consents
 from tillit.privacy.datamap import CONSENT
 from tillit.privacy.models import Consent
-from tillit.sms.client import SmsClient, SmsError, SmsUnavailable
+from tillit.sms.client import SmsClient, SmsError, SmsOutcomeUnknown, SmsUnavailable
 
 from .models import Campaign, SmsSend
 from .privacy import SMS
@@ -48,6 +49,11 @@ log = logging.getLogger("tillit.sms")
 
 class CampaignStalled(RuntimeError):
     """The gateway could not be reached mid-batch; the text names the campaign only."""
+
+
+def can_be_answered() -> bool:
+    """Whether the sender is a number people can answer STOPP to (a name cannot be)."""
+    return bool(re.fullmatch(r"\+[1-9][0-9]{6,14}", settings.TILLIT_SMS.get("sender", "")))
 
 
 def stop_line() -> str:
@@ -150,6 +156,12 @@ def _hand_over(campaign: Campaign, sends: list[SmsSend]) -> int:
                 sent = client.send(send.phone, text, delivery_url=report_to)
             except SmsUnavailable as exc:
                 raise CampaignStalled(f"campaign {campaign.pk}: {exc}") from None
+            except SmsOutcomeUnknown:
+                # It may have gone: never sent again, and marked so that staff can see.
+                log.warning("SMS campaign %s: a message's outcome is unknown", campaign.pk)
+                SmsSend.objects.filter(pk=send.pk).update(handed_at=timezone.now(),
+                                                          status="unknown")
+                continue
             except SmsError as exc:
                 log.warning("SMS campaign %s: a message was refused (%s)", campaign.pk,
                             exc.status)
@@ -182,7 +194,9 @@ def incoming(sender: str, message: str) -> int:
     phone = same_mobile(sender)
     if not phone or not is_stop(message):
         return 0
-    words = " ".join(message.split())[:200]
+    # The stop word alone is kept as the words of the no: the rest of an answer is the
+    # person's own free text, which the ledger's texts (the same for everyone) must not hold.
+    words = message.strip().split()[0].strip(".!,").upper()
     with transaction.atomic():
         yes = list(consents.holders(SMS.key, by="phone").filter(phone=phone))
         for row in yes:

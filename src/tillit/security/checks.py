@@ -44,3 +44,15 @@ def check_security_layer(app_configs=None, **kwargs):
             hint="Set TILLIT_STAFF_OTP_REQUIRED = True (the production settings do).",
             id="tillit.security.W001"))
     return errors
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_sms_callback_secret(app_configs=None, **kwargs):
+    """The SMS gateway's callbacks are reached by a secret in their URL: one short enough
+    to guess, or to pass unmasked into access logs, would let anyone record a STOPP."""
+    secret = getattr(settings, "TILLIT_SMS", {}).get("callback_secret", "")
+    if secret and len(secret) < 32:
+        return [checks.Error("SMS_CALLBACK_SECRET must be at least 32 random characters "
+                             "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))').",
+                             id="tillit.security.E010")]
+    return []

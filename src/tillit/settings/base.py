@@ -208,14 +208,16 @@ TILLIT_CHECKOUT = {
     "password": os.environ.get("KLARNA_PASSWORD", ""),
     "timeout": float(os.environ.get("KLARNA_TIMEOUT", "10")),
 }
-# The SMS gateway (46elks' REST API, sms/client.py). ``sender``: up to 11 letters and
-# digits, or the shop's number. ``callback_secret``: the secret part of the URLs the
-# gateway POSTs delivery reports and answers (STOPP) to; empty refuses every callback.
+# The SMS gateway (46elks' REST API, sms/client.py). ``sender``: the shop's own number at
+# the gateway, in E.164: answers such as STOPP can only reach a number, so SMS campaigns
+# are refused until it is set (a name of letters cannot be answered). ``callback_secret``:
+# the secret part of the URLs the gateway POSTs delivery reports and answers (STOPP) to;
+# empty refuses every callback.
 TILLIT_SMS = {
     "base_url": os.environ.get("SMS_BASE_URL", "https://api.46elks.com"),
     "username": os.environ.get("SMS_USERNAME", ""),
     "password": os.environ.get("SMS_PASSWORD", ""),
-    "sender": os.environ.get("SMS_SENDER", "Teknikboden"),
+    "sender": os.environ.get("SMS_SENDER", ""),
     "timeout": float(os.environ.get("SMS_TIMEOUT", "10")),
     "callback_secret": os.environ.get("SMS_CALLBACK_SECRET", ""),
 }

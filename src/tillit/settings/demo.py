@@ -67,6 +67,8 @@ TILLIT_SMS = {
     "username": os.environ.get("SMS_USERNAME") or TILLIT_SMS_EMULATOR_USERNAME,
     "password": os.environ.get("SMS_PASSWORD") or TILLIT_SMS_EMULATOR_PASSWORD,
     "callback_secret": os.environ.get("SMS_CALLBACK_SECRET") or "demo-sms-callback",
+    # From the range PTS keeps for fiction (070-174 06 05 to 070-174 06 99): no one's phone.
+    "sender": os.environ.get("SMS_SENDER") or "+46701740699",
 }
 
 # Sent mail lands in var/mailbox/, one .eml per message, shown at /demo/mailbox/.

@@ -8,8 +8,10 @@ the API ``username`` and ``password``, the ``sender`` (up to 11 letters and digi
 number) and the ``timeout``. The demo and the tests point ``base_url`` at the project's own
 emulator (``sms/emulator``): the code path is the same.
 
-Every failure raises :class:`SmsError`; timeouts, connection errors and 5xx answers raise
-its subclass :class:`SmsUnavailable` (worth trying again later). Nothing is retried here:
+Every failure raises :class:`SmsError`: for the message itself (a number the gateway does
+not serve: 400); :class:`SmsUnavailable` when the gateway surely did not take it (no
+connection, 5xx, the account refused: worth trying again later);
+:class:`SmsOutcomeUnknown` when it may have (the answer was lost). Nothing is retried here:
 an SMS sent twice reaches the person twice, so the caller decides (a campaign tries a
 message again only when the gateway never got it). Errors are logged without the number
 or the text.
@@ -42,7 +44,15 @@ class SmsError(RuntimeError):
 
 
 class SmsUnavailable(SmsError):
-    """A timeout, a connection error or a 5xx answer: the gateway may not have the message."""
+    """The gateway did not take the message, for a reason that is not the message's: no
+    connection, a 5xx, or an account-level refusal (401, 402, 403, 429). Worth trying
+    again later."""
+
+
+class SmsOutcomeUnknown(SmsError):
+    """The request went out but its answer did not come back readable (a read timeout, a
+    broken connection, a 200 that is not the gateway's JSON): the gateway may have sent
+    the message, so it must not be sent again."""
 
 
 @dataclass(frozen=True)
@@ -85,21 +95,24 @@ class SmsClient:
             data["whendelivered"] = delivery_url
         try:
             response = self._http.post(f"{self.base_url}/a1/sms", data=data)
-        except httpx.HTTPError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             log.warning("SMS gateway not reached: %s", type(exc).__name__)
             raise SmsUnavailable(f"SMS gateway not reached: {type(exc).__name__}") from None
-        if response.status_code >= 500:
-            log.warning("SMS gateway answered %s", response.status_code)
-            raise SmsUnavailable(f"SMS gateway answered {response.status_code}",
-                                 status=response.status_code)
-        if response.status_code != 200:
-            log.warning("SMS gateway refused a message: %s", response.status_code)
-            raise SmsError(f"SMS gateway refused the message ({response.status_code})",
-                           status=response.status_code)
+        except httpx.HTTPError as exc:
+            log.warning("SMS gateway's answer lost: %s", type(exc).__name__)
+            raise SmsOutcomeUnknown(f"SMS gateway's answer lost: {type(exc).__name__}") \
+                from None
+        status = response.status_code
+        if status >= 500 or status in (401, 402, 403, 429):
+            log.warning("SMS gateway answered %s", status)
+            raise SmsUnavailable(f"SMS gateway answered {status}", status=status)
+        if status != 200:
+            log.warning("SMS gateway refused a message: %s", status)
+            raise SmsError(f"SMS gateway refused the message ({status})", status=status)
         try:
             body = response.json()
             return SentSms(id=str(body["id"]), status=str(body.get("status", "created")),
                            parts=int(body.get("parts", 1)))
         except (ValueError, KeyError, TypeError):
-            raise SmsUnavailable("SMS gateway sent an answer that is not its JSON",
-                                 status=response.status_code) from None
+            raise SmsOutcomeUnknown("SMS gateway sent an answer that is not its JSON",
+                                    status=status) from None
