@@ -26,6 +26,7 @@ the ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers of RFC 8058.
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 
@@ -250,13 +251,19 @@ def _hand_over(campaign: Campaign, pairs: list[tuple[CampaignSend, Consent]]) ->
 def why(row: Consent) -> str:
     """The line telling a recipient why they get the message: as a customer (the
     existing-customer rule), from their yes at a supplier, or from their sign-up."""
+    source = row.proof.partition(": ")[0] if row.method == Consent.Method.IMPORT else ""
+    return _why(row.basis, source, translation.get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _why(basis: str, source: str, language: str | None) -> str:
     shop = settings.TILLIT_CONTROLLER["shop_name"]
-    if row.basis == LEGITIMATE_INTEREST:
+    if basis == LEGITIMATE_INTEREST:
         return _("You get this as a customer of %(shop)s: offers of our own products like "
                  "those you bought.") % {"shop": shop}
-    if row.method == Consent.Method.IMPORT:
+    if source:
         return _("You get this because you agreed at %(source)s to get offers from "
-                 "%(shop)s.") % {"source": row.proof.partition(": ")[0], "shop": shop}
+                 "%(shop)s.") % {"source": source, "shop": shop}
     return _("You get this because you signed up for the newsletter from %(shop)s.") % {
         "shop": shop}
 
