@@ -18,6 +18,7 @@ from tillit.marketing.models import Campaign
 from tillit.marketing.privacy import NEWSLETTER, PERSONALISED
 from tillit.marketing.suggestions import for_everyone, for_person
 from tillit.privacy import consents
+from tillit.privacy.datamap import LEGITIMATE_INTEREST
 from tillit.privacy.models import Consent
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,28 @@ def test_a_campaign_with_suggestions_personalises_only_for_those_who_said_yes(sh
     assert names(by[other.email]) == [p.name for p in for_everyone().products]
     html = next(b for b, kind in mail.outbox[0].alternatives if kind == "text/html")
     assert "Förslag till dig" in html
+
+
+@pytest.mark.promise("P19.a", "P22.a")
+def test_a_segment_by_category_reads_purchases_only_where_the_basis_allows(
+        shop, make_user, place, make_product, category):
+    buyer, p = shop  # bought the mixer, in the shop's category
+    other_category = type(category).objects.create(name="Belysning", slug="belysning")
+    lamp_buyer = make_user()
+    place([(make_product(name="Lampa 2", stock=5, category=other_category), 1)],
+          user=lamp_buyer)
+    subscriber, fan = make_user(), make_user()
+    place([(p["mixer"], 1)], user=subscriber)
+    place([(p["mixer"], 1)], user=fan)
+    for user, basis in ((buyer, LEGITIMATE_INTEREST), (lamp_buyer, LEGITIMATE_INTEREST),
+                        (subscriber, "consent"), (fan, "consent")):
+        consents.record(NEWSLETTER.key, given=True, basis=basis,
+                        method=Consent.Method.CHECKOUT if basis != "consent"
+                        else Consent.Method.ACCOUNT, user=user)
+    _yes(fan)
+    mail.outbox.clear()
+    campaigns.start(Campaign.objects.create(subject="Mixrar", body="Nytt",
+                                            audience=Campaign.Audience.BOTH, segment=category))
+    # The rule's customer who bought in the category, and the subscriber who said yes to
+    # the use of their purchases; not the one who did not, nor the buyer of lamps only.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([buyer.email, fan.email])

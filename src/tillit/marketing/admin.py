@@ -17,7 +17,7 @@ from .models import Campaign, ContactImport, ImportedContact
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ("channel", "subject", "body", "audience", "with_suggestions")
+        fields = ("channel", "subject", "body", "audience", "segment", "with_suggestions")
 
     def clean(self):
         data = super().clean()
@@ -32,6 +32,8 @@ class CampaignForm(forms.ModelForm):
             if data.get("audience") != Campaign.Audience.SUBSCRIBERS:
                 self.add_error("audience", _("Offers by SMS and letter go only to people "
                                              "who agreed to them."))
+        if data.get("segment") and data.get("channel") != Campaign.Channel.EMAIL:
+            self.add_error("segment", _("A segment by purchases is for e-mail campaigns."))
         if (data.get("channel") == Campaign.Channel.LETTER
                 and data.get("audience") != Campaign.Audience.SUBSCRIBERS):
             self.add_error("audience", _("Offers by SMS and letter go only to people who "
@@ -45,8 +47,8 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ("subject", "channel", "audience", "status", "created_at", "sent_at",
                     "recipients")
     list_filter = ("channel", "status", "audience")
-    fields = ("channel", "subject", "body", "audience", "with_suggestions", "status",
-              "sent_at")
+    fields = ("channel", "subject", "body", "audience", "segment", "with_suggestions",
+              "status", "sent_at")
     readonly_fields = ("status", "sent_at")
     actions = ("preview", "send_test", "send", "export_letter")
 

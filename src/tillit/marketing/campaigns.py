@@ -49,7 +49,7 @@ from tillit.privacy.datamap import CONSENT, LEGITIMATE_INTEREST
 from tillit.privacy.models import Consent
 
 from .models import Campaign, CampaignSend
-from .privacy import NEWSLETTER
+from .privacy import NEWSLETTER, PERSONALISED
 from .services import unsubscribe_token
 
 BATCH = 500
@@ -65,10 +65,29 @@ def render_body(body: str) -> tuple[str, str]:
 
 
 def audience(campaign: Campaign):
-    """The ledger rows that allow a message of this campaign, one per address."""
+    """The ledger rows that allow a message of this campaign, one per address.
+
+    With a segment, only people who bought in that category (or one below it); their
+    purchases are read only where the person's basis allows it: a customer under the
+    existing-customer rule (offers like what they bought), or someone who said yes to
+    suggestions from their purchases (P22). Everyone else is left out."""
     basis = {Campaign.Audience.SUBSCRIBERS: CONSENT,
              Campaign.Audience.CUSTOMERS: LEGITIMATE_INTEREST}.get(campaign.audience)
-    return consents.holders(NEWSLETTER.key, basis=basis).order_by("pk")
+    rows = consents.holders(NEWSLETTER.key, basis=basis).order_by("pk")
+    if campaign.segment_id is None:
+        return rows
+    from tillit.catalog.models import Category
+    from tillit.orders.models import OrderLine
+
+    categories = [campaign.segment_id, *Category.objects.filter(
+        parent_id=campaign.segment_id).values_list("pk", flat=True)]
+    bought = OrderLine.objects.filter(product__category_id__in=categories)
+    by_account = bought.filter(order__user=OuterRef("user"))
+    by_address = bought.filter(order__email__iexact=OuterRef("email"))
+    personalised = consents.holders(PERSONALISED.key).filter(
+        user__isnull=False).values("user_id")
+    may_read = Q(basis=LEGITIMATE_INTEREST) | Q(user_id__in=personalised)
+    return rows.filter(may_read).filter(Exists(by_account) | Exists(by_address))
 
 
 def _headers(link: str) -> dict:

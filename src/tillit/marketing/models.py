@@ -60,6 +60,12 @@ class Campaign(models.Model):
         "The unsubscribe link and the shop's details are added to every message."))
     audience = models.CharField(_("audience"), max_length=30, choices=Audience.choices,
                                 default=Audience.SUBSCRIBERS)
+    segment = models.ForeignKey(
+        "catalog.Category", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("only buyers in category"), help_text=_(
+            "Only people who bought in this category (e-mail). Purchases are used only for "
+            "customers under the existing-customer rule and for those who said yes to "
+            "suggestions from their purchases; others are left out."))
     with_suggestions = models.BooleanField(_("add suggestions (e-mail)"), default=False,
                                            help_text=_(
         "Each message ends with product suggestions: from the recipient's purchases when "
