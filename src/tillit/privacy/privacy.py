@@ -73,7 +73,11 @@ dm.no_personal_data(
 dm.no_personal_data(PolicyVersion, "Published texts of the privacy policy.")
 dm.no_personal_data(ConsentText, "The texts people were shown when asked for consent; the "
                     "ledger row says who saw one.",
-                    not_personal={"text": "the shop's own words, the same for everyone"})
+                    not_personal={"text": "the words of a form, the same for everyone who saw "
+                                          "it: the shop's own, or for a supplier's contact "
+                                          "the words of the supplier's form as it passed "
+                                          "them on (never a person's own free text: a "
+                                          "STOPP keeps only the stop word)"})
 
 # The consent ledger. Kept as proof while a consent is in force and three years after
 # (a claim about a message sent, preskriptionslagen's shortest reach for such claims); an
