@@ -31,3 +31,12 @@ def test_a_merge_without_the_controllers_footer_is_refused(test_templates):
     with pytest.raises(mail.MissingControllerIdentity):
         list(mail.compose_many("mailtest/forgetful", {}, [mail.Recipient("a@example.com")],
                                personal=()))
+
+
+def test_a_safe_html_value_goes_into_the_html_part_as_it_is(test_templates):
+    [message] = mail.compose_many("mailtest/merge", {}, [
+        mail.Recipient("a@example.com", {"link": "https://x.test/a"},
+                       html_values={"link": "https://x.test/a?b=1&amp;c=2"})],
+        personal=("link",))
+    assert 'href="https://x.test/a?b=1&amp;c=2"' in message.alternatives[0][0]
+    assert "https://x.test/a" in message.body

@@ -129,6 +129,9 @@ class Recipient:
     values: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     message_id: str = ""
+    # The HTML part's own value of a name in ``values``, already safe HTML (built with
+    # ``format_html``); without one, the value is escaped.
+    html_values: dict[str, str] = field(default_factory=dict)
 
 
 def compose_many(prefix: str, context: dict, recipients: Iterable[Recipient], *,
@@ -149,7 +152,8 @@ def compose_many(prefix: str, context: dict, recipients: Iterable[Recipient], *,
         for name, marker in markers.items():
             value = person.values[name]
             own_text = own_text.replace(marker, value)
-            own_html = own_html.replace(marker, escape(value))
+            own_html = own_html.replace(marker, person.html_values[name]
+                                        if name in person.html_values else escape(value))
             own_subject = own_subject.replace(marker, value)
         headers = {**person.headers, "Message-ID": f"<{person.message_id or _message_id()}>"}
         message = EmailMultiAlternatives(own_subject, own_text, settings.DEFAULT_FROM_EMAIL,

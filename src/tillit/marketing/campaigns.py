@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -309,16 +310,22 @@ def _suggester(pairs):
                         if row.user_id in users else everyone)
 
 
-def _lines(products) -> str:
-    return "\n".join(f"- {p.name}: {absolute(p.get_absolute_url())}" for p in products)
+def _lines(products) -> tuple[str, str]:
+    """The suggestions as text lines and as an HTML list of links."""
+    text = "\n".join(f"- {p.name}: {absolute(p.get_absolute_url())}" for p in products)
+    html = format_html("<ul>{}</ul>", format_html_join(
+        "", '<li><a href="{}">{}</a></li>',
+        ((absolute(p.get_absolute_url()), p.name) for p in products)))
+    return text, html
 
 
 def _recipient(send: CampaignSend, row: Consent, link, suggest=None) -> mail.Recipient:
     url = link(row)
     values = {"unsubscribe": url, "why": why(row)}
+    html_values = {}
     if suggest is not None:
-        values["suggestions"] = suggest(row)
-    return mail.Recipient(row.email, values, _headers(url),
+        values["suggestions"], html_values["suggestions"] = suggest(row)
+    return mail.Recipient(row.email, values, _headers(url), html_values=html_values,
                           message_id=mail.message_id(f"campaign-{send.campaign_id}-{send.pk}"))
 
 
