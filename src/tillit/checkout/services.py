@@ -223,6 +223,9 @@ def _record_choices(session: CheckoutSession, order, checkout_view: dict | None,
     them: the checkout API's view is read then. The claim and the rows are written in one
     transaction, so a failure leaves them for the next call (the push, the buyer's
     confirmation page or `tillit payments reconcile`)."""
+    if not CheckoutSession.objects.filter(pk=session.pk,
+                                          choices_recorded_at__isnull=True).exists():
+        return False  # recorded already: no call to the provider for it
     try:
         view = checkout_view if checkout_view is not None else client.read_order(
             session.klarna_order_id)

@@ -265,6 +265,26 @@ class WorkerLost(RuntimeError):
 _DELIVER = f"{__name__}.deliver"
 
 
+def take_back(task_path: str, now: dt.datetime) -> tuple[int, set]:
+    """Tasks of ``task_path`` running longer than the lease had their worker die under
+    them (the database backend never takes such a task back itself): they are marked
+    failed (:class:`WorkerLost`). Returns how many, and the first argument (a row id) of
+    every task of that path still waiting or running."""
+    from django_tasks.base import TaskResultStatus as Status
+    from django_tasks_db.models import DBTaskResult
+
+    taken = DBTaskResult.objects.filter(task_path=task_path, status=Status.RUNNING,
+                                        started_at__lt=now - lease()).update(
+        status=Status.FAILED, finished_at=now,
+        exception_class_path=f"{__name__}.WorkerLost",
+        traceback="WorkerLost: the worker stopped before the task finished; "
+                  "tillit mail retry took it back.")
+    waiting = {args["args"][0] for args in DBTaskResult.objects.filter(
+        task_path=task_path, status__in=(Status.READY, Status.RUNNING),
+    ).values_list("args_kwargs", flat=True) if args.get("args")}
+    return taken, waiting
+
+
 _RESUMERS: dict[str, Callable[[], int]] = {}
 
 
@@ -284,20 +304,9 @@ def recover(now: dt.datetime | None = None) -> tuple[int, int]:
     """Take back what a dead worker left: delivery tasks running longer than the lease
     are marked failed, and every message neither delivered nor failed by then, and not
     waiting in the queue, is queued again. Returns (tasks taken back, messages queued)."""
-    from django_tasks.base import TaskResultStatus as Status
-    from django_tasks_db.models import DBTaskResult
-
     now = now or timezone.now()
     stale = now - lease()
-    tasks = DBTaskResult.objects.filter(task_path=_DELIVER, status=Status.RUNNING,
-                                        started_at__lt=stale).update(
-        status=Status.FAILED, finished_at=now,
-        exception_class_path=f"{__name__}.WorkerLost",
-        traceback="WorkerLost: the worker stopped before the delivery finished; "
-                  "tillit mail retry took it back.")
-    waiting = {args["args"][0] for args in DBTaskResult.objects.filter(
-        task_path=_DELIVER, status__in=(Status.READY, Status.RUNNING),
-    ).values_list("args_kwargs", flat=True) if args.get("args")}
+    tasks, waiting = take_back(_DELIVER, now)
     ids = [pk for pk in OutgoingMail.objects.filter(failed_at__isnull=True).filter(
         Q(sending_since__lt=stale) | Q(sending_since__isnull=True, created_at__lt=stale),
     ).order_by("pk").values_list("pk", flat=True) if pk not in waiting]

@@ -334,22 +334,9 @@ def stalled(now=None, *, task_path: str = f"{__name__}.send_batch",
     """Campaigns of ``channel`` still sending whose batches stopped (a worker died, or the
     mail server or gateway failed) longer than the lease ago, with no batch waiting in the
     queue."""
-    from django_tasks.base import TaskResultStatus as Status
-    from django_tasks_db.models import DBTaskResult
-
     now = now or timezone.now()
     stale = now - mail.lease()
-    # A batch task running longer than the lease had its worker die under it (the
-    # database backend never takes such a task back itself): it is marked failed.
-    DBTaskResult.objects.filter(task_path=task_path, status=Status.RUNNING,
-                                started_at__lt=stale).update(
-        status=Status.FAILED, finished_at=now,
-        exception_class_path=f"{mail.__name__}.WorkerLost",
-        traceback="WorkerLost: the worker stopped in the batch; tillit mail retry took it "
-                  "back.")
-    waiting = {args["args"][0] for args in DBTaskResult.objects.filter(
-        task_path=task_path, status__in=(Status.READY, Status.RUNNING),
-    ).values_list("args_kwargs", flat=True) if args.get("args")}
+    _taken, waiting = mail.take_back(task_path, now)
     return [pk for pk in Campaign.objects.filter(
         status=Campaign.Status.SENDING, channel=channel).filter(
         Q(progressed_at__lt=stale) | Q(progressed_at__isnull=True, sent_at__lt=stale),

@@ -23,28 +23,25 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tillit.accounts.models import Address
-from tillit.privacy.datamap import CONSENT
+from tillit.accounts.models import Address, User
+from tillit.core.spreadsheet import cell as _text
+from tillit.privacy.datamap import CONSENT, registry
 from tillit.privacy.ledger import record_disclosure
 
 from .models import Campaign
 from .privacy import LETTER
 
 COLUMNS = ("name", "company", "street", "postal_code", "city", "country")
-# The data map's category of each column, as the disclosure names them.
-CATEGORIES = {"name": "user.name", "company": "user.workplace",
-              "street": "user.contact.address.street",
-              "postal_code": "user.contact.address.postal_code",
-              "city": "user.contact.address.city",
-              "country": "user.contact.address.country"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Where each column comes from: the account (name, company) or the address-book entry;
+# the data map's declarations of those give the categories the disclosure names.
+SOURCES = {"name": (User, "name"), "company": (User, "company"), "street": (Address, "street"),
+           "postal_code": (Address, "postal_code"), "city": (Address, "city"),
+           "country": (Address, "country")}
 
 
-def _text(value: str) -> str:
-    value = " ".join(str(value).split())
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
+def category(column: str) -> str:
+    model, name = SOURCES[column]
+    return registry.get(model).fields[name].category
 @dataclass
 class LetterFile:
     filename: str
@@ -91,7 +88,7 @@ def export(campaign: Campaign, *, staff) -> LetterFile:
                 status=Campaign.Status.SENT, sent_at=now):
             raise ValueError("The letter was exported already.")
         for address, line in zip(addresses.values(), lines, strict=True):
-            sent = [CATEGORIES[c] for c in COLUMNS if line[c]]
+            sent = [category(c) for c in COLUMNS if line[c]]
             record_disclosure(recipient_kind="print_house", recipient="",
                               categories=sent, purpose=LETTER.purpose, legal_basis=CONSENT,
                               user=address.user, reference=f"{campaign.pk}: {campaign}",

@@ -36,6 +36,7 @@ from tillit.privacy.datamap import CONSENT
 from tillit.privacy.models import Consent
 from tillit.sms.client import SmsClient, SmsError, SmsOutcomeUnknown, SmsUnavailable
 
+from .campaigns import CampaignStalled, run_batches, stalled
 from .models import Campaign, SmsSend
 from .privacy import SMS
 
@@ -45,10 +46,6 @@ STOP_WORDS = ("STOPP", "STOP")
 MAX_TEXT = 300
 REPORTED = ("sent", "delivered", "failed")
 log = logging.getLogger("tillit.sms")
-
-
-class CampaignStalled(RuntimeError):
-    """The gateway could not be reached mid-batch; the text names the campaign only."""
 
 
 def can_be_answered() -> bool:
@@ -98,8 +95,6 @@ def audience():
 def send_batch(campaign_id: int) -> int:
     """Send the next :data:`BATCH` SMS of the campaign; as ``campaigns.send_batch``, one
     task per batch with a background worker, a loop with the immediate backend."""
-    from .campaigns import run_batches
-
     return run_batches(send_batch, _one_batch, campaign_id)
 
 
@@ -212,8 +207,6 @@ def incoming(sender: str, message: str) -> int:
 
 def resume_stalled(now=None) -> int:
     """As ``campaigns.resume_stalled``, for SMS campaigns."""
-    from .campaigns import stalled
-
     found = stalled(now, task_path=f"{__name__}.send_batch", channel=Campaign.Channel.SMS)
     for pk in found:
         send_batch.enqueue(pk)

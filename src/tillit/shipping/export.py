@@ -39,6 +39,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from tillit.core.spreadsheet import cell as _text
+
 from .models import Carrier
 
 COLUMNS = ["order_number", "name", "company", "street", "street2", "postal_code", "city",
@@ -54,13 +56,7 @@ SOURCE_FIELDS = {
 ENCODING = "utf-8"
 DELIMITER = ";"
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NOT_PHONE = re.compile(r"[^0-9+\- ]")
-
-
-def _text(value: str) -> str:
-    value = " ".join(str(value).split())
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def row_for(order) -> dict[str, str]:
