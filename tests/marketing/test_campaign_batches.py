@@ -52,13 +52,13 @@ def _token(message) -> str:
 
 
 @pytest.mark.promise("P20.a")
-def test_two_hundred_batches_run_in_the_demo_without_going_deeper(monkeypatch):
+def test_two_hundred_batches_run_in_the_demo_without_going_deeper(send_campaign, monkeypatch):
     """The old chain re-enqueued itself, and the immediate backend ran it nested: a
     campaign of a few dozen batches stopped at Python's recursion limit."""
     monkeypatch.setattr(campaigns, "BATCH", 1)
     emails = _subscribers(200)
     campaign = _campaign()
-    assert campaigns.start(campaign)
+    send_campaign(campaign)
     assert sorted(m.to[0] for m in django_mail.outbox) == sorted(emails)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SENT
@@ -67,12 +67,13 @@ def test_two_hundred_batches_run_in_the_demo_without_going_deeper(monkeypatch):
 
 
 @pytest.mark.promise("P20.b")
-def test_each_message_of_a_batch_has_its_own_link_and_basis(monkeypatch, customer):
+def test_each_message_of_a_batch_has_its_own_link_and_basis(send_campaign, monkeypatch,
+                                                            customer):
     monkeypatch.setattr(campaigns, "BATCH", 4)
     _subscribers(5)
     consents.record(NEWSLETTER.key, given=True, basis=LEGITIMATE_INTEREST,
                     method=Consent.Method.CHECKOUT, user=customer)
-    campaigns.start(_campaign(audience=Campaign.Audience.BOTH))
+    send_campaign(_campaign(audience=Campaign.Audience.BOTH))
     assert len(django_mail.outbox) == 6
     for message in django_mail.outbox:
         parsed = message_from_bytes(message.message().as_bytes(), policy=email_policy)
@@ -96,7 +97,7 @@ class FailsOnThird(LocmemBackend):
         return super().send_messages(messages)
 
 
-def _failing_campaign(settings, monkeypatch) -> tuple[Campaign, list[str]]:
+def _failing_campaign(send_campaign, settings, monkeypatch) -> tuple[Campaign, list[str]]:
     """Six subscribers in batches of three; the mail server fails on the third message."""
     monkeypatch.setattr(campaigns, "BATCH", 3)
     emails = _subscribers(6)
@@ -105,15 +106,15 @@ def _failing_campaign(settings, monkeypatch) -> tuple[Campaign, list[str]]:
     # another name).
     import_string(settings.EMAIL_BACKEND).calls = 0
     campaign = _campaign()
-    campaigns.start(campaign)  # the task fails; the immediate backend records it
+    send_campaign(campaign)  # the task fails; the immediate backend records it
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     return campaign, emails
 
 
 @pytest.mark.promise("P20.a")
 def test_a_mail_server_failing_mid_batch_loses_nothing_and_repeats_nothing(
-        settings, monkeypatch, clock):
-    campaign, emails = _failing_campaign(settings, monkeypatch)
+        send_campaign, settings, monkeypatch, clock):
+    campaign, emails = _failing_campaign(send_campaign, settings, monkeypatch)
     assert len(django_mail.outbox) == 2
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SENDING
@@ -137,8 +138,8 @@ def test_a_mail_server_failing_mid_batch_loses_nothing_and_repeats_nothing(
 
 
 def test_a_person_who_said_no_while_a_campaign_stalled_is_not_written_to(
-        settings, monkeypatch, clock):
-    campaign, emails = _failing_campaign(settings, monkeypatch)
+        send_campaign, settings, monkeypatch, clock):
+    campaign, emails = _failing_campaign(send_campaign, settings, monkeypatch)
     unsent = CampaignSend.objects.get(campaign=campaign, handed_at=None)
     consents.record(NEWSLETTER.key, given=False, method=Consent.Method.ACCOUNT,
                     email=unsent.email)
@@ -150,14 +151,15 @@ def test_a_person_who_said_no_while_a_campaign_stalled_is_not_written_to(
 
 
 @pytest.mark.promise("P20.a")
-def test_the_production_worker_carries_a_campaign_through_its_batches(monkeypatch,
+def test_the_production_worker_carries_a_campaign_through_its_batches(send_campaign,
+                                                                      monkeypatch,
                                                                       run_worker):
     monkeypatch.setattr(campaigns, "BATCH", 3)
     # Signed up four years ago: the worker's test runs outside a transaction, and the
     # database lets the test's clean-up delete only ledger rows past the ledger's period.
     emails = _subscribers(8, occurred_at=timezone.now() - dt.timedelta(days=4 * 365))
     campaign = _campaign()
-    campaigns.start(campaign)
+    send_campaign(campaign)
     assert django_mail.outbox == []  # queued for the worker, not sent in the request
     run_worker()
     campaign.refresh_from_db()
@@ -170,12 +172,13 @@ def test_the_production_worker_carries_a_campaign_through_its_batches(monkeypatc
         "SUCCESSFUL"}
 
 
-def test_a_batch_whose_worker_died_is_taken_back_and_sent_again(database_backend, settings):
+def test_a_batch_whose_worker_died_is_taken_back_and_sent_again(send_campaign,
+                                                                database_backend, settings):
     from django_tasks_db.models import DBTaskResult
 
     emails = _subscribers(3)
     campaign = _campaign()
-    campaigns.start(campaign)
+    send_campaign(campaign)
     # A worker took the batch and was killed: the task stays RUNNING for ever.
     long_ago = timezone.now() - mail.lease() * 2
     DBTaskResult.objects.update(status="RUNNING", started_at=long_ago)
@@ -197,11 +200,11 @@ class RefusesOne(LocmemBackend):
         return super().send_messages(messages)
 
 
-def test_an_address_the_server_refuses_is_marked_and_the_others_go(settings):
+def test_an_address_the_server_refuses_is_marked_and_the_others_go(send_campaign, settings):
     emails = _subscribers(3)
     settings.EMAIL_BACKEND = "tests.marketing.test_campaign_batches.RefusesOne"
     campaign = _campaign()
-    campaigns.start(campaign)
+    send_campaign(campaign)
     assert sorted(m.to[0] for m in django_mail.outbox) == sorted(
         e for e in emails if e != "prenumerant1@example.com")
     refused = CampaignSend.objects.get(refused=True)
@@ -210,7 +213,7 @@ def test_an_address_the_server_refuses_is_marked_and_the_others_go(settings):
     assert campaign.status == Campaign.Status.SENT
 
 
-def test_each_recipient_is_told_why_they_get_the_message(customer):
+def test_each_recipient_is_told_why_they_get_the_message(send_campaign, customer):
     consents.record(NEWSLETTER.key, given=True, method=Consent.Method.FORM,
                     email="anmald@example.com")
     consents.record(NEWSLETTER.key, given=True, method=Consent.Method.IMPORT,
@@ -218,7 +221,7 @@ def test_each_recipient_is_told_why_they_get_the_message(customer):
                     words="Ja", recorded_by=customer)
     consents.record(NEWSLETTER.key, given=True, basis=LEGITIMATE_INTEREST,
                     method=Consent.Method.CHECKOUT, user=customer)
-    campaigns.start(_campaign(audience=Campaign.Audience.BOTH))
+    send_campaign(_campaign(audience=Campaign.Audience.BOTH))
     by = {m.to[0]: m.body for m in django_mail.outbox}
     assert "anmält dig till nyhetsbrevet" in by["anmald@example.com"]
     assert "hos Ljudgrossisten AB" in by["importerad@example.com"]

@@ -12,8 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tillit.marketing import campaigns
-from tillit.marketing import services as marketing
+from tests.checkout.checkout_fixtures import emulator_path
 from tillit.marketing.models import Campaign
 from tillit.marketing.privacy import NEWSLETTER, SMS
 from tillit.privacy import consents
@@ -23,8 +22,8 @@ from tillit.privacy.models import Consent
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.promise("P20.d")
-def test_a_no_on_the_account_page_stops_sms_to_an_old_number(make_user):
+@pytest.mark.promise("P20.c", "P20.d")
+def test_a_no_on_the_account_page_stops_sms_to_an_old_number(make_user, staff_client):
     user = make_user(phone="070-123 45 67")
     browser = Client()
     browser.force_login(user)
@@ -33,26 +32,38 @@ def test_a_no_on_the_account_page_stops_sms_to_an_old_number(make_user):
     user.save(update_fields=["phone"])
     browser.post(reverse("marketing:choices"), {"topic": SMS.key, "given": "0"})
     assert not consents.holders(SMS.key, by="phone").exists()
+    # Yes again, then a no by phone to staff, after the number was removed from the account.
+    user.phone = "070-123 45 67"
+    user.save(update_fields=["phone"])
+    browser.post(reverse("marketing:choices"), {"topic": SMS.key, "given": "1"})
     user.phone = ""
     user.save(update_fields=["phone"])
-    marketing.record_by_staff(topic_key=SMS.key, given=False, note="Ringde", staff=user,
-                              user=user)
+    from tillit.desk.pages import ref_for_user
+
+    answer = staff_client.post(reverse("privacy_desk:person_consent", args=[ref_for_user(user)]),
+                               {"topic": SMS.key, "given": "0", "note": "Ringde, inga sms"})
+    assert answer.status_code == 302
     assert not consents.holders(SMS.key, by="phone").exists()
 
 
 @pytest.mark.promise("P19.a", "P20.b")
-def test_the_link_in_a_message_to_a_checkout_address_stops_it(customer):
+def test_the_link_in_a_message_to_a_checkout_address_stops_it(customer, staff_client):
     consents.record(NEWSLETTER.key, given=True, basis=LEGITIMATE_INTEREST,
                     method=Consent.Method.CHECKOUT, user=customer, email="jobb@example.com")
     # They said no on their page first: that covers the checkout's address too.
-    marketing.choose(customer, NEWSLETTER.key, False)
+    page = Client()
+    page.force_login(customer)
+    assert page.post(reverse("marketing:choices"),
+                     {"topic": NEWSLETTER.key, "given": "0"}).status_code == 302
     assert not consents.holders(NEWSLETTER.key).exists()
     # Said yes again at checkout, then no by the link in the message sent there.
     consents.record(NEWSLETTER.key, given=True, basis=LEGITIMATE_INTEREST,
                     method=Consent.Method.CHECKOUT, user=customer, email="jobb@example.com")
     mail.outbox.clear()
-    campaigns.start(Campaign.objects.create(subject="Rea", body="Hej",
-                                            audience=Campaign.Audience.CUSTOMERS))
+    campaign = Campaign.objects.create(subject="Rea", body="Hej",
+                                       audience=Campaign.Audience.CUSTOMERS)
+    staff_client.post(reverse("admin:marketing_campaign_changelist"),
+                      {"action": "send", "_selected_action": [campaign.pk]})
     [message] = mail.outbox
     link = re.search(r"/nyhetsbrev/avregistrera/[^/\s]+/", message.body).group(0)
     assert Client().get(link).status_code == 200
@@ -60,9 +71,16 @@ def test_the_link_in_a_message_to_a_checkout_address_stops_it(customer):
 
 
 @pytest.mark.promise("P19.a")
-def test_a_guests_objection_is_not_undone_by_a_purchase_logged_in(customer):
-    marketing.checkout_choices({"no_offers": True, "newsletter": False}, user=None,
-                               email="x@example.com", reference="order 1")
-    marketing.checkout_choices({"no_offers": False, "newsletter": False}, user=customer,
-                               email="x@example.com", reference="order 2")
+def test_a_guests_objection_is_not_undone_by_a_purchase_logged_in(customer, product,
+                                                                  add_to_cart, pay):
+    def buy(client, **boxes):
+        add_to_cart(client, product, 1)
+        answer = pay(client, client.get(reverse("checkout:start")), email="x@example.com",
+                     **{f"merchant_checkbox_{k}": "on" for k in boxes})
+        client.get(emulator_path(answer["Location"]))
+
+    buy(Client(), no_offers=True)  # as a guest, ticking the no
+    logged_in = Client()
+    logged_in.force_login(customer)
+    buy(logged_in)  # logged in, the same checkout address, the box left alone
     assert not consents.holders(NEWSLETTER.key).exists()

@@ -13,7 +13,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tillit.marketing import campaigns
 from tillit.marketing.models import Campaign
 from tillit.marketing.privacy import NEWSLETTER, PERSONALISED
 from tillit.marketing.suggestions import for_everyone, for_person
@@ -51,6 +50,13 @@ def test_with_the_yes_suggestions_come_from_what_buyers_of_the_same_bought(shop)
     assert found.personal
     assert [x.name for x in found.products[:2]] == ["XLR-kabel", "Mikrofonstativ"]
     assert p["mixer"] not in found.products  # not what they already have
+    # As the customer sees them on "Mina uppgifter", in that order.
+    client = Client()
+    client.force_login(buyer)
+    panel = client.get(reverse("accounts:profile")).content.decode().split(
+        'id="suggestions"')[1]
+    assert panel.index("XLR-kabel") < panel.index("Mikrofonstativ")
+    assert ">Mixer<" not in panel
 
 
 @pytest.mark.promise("P22.a")
@@ -85,7 +91,7 @@ def test_the_account_page_shows_the_personal_suggestions_after_the_yes(shop):
 
 
 @pytest.mark.promise("P22.a")
-def test_a_campaign_with_suggestions_personalises_only_for_those_who_said_yes(shop,
+def test_a_campaign_with_suggestions_personalises_only_for_those_who_said_yes(send_campaign, shop,
                                                                              make_user):
     buyer, _ = shop
     _yes(buyer)
@@ -93,7 +99,7 @@ def test_a_campaign_with_suggestions_personalises_only_for_those_who_said_yes(sh
     other = make_user()
     consents.record(NEWSLETTER.key, given=True, method=Consent.Method.ACCOUNT, user=other)
     mail.outbox.clear()
-    campaigns.start(Campaign.objects.create(subject="Nytt", body="Hej", with_suggestions=True))
+    send_campaign(Campaign.objects.create(subject="Nytt", body="Hej", with_suggestions=True))
     by = {m.to[0]: m.body for m in mail.outbox}
 
     def names(body):
@@ -108,7 +114,7 @@ def test_a_campaign_with_suggestions_personalises_only_for_those_who_said_yes(sh
 
 
 @pytest.mark.promise("P19.a", "P22.a")
-def test_a_segment_by_category_reads_purchases_only_where_the_basis_allows(
+def test_a_segment_by_category_reads_purchases_only_where_the_basis_allows(send_campaign,
         shop, make_user, place, make_product, category):
     buyer, p = shop  # bought the mixer, in the shop's category
     other_category = type(category).objects.create(name="Belysning", slug="belysning")
@@ -125,7 +131,7 @@ def test_a_segment_by_category_reads_purchases_only_where_the_basis_allows(
                         else Consent.Method.ACCOUNT, user=user)
     _yes(fan)
     mail.outbox.clear()
-    campaigns.start(Campaign.objects.create(subject="Mixrar", body="Nytt",
+    send_campaign(Campaign.objects.create(subject="Mixrar", body="Nytt",
                                             audience=Campaign.Audience.BOTH, segment=category))
     # The rule's customer who bought in the category, and the subscriber who said yes to
     # the use of their purchases; not the one who did not, nor the buyer of lamps only.

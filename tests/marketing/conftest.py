@@ -1,0 +1,17 @@
+"""Fixtures of the marketing tests."""
+
+import pytest
+from django.urls import reverse
+
+
+@pytest.fixture
+def send_campaign(staff_client):
+    """``send_campaign(campaign)``: staff choose *Skicka till mottagarna* in the admin."""
+
+    def send(campaign):
+        answer = staff_client.post(reverse("admin:marketing_campaign_changelist"),
+                                   {"action": "send", "_selected_action": [campaign.pk]})
+        assert answer.status_code == 302
+        return campaign
+
+    return send
