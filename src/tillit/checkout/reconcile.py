@@ -28,7 +28,7 @@ from django.utils import timezone
 from tillit.orders.provider_disclosures import record_release
 from tillit.payments.klarna.client import KlarnaError, KlarnaUnavailable, get_client
 
-from . import services
+from . import choices, services
 from .models import CheckoutSession
 
 log = logging.getLogger("tillit.payments")
@@ -77,7 +77,7 @@ def run(now=None, client=None) -> Report:
              report, now)
     _record_disclosures(recent.filter(disclosure__isnull=True), report)
     for session in recent.filter(status=Status.PLACED, choices_recorded_at__isnull=True):
-        report.choices += services.record_missing_choices(session, client)
+        report.choices += choices.record_missing_choices(session, client)
     return report
 
 

@@ -46,7 +46,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tillit.marketing import services as marketing
 from tillit.payments.klarna import payload as klarna_payload
 from tillit.payments.klarna.client import (
     NOT_SENT,
@@ -60,6 +59,7 @@ from tillit.payments.klarna.client import (
 from tillit.privacy.ledger import link_disclosure, record_disclosure
 from tillit.privacy.models import Disclosure
 
+from . import choices
 from .models import CheckoutSession
 
 log = logging.getLogger("tillit.payments")
@@ -171,7 +171,7 @@ def open_checkout(*, owner, cart, policy_version, buyer_ip: str | None,
     client = client or get_client()
     locale = provider_locale(language)
     body = klarna_payload.checkout_payload(cart, merchant_urls=merchant_urls(language),
-                                           locale=locale, checkboxes=_boxes(language))
+                                           locale=locale, checkboxes=choices.boxes(language))
     digest = payload_digest(body)
     cart_id = cart.lines[0].cart_id
     session = _open_session(owner, cart_id)
@@ -207,48 +207,6 @@ def open_checkout(*, owner, cart, policy_version, buyer_ip: str | None,
     session.klarna_order_id, session.disclosure = order_id, disclosure
     session.save()
     return OpenedCheckout(session=session, html_snippet=snippet, created=True)
-
-
-def _boxes(language: str | None) -> list[dict]:
-    """The marketing boxes the provider shows in its checkout, in the buyer's language."""
-    with translation.override(language or translation.get_language() or "sv"):
-        return [klarna_payload.checkbox(box_id, words)
-                for box_id, words in marketing.checkout_boxes()]
-
-
-def _record_choices(session: CheckoutSession, order, checkout_view: dict | None,
-                    client: KlarnaClient) -> bool:
-    """The buyer's answers to the boxes into the consent ledger, once per checkout; True
-    when recorded now. The push reads the order management API, which does not carry
-    them: the checkout API's view is read then. The claim and the rows are written in one
-    transaction, so a failure leaves them for the next call (the push, the buyer's
-    confirmation page or `tillit payments reconcile`)."""
-    if not CheckoutSession.objects.filter(pk=session.pk,
-                                          choices_recorded_at__isnull=True).exists():
-        return False  # recorded already: no call to the provider for it
-    try:
-        view = checkout_view if checkout_view is not None else client.read_order(
-            session.klarna_order_id)
-    except KlarnaError:
-        log.warning("Marketing choices of order %s not read yet", order.number)
-        return False
-    with transaction.atomic(), translation.override(session.locale.split("-")[0]):
-        if not CheckoutSession.objects.filter(
-                pk=session.pk, choices_recorded_at__isnull=True).update(
-                choices_recorded_at=timezone.now()):
-            return False
-        marketing.checkout_choices(
-            klarna_payload.checkbox_answers(view), user=order.user, email=order.email,
-            reference=f"order {order.number}", ip=session.buyer_ip or "")
-    return True
-
-
-def record_missing_choices(session: CheckoutSession, client: KlarnaClient) -> bool:
-    """For `tillit payments reconcile`: the answers of a placed checkout nobody recorded."""
-    from tillit.orders.models import Order
-
-    order = Order.objects.filter(klarna_order_id=session.klarna_order_id).first()
-    return order is not None and _record_choices(session, order, None, client)
 
 
 def _reuse(session: CheckoutSession, body: dict, digest: str, locale: str,
@@ -402,7 +360,7 @@ def complete_checkout(session: CheckoutSession, *, source: str = "confirmation",
     now = timezone.now()
     CheckoutSession.objects.filter(pk=session.pk, completed_at__isnull=True).update(
         status=CheckoutSession.Status.PLACED, completed_at=now, updated_at=now)
-    _record_choices(session, order, klarna_order if source != "push" else None, client)
+    choices.record_choices(session, order, klarna_order if source != "push" else None, client)
     if session.user_id is None:
         _link_guest_disclosure(session, order.email)
     session.refresh_from_db(fields=["acknowledged_at", "status", "completed_at",

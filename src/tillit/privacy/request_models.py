@@ -1,0 +1,104 @@
+"""The rights requests' tables (P29–P33): each request with its one-month deadline, and
+the single-use links that confirm or fetch it. Re-exported by :mod:`tillit.privacy.models`."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyRequest(models.Model):
+    """A request under GDPR Art. 15-21 from a person, with the one-month deadline of
+    Art. 12(3) (P33). Self-service requests are recorded too, so the desk sees them all.
+
+    A guest's request waits for the e-mail verification (``unverified``) before anything is
+    looked up; only then does the deadline matter. An erasure blocked by an open order or a
+    legal hold ``waits`` and is carried out by the nightly sweep once nothing stands in the
+    way (``privacy.requests``).
+    """
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("access (a copy of my data)")
+        RECTIFICATION = "rectification", _("rectification")
+        ERASURE = "erasure", _("erasure")
+        OBJECTION = "objection", _("objection")
+        RESTRICTION = "restriction", _("restriction (keep my data but do not use it)")
+
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", _("awaiting e-mail verification")
+        OPEN = "open", _("open")
+        WAITING = "waiting", _("waiting for open orders or a legal hold")
+        DONE = "done", _("done")
+        REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn by the person")
+
+    class Channel(models.TextChoices):
+        SELF_SERVICE = "self_service", _("self-service, logged in")
+        EMAIL = "email", _("web form, verified by e-mail")
+        STAFF = "staff", _("received by staff (phone, letter, e-mail)")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.OPEN, db_index=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("customer"))
+    email = models.EmailField(_("e-mail of the person"), blank=True, db_index=True)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    deadline = models.DateField(_("answer at the latest"))
+    verified_at = models.DateTimeField(_("identity verified"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("handled by"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    note = models.TextField(_("staff note"), blank=True, max_length=2000)
+    # What the person wrote with a restriction or an objection: which processing, and why.
+    message = models.TextField(_("the person's message"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["deadline", "received_at", "id"]
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        indexes = [models.Index(Upper("email"), name="privacy_request_email_ci")]
+
+    def __str__(self) -> str:
+        # No e-mail here: this text lands in logs such as the admin's change log.
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.WITHDRAWN)
+
+
+class RequestToken(models.Model):
+    """A single-use, expiring secret sent to a requester: the e-mail verification link of a
+    guest's request, or the download link of an access export. Only a SHA-256 digest of the
+    token is stored, so a copy of the database opens nothing.
+
+    A download link of an account's request works only for that account; one of a guest's
+    request only in the browser session that verified it (``session_ref``, a keyed hash of
+    the session key)."""
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("e-mail verification")
+        DOWNLOAD = "download", _("export download")
+        WITHDRAW = "withdraw", _("withdrawal of a waiting erasure")
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE,
+                                related_name="tokens", verbose_name=_("request"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    session_ref = models.CharField(_("bound to browser session (keyed hash)"), max_length=100,
+                                   blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("request token")
+        verbose_name_plural = _("request tokens")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} #{self.pk}"
