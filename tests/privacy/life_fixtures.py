@@ -39,6 +39,7 @@ from tillit.orders import services as order_services
 from tillit.orders.models import Order
 from tillit.privacy import services
 from tillit.privacy.datamap import Person, registry
+from tillit.privacy.models import PrivacyRequest
 from tillit.shipping.services import ensure_default_carriers
 
 PASSWORD = "Korrekt-Häst-Batteri-9"
@@ -198,6 +199,14 @@ def _live(life: Life, *, make_user, product, staff, pay) -> dict[str, set]:
     assert browser.post(reverse("privacy:restrict_or_object"), {
         "kind": "objection", "message": f"Invänder mot inloggningsloggen, {life.name}"},
     ).status_code == 200
+    # They asked for a restriction while a correction was checked: staff placed it on the
+    # desk, answering the request, and lifted it when the check was done.
+    assert browser.post(reverse("privacy:restrict_or_object"), {
+        "kind": "restriction", "message": f"Kontrollera mitt telefonnummer, {life.name}"},
+    ).status_code == 200
+    asked = PrivacyRequest.objects.filter(user=user, kind="restriction").latest("pk")
+    services.lift_restriction(services.place_restriction(
+        Person.of(user), ground="accuracy", actor=staff, req=asked), actor=staff)
     # While production's mail worker is down, they ask for a new password and staff send
     # them a note: the request and the e-mail wait in the queue (``tillit db_worker``).
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend",

@@ -64,9 +64,6 @@ EMPTY_FOR_THIS_PERSON = {
     "orders.Order.shipping_company": "both orders are delivered to the buyer in person",
     "privacy.Disclosure.legal_ground": "only a disclosure to an authority states one",
     "privacy.LegalHold.lifted_at": "the hold is still in force",
-    "privacy.PrivacyRequest.note": "the self-service request carries no note",
-    "privacy.PrivacyRequest.handled_by": "a self-service request is answered by the shop "
-                                         "itself, no member of staff",
     "checkout.CheckoutSession.released_at": "set only for a payment the shop refused; "
                                             "both of this person's were placed",
     "cart.Cart.session_ref": "a logged-in customer's cart is kept by account, not by "

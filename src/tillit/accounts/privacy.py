@@ -66,7 +66,8 @@ dm.declare(
     },
     uses=[dm.Use("essential.service", dm.CONTRACT, _("to deliver your orders")),
           dm.Use("marketing.communications.mail", dm.CONSENT,
-                 _("to send you offers by letter, only if you asked for them"))],
+                 _("to send you offers by letter, only if you asked for them"),
+                 stoppable=True)],
     retention=dm.WhileAccountExists(),
     on_erasure=dm.DELETE,
     # The print house gets the name and address of those who asked for offers by letter

@@ -16,7 +16,7 @@ from tillit.accounts.validators import reject_control_characters
 from tillit.privacy import consents, taxonomy
 from tillit.privacy.disclosures import STAFF_PURPOSES, STAFF_RECIPIENT_KINDS
 from tillit.privacy.erasure import reason_names_person
-from tillit.privacy.models import AuditEvent, PrivacyRequest
+from tillit.privacy.models import AuditEvent, PrivacyRequest, Restriction
 
 Kind = PrivacyRequest.Kind
 
@@ -234,3 +234,9 @@ class ConsentEntryForm(forms.Form):
         label=_("Note"), max_length=500, validators=[reject_control_characters],
         help_text=_("How and when it reached the shop, e.g. 'Phoned 7 Dec, asked to get no "
                     "more newsletters'."))
+
+
+class RestrictionForm(forms.Form):
+    """A restriction of processing staff put in force (GDPR art. 18.1)."""
+
+    ground = forms.ChoiceField(label=_("Ground"), choices=Restriction.Ground.choices)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import restrictions
 from . import views as desk
 
 app_name = "privacy_desk"
@@ -19,6 +20,9 @@ urlpatterns = [
     path("person/<str:ref>/utlamnande/", desk.person_disclosure, name="person_disclosure"),
     path("person/<str:ref>/samtycke/", desk.person_consent, name="person_consent"),
     path("person/<str:ref>/sparr/<int:pk>/hav/", desk.hold_lift, name="hold_lift"),
+    path("person/<str:ref>/begransning/", restrictions.place, name="restriction_place"),
+    path("person/<str:ref>/begransning/<int:pk>/hav/", restrictions.lift,
+         name="restriction_lift"),
     path("person/<str:ref>/rattelse/", desk.person_rectify, name="person_rectify"),
     path("person/<str:ref>/rattelse/adress/<int:pk>/", desk.person_rectify_address,
          name="person_rectify_address"),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from tillit.accounts import selectors as account_selectors
 from tillit.marketing import services as marketing
-from tillit.privacy import consents, erasure, selectors, services
+from tillit.privacy import erasure, selectors, services
 from tillit.privacy.datamap import Person
 from tillit.privacy.models import PrivacyRequest, RecipientNotice
 from tillit.privacy.promises import counts as promise_counts
@@ -45,6 +45,7 @@ from .forms import (
     StaffRectificationForm,
 )
 from .pages import desk_view, ref_for, ref_for_user, remember, render_desk, resolve
+from .person_page import open_request, person_context
 
 # The front page -------------------------------------------------------------------------
 
@@ -143,38 +144,11 @@ def search(request):
     })
 
 
-def _person_context(request, ref: str, person: Person, **forms) -> dict:
-    plan = erasure.preview(person)
-    return {
-        "title": _("Person"), "ref": ref, "person": person, "account": person.user,
-        "addresses": (account_selectors.addresses_for(person.user)
-                      if person.user is not None else []),
-        "holdings": selectors.holdings(person),
-        "requests": selectors.requests_of(person)[:20],
-        "holds": selectors.holds_of(person),
-        "disclosures": selectors.legal_disclosures_of(person)[:50],
-        "events": selectors.audit_log(person, limit=20),
-        "plan": plan,
-        "export_form": forms.get("export_form") or StaffExportForm(),
-        "erase_form": forms.get("erase_form") or StaffErasureForm(person=person),
-        "hold_form": forms.get("hold_form") or HoldForm(),
-        "disclosure_form": forms.get("disclosure_form") or DisclosureForm(),
-        "consents": consents.history(person),
-        "consent_form": forms.get("consent_form") or ConsentEntryForm(),
-        "erase_errors": forms.get("erase_errors", []),
-    }
-
-
 @desk_view()
 def person(request, ref: str):
     who = resolve(request, ref)
     services.staff_view(who, actor=request.user, page="desk:person")
-    return render_desk(request, "desk/person.html", _person_context(request, ref, who))
-
-
-def _open_request(person: Person, kind: str) -> PrivacyRequest | None:
-    return (selectors.requests_of(person).filter(kind=kind)
-            .filter(status__in=selectors.OPEN_STATUSES).order_by("received_at").first())
+    return render_desk(request, "desk/person.html", person_context(request, ref, who))
 
 
 @desk_view(("POST",))
@@ -183,9 +157,9 @@ def person_export(request, ref: str):
     form = StaffExportForm(request.POST)
     if not form.is_valid():
         return render_desk(request, "desk/person.html",
-                       _person_context(request, ref, who, export_form=form), status=400)
+                       person_context(request, ref, who, export_form=form), status=400)
     blob, filename = services.staff_export(
-        who, actor=request.user, req=_open_request(who, PrivacyRequest.Kind.ACCESS))
+        who, actor=request.user, req=open_request(who, PrivacyRequest.Kind.ACCESS))
     response = HttpResponse(blob, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -197,13 +171,13 @@ def person_erase(request, ref: str):
     form = StaffErasureForm(request.POST, person=who)
     if not form.is_valid():
         return render_desk(request, "desk/person.html",
-                       _person_context(request, ref, who, erase_form=form), status=400)
-    req = _open_request(who, PrivacyRequest.Kind.ERASURE)
+                       person_context(request, ref, who, erase_form=form), status=400)
+    req = open_request(who, PrivacyRequest.Kind.ERASURE)
     try:
         plan = services.erase(who, actor=request.user, req=req,
                               override_reason=form.cleaned_data["override_reason"])
     except erasure.ErasureRefused as refused:
-        return render_desk(request, "desk/person.html", _person_context(
+        return render_desk(request, "desk/person.html", person_context(
             request, ref, who, erase_form=form, erase_errors=refused.reasons), status=409)
     messages.success(request, _("Erased: %(n)d records deleted or anonymised, %(k)d kept.") % {
         "n": sum(s.count for s in plan.deleted + plan.anonymised),
@@ -217,7 +191,7 @@ def person_hold(request, ref: str):
     form = HoldForm(request.POST)
     if not form.is_valid():
         return render_desk(request, "desk/person.html",
-                       _person_context(request, ref, who, hold_form=form), status=400)
+                       person_context(request, ref, who, hold_form=form), status=400)
     services.set_hold(who, reason=form.cleaned_data["reason"],
                       until=form.cleaned_data["until"], actor=request.user,
                       secret=form.cleaned_data["secret"])
@@ -231,7 +205,7 @@ def person_disclosure(request, ref: str):
     form = DisclosureForm(request.POST)
     if not form.is_valid():
         return render_desk(request, "desk/person.html",
-                           _person_context(request, ref, who, disclosure_form=form),
+                           person_context(request, ref, who, disclosure_form=form),
                            status=400)
     services.record_by_staff(who, actor=request.user, **form.cleaned_data)
     messages.success(request, _("The disclosure is recorded."))
@@ -245,7 +219,7 @@ def person_consent(request, ref: str):
     form = ConsentEntryForm(request.POST)
     if not form.is_valid():
         return render_desk(request, "desk/person.html",
-                           _person_context(request, ref, who, consent_form=form), status=400)
+                           person_context(request, ref, who, consent_form=form), status=400)
     marketing.record_by_staff(topic_key=form.cleaned_data["topic"],
                               given=form.cleaned_data["given"], note=form.cleaned_data["note"],
                               staff=request.user, user=who.user, email=who.email)
@@ -279,7 +253,7 @@ def person_rectify(request, ref: str):
             changed = services.staff_rectify(
                 user, form.account_data(), actor=request.user,
                 reason=form.cleaned_data["reason"],
-                req=_open_request(who, PrivacyRequest.Kind.RECTIFICATION))
+                req=open_request(who, PrivacyRequest.Kind.RECTIFICATION))
         except (ValidationError, IntegrityError):
             user.refresh_from_db()
             form.add_error(None, _("The change could not be saved: the e-mail address may "
@@ -311,7 +285,7 @@ def person_rectify_address(request, ref: str, pk: int):
             changed = services.staff_rectify(
                 address, form.address_data(), actor=request.user,
                 reason=form.cleaned_data["reason"],
-                req=_open_request(who, PrivacyRequest.Kind.RECTIFICATION))
+                req=open_request(who, PrivacyRequest.Kind.RECTIFICATION))
         except ValidationError as invalid:
             address.refresh_from_db()
             for message in invalid.messages:

@@ -71,7 +71,8 @@ dm.declare(
     not_personal=("token_hash", "text_digest"),
     uses=[dm.Use("marketing.communications.email", dm.CONSENT,
                  _("to ask you to confirm that you want the newsletter (double opt-in), so "
-                   "that nobody can sign up an address that is not theirs"))],
+                   "that nobody can sign up an address that is not theirs"),
+                 stoppable=True)],
     retention=dm.After("created_at", days=SIGNUP_DAYS,
                        event=_("you signed up, unless you confirm before (then at once)")),
     on_erasure=dm.DELETE,
@@ -97,7 +98,8 @@ dm.declare(
     not_personal=("consent",),
     uses=[dm.Use("marketing.communications.email", dm.CONSENT,
                  _("to send each newsletter once, and to answer which ones we sent you and "
-                   "why"))],
+                   "why"),
+                 stoppable=True)],
     retention=dm.After("queued_at", days=365, event=_("the newsletter was sent")),
     on_erasure=dm.DELETE,
     recipients={"hosting": None, "email_provider": ("email",)},
@@ -139,7 +141,8 @@ dm.declare(
     not_personal=("consent", "gateway_id"),
     uses=[dm.Use("marketing.communications.sms", dm.CONSENT,
                  _("to send each SMS offer once, to know it arrived, and to answer which "
-                   "ones we sent you and why"))],
+                   "ones we sent you and why"),
+                 stoppable=True)],
     retention=dm.After("queued_at", days=365, event=_("the SMS was sent")),
     on_erasure=dm.DELETE,
     recipients={"hosting": None, "sms_gateway": ("phone",)},
@@ -183,7 +186,8 @@ dm.declare(
     uses=[dm.Use("marketing.communications.email", dm.CONSENT,
                  _("to send you the offers you agreed to get from us when you gave your "
                    "details to our supplier, by the channel you chose there, and to tell you "
-                   "where we got them"))],
+                   "where we got them"),
+                 stoppable=True)],
     retention=dm.After("imported_at", days=IMPORTED_KEPT_DAYS,
                        event=_("we received your details")),
     on_erasure=dm.DELETE,

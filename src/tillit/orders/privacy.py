@@ -140,6 +140,10 @@ dm.declare(
         dm.Use("essential.service.security", dm.LEGITIMATE_INTEREST,
                _("to look into fraudulent orders and payment disputes"),
                fields=("buyer_ip",)),
+        # MFL 19 §: the buyer was told at checkout and may say no at any time.
+        dm.Use("marketing.communications.email", dm.LEGITIMATE_INTEREST,
+               _("to offer you by e-mail our own products like those you bought, unless you "
+                 "said no at checkout or later"), fields=("email",), stoppable=True),
     ],
     retention=dm.AccountingPeriod("placed_at"),
     # The e-mail becomes a keyed hash, so a later claim about the order can still be
@@ -189,6 +193,14 @@ dm.declare(
         dm.Use("essential.service", dm.CONTRACT, _("to deliver what you ordered")),
         dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
                _("the lines of the sale in our books")),
+        # A campaign about a category reaches only those who bought in it (P19), and
+        # suggestions read a person's purchases only with their yes (P22).
+        dm.Use("marketing.communications.email", dm.LEGITIMATE_INTEREST,
+               _("to choose which offers of products like those you bought to send you"),
+               stoppable=True),
+        dm.Use("personalize", dm.CONSENT,
+               _("to suggest products from what you have bought, only if you asked for it"),
+               stoppable=True),
     ],
     retention=dm.AccountingPeriod("order__placed_at"),
     on_erasure=dm.Keep(dm.LEGAL_OBLIGATION, BOOKKEEPING),

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from . import hashing, taxonomy
-from .datamap import Anonymise, ClearAfter, Keep, registry
+from .datamap import CONSENT, LEGITIMATE_INTEREST, Anonymise, ClearAfter, Keep, registry
 
 # Words that suggest personal data when they stand alone in a field name (``ip``,
 # ``remoteIp``, ``dob``), English and Swedish. They are too short to look for inside other
@@ -154,6 +154,18 @@ def _uses(decl, fields):
             if name not in decl.fields:
                 yield (f"{label}: a use names '{name}', which is not a declared field.",
                        "tillit.privacy.E004")
+        if is_optional_use(use) and not use.stoppable:
+            yield (f"{label}: the use '{use.purpose}' is marketing or personalisation on "
+                   f"{use.basis}: a restriction of processing must stop it "
+                   f"(Use(..., stoppable=True)).", "tillit.privacy.E010")
+
+
+def is_optional_use(use) -> bool:
+    """Marketing and personalisation the shop may do but need not (consent or legitimate
+    interest): what a person's restriction of processing stops (GDPR art. 18)."""
+    optional = use.purpose.startswith(("marketing.communications", "marketing.advertising",
+                                       "personalize"))
+    return optional and use.basis in (CONSENT, LEGITIMATE_INTEREST)
 
 
 def _recipients(decl, fields):

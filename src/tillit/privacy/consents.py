@@ -116,15 +116,23 @@ def current(who, visitor: str = "") -> dict[str, Consent]:
 
 
 def allows(who, topic_key: str) -> bool:
+    """Whether the person's newest row for the topic says yes, and no restriction of
+    processing stops the topic's purpose for them (GDPR art. 18)."""
+    from . import restrictions
+
     row = current(who).get(topic_key)
-    return row is not None and row.given
+    if row is None or not row.given:
+        return False
+    stopped = get(topic_key).purpose in restrictions.stoppable_purposes()
+    return not (stopped and restrictions.is_restricted(Person.of(who)))
 
 
 def holders(topic_key: str, *, basis: str | None = None, by: str = "email"):
     """The ledger rows that are each person's newest for ``topic_key`` and say yes: whom
     the shop may contact on that topic now, by e-mail address (in letter case as given)
     or, for SMS, ``by="phone"`` (the mobile number in E.164, as the SMS topics record it).
-    A queryset, so a campaign to 100 000 people is read in batches, not held at once."""
+    A queryset, so a campaign to 100 000 people is read in batches, not held at once.
+    People under a restriction of processing are left out of a stoppable topic."""
     if by not in ("email", "phone"):
         raise ValueError(f"Holders are found by e-mail or phone, not {by}")
     same = {"email__iexact": OuterRef("email")} if by == "email" else {"phone": OuterRef("phone")}
@@ -135,6 +143,10 @@ def holders(topic_key: str, *, basis: str | None = None, by: str = "email"):
             .filter(pk=Subquery(newest), given=True))
     if basis:
         rows = rows.filter(basis=basis)
+    from . import restrictions
+
+    if get(topic_key).purpose in restrictions.stoppable_purposes():
+        rows = rows.exclude(restrictions.restricted_rows())  # kept, not used (art. 18)
     return rows
 
 

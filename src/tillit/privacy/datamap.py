@@ -53,12 +53,15 @@ class Use:
     """What a record is used for (a fideslang data use) and the legal basis for it.
 
     ``fields`` limits the use to some of the declared fields; empty means all of them.
+    ``stoppable``: the shop can do without it for a person, and does while a restriction
+    of processing is in force for them (GDPR art. 18, ``privacy.restrictions``).
     """
 
     purpose: str
     basis: str
     description: Text = ""
     fields: tuple[str, ...] = ()
+    stoppable: bool = False
 
 
 @dataclass(frozen=True)

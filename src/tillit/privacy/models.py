@@ -228,6 +228,7 @@ class AuditEvent(models.Model):
         RECTIFICATION = "rectification", _("data rectified")
         ERASURE = "erasure", _("erasure carried out")
         HOLD = "hold", _("legal hold set or lifted")
+        RESTRICTION = "restriction", _("restriction of processing placed or lifted")
         DISCLOSURE = "disclosure", _("disclosure recorded")
         CONSENT = "consent", _("consent recorded")
         RETENTION = "retention", _("retention sweep")
@@ -329,4 +330,4 @@ class RecipientNotice(models.Model):
 # The rights requests and the consent ledger live in their own modules; Django finds
 # their models here.
 from .consent_models import Consent, ConsentText  # noqa: E402, F401
-from .request_models import PrivacyRequest, RequestToken  # noqa: E402, F401
+from .request_models import PrivacyRequest, RequestToken, Restriction  # noqa: E402, F401

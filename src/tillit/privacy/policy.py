@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from . import taxonomy
+from . import restrictions, taxonomy
 from .datamap import Declaration, registry
 
 
@@ -113,6 +113,8 @@ class Policy:
     controllers: list[CompanyEntry]
     data_subjects: list[str]
     asked: list[AskedEntry] = field(default_factory=list)
+    # What a restriction of processing stops (GDPR art. 18): the map's stoppable uses.
+    stopped: list[str] = field(default_factory=list)
     version: str = field(default="")
 
     def as_dict(self) -> dict:
@@ -142,6 +144,7 @@ def build(language: str | None = None) -> Policy:
             controllers=[c for c in companies if c.role == taxonomy.CONTROLLER],
             data_subjects=_data_subjects(decls),
             asked=_asked(decls),
+            stopped=restrictions.stopped_texts(),
         )
     policy.version = digest(policy)
     return policy

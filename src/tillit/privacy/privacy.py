@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tillit.core.phone import same_mobile
 from tillit.privacy import datamap as dm
@@ -21,6 +22,7 @@ from .models import (
     Recipient,
     RecipientNotice,
     RequestToken,
+    Restriction,
 )
 
 
@@ -285,6 +287,30 @@ dm.declare(
     recipients=("hosting",),
 )
 
+dm.declare(
+    Restriction,
+    title=_("Restrictions of processing"),
+    subject=dm.Subject(user="user", email="email", kinds=("customer", "guest")),
+    fields={
+        "email": dm.Field("user.contact.email"),
+        "ground": dm.Field("user.content.private"),
+        "request": dm.Field("system.operations", dm.GENERATED),
+        "placed_at": dm.Field("system.operations", dm.GENERATED),
+        "placed_by": dm.Field("system.operations", dm.GENERATED),
+        "lifted_at": dm.Field("system.operations", dm.GENERATED),
+        "lifted_by": dm.Field("system.operations", dm.GENERATED),
+    },
+    uses=[dm.Use("essential.legal_obligation", dm.LEGAL_OBLIGATION,
+                 _("to keep your data but not use it while you asked us to, and to show "
+                   "that we did (GDPR art. 18)"))],
+    # In force until lifted; then kept as the proof of how the request was answered, as
+    # long as the request itself.
+    retention=dm.After("lifted_at", days=365 * 3, event=_("the restriction was lifted")),
+    on_erasure=dm.DELETE,
+    made_by={"placed_by": (), "lifted_by": ()},
+    recipients=("hosting",),
+)
+
 # Requests nobody verified go after a month; erasures that waited for open orders or a hold
 # are carried out once nothing stands in the way.
 retention.register_pass("unverified privacy requests", services.sweep_unverified)
@@ -299,8 +325,10 @@ dm.words(
           "records": _("records"), "disclosures": _("disclosures"),
           "deleted": _("deleted"), "anonymised": _("anonymised"), "kept": _("kept"),
           "recipient_notices": _("notices to recipients"), "override": _("override"),
-          "override_reason": _("reason for the override")},
+          "override_reason": _("reason for the override"), "ground": _("ground")},
     values={"change": {"added": _("added"), "changed": _("changed"), "deleted": _("deleted"),
-                       "set": _("set"), "lifted": _("lifted")},
+                       "set": _("set"), "lifted": _("lifted"),
+                       "placed": pgettext_lazy("restriction", "placed")},
+            "ground": {str(k): v for k, v in Restriction.Ground.choices},
             "channel": {str(k): v for k, v in PrivacyRequest.Channel.choices}},
 )

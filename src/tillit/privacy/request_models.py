@@ -1,9 +1,11 @@
-"""The rights requests' tables (P29–P33): each request with its one-month deadline, and
-the single-use links that confirm or fetch it. Re-exported by :mod:`tillit.privacy.models`."""
+"""The rights requests' tables (P29–P33): each request with its one-month deadline, the
+single-use links that confirm or fetch it, and the restrictions of processing in force
+(art. 18). Re-exported by :mod:`tillit.privacy.models`."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,3 +104,49 @@ class RequestToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} #{self.pk}"
+
+
+class Restriction(models.Model):
+    """A restriction of processing in force (GDPR art. 18): the person's data is kept but
+    not used for what the data map marks as stoppable (``Use.stoppable``: marketing,
+    suggestions from purchases); it does not stop what the law or the contract requires.
+    Staff place it on the desk, on one of the grounds of art. 18.1, usually answering the
+    person's request; they lift it when the ground has passed, and the person is told
+    both times by e-mail (art. 18.3, 19)."""
+
+    class Ground(models.TextChoices):
+        ACCURACY = "accuracy", _("the person contests the accuracy, while we check it "
+                                 "(art. 18.1 a)")
+        UNLAWFUL = "unlawful", _("the processing is unlawful and the person wants the data "
+                                 "kept, not erased (art. 18.1 b)")
+        CLAIM = "claim", _("the person needs the data for a legal claim (art. 18.1 c)")
+        OBJECTION = "objection", _("the person has objected, while we weigh it (art. 18.1 d)")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("customer"))
+    email = models.EmailField(_("e-mail of the person"), blank=True, db_index=True)
+    ground = models.CharField(_("ground"), max_length=20, choices=Ground.choices)
+    request = models.ForeignKey(PrivacyRequest, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("request"))
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("placed by"))
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True, db_index=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("lifted by"))
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        verbose_name = _("restriction of processing")
+        verbose_name_plural = _("restrictions of processing")
+        indexes = [models.Index(Upper("email"), name="privacy_restriction_email_ci")]
+        constraints = [models.CheckConstraint(
+            condition=~models.Q(user__isnull=True, email=""),
+            name="privacy_restriction_names_someone")]
+
+    def __str__(self) -> str:
+        return f"{self.get_ground_display()} #{self.pk}"

@@ -2,8 +2,9 @@
 verification, one-time export downloads, erasure with its confirmation e-mail. The engines
 live in ``export.py`` and ``erasure.py``; this module is the workflow around them.
 Rectification with its Art. 19 notices is in ``rectification.py``, legal holds in
-``holds.py``, disclosures staff record by hand in ``disclosures.py``; they are named here
-too, so callers have one place for the rights' writes.
+``holds.py``, restrictions of processing (art. 18) in ``restrictions.py``, disclosures
+staff record by hand in ``disclosures.py``; they are named here too, so callers have one
+place for the rights' writes.
 
 Links (e-mail verification, export download) are random tokens given to the requester once;
 only a SHA-256 digest is stored. Each works once and expires. :class:`LinkRefused` carries
@@ -51,6 +52,8 @@ from .rectification import (
 )
 from .request_links import find_token, new_token, usable
 from .requests import close_request, one_month_after, open_request, person_of
+from .restrictions import lift as lift_restriction
+from .restrictions import place as place_restriction
 from .waiting import (
     check_withdrawal,
     tell_waiting,
@@ -59,8 +62,9 @@ from .waiting import (
     withdraw_by_link,
 )
 
-__all__ = ["changed_fields", "check_withdrawal", "close_request", "lift_hold", "notice_done",
-           "one_month_after", "open_request", "person_of", "record_by_staff",
+__all__ = ["changed_fields", "check_withdrawal", "close_request", "lift_hold",
+           "lift_restriction", "notice_done", "one_month_after", "open_request", "person_of",
+           "place_restriction", "record_by_staff",
            "record_rectification", "record_self_service_change", "set_hold", "staff_rectify",
            "waiting_erasure", "withdraw", "withdraw_by_link"]
 

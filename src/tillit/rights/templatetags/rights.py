@@ -17,3 +17,14 @@ def waiting_erasure(user) -> dict | None:
     if req is None:
         return None
     return {"request": req, "reasons": reasons_now(Person.of(user))}
+
+
+@register.simple_tag
+def restriction_in_force(user) -> dict | None:
+    """The account's restriction of processing in force, and what it stops, or None."""
+    from tillit.privacy import restrictions
+
+    found = restrictions.in_force().filter(Person.of(user).q()).first()
+    if found is None:
+        return None
+    return {"restriction": found, "stopped": restrictions.stopped_texts()}
