@@ -73,7 +73,8 @@ def test_a_restriction_asked_for_placed_on_the_desk_stops_marketing_until_lifted
 
     # Staff put it in force on the person's desk page.
     page = staff_client.get(_desk(user)).content.decode()
-    assert "Begränsning av behandling" in page and "För att skicka erbjudanden via sms till dig" in page
+    assert "Begränsning av behandling" in page
+    assert "För att skicka erbjudanden via sms till dig" in page
     answer = _place(staff_client, user)
     assert answer.status_code == 302 and answer["Location"] == _desk(user)
     restriction = Restriction.objects.get(user=user)
