@@ -15,3 +15,13 @@ def send_campaign(staff_client):
         return campaign
 
     return send
+
+
+@pytest.fixture
+def empty_gateway():
+    """The SMS gateway emulator's store, empty before and after the test."""
+    from tillit.sms.emulator import store
+
+    store.clear()
+    yield
+    store.clear()

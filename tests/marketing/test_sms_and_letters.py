@@ -33,19 +33,12 @@ from tillit.privacy.models import Consent, Disclosure
 from tillit.sms import client as sms_client
 from tillit.sms.emulator import store
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_gateway")]
 
 SECRET = settings.TILLIT_SMS["callback_secret"]
 INCOMING = reverse("marketing:sms_incoming", args=[SECRET])
 DELIVERY = reverse("marketing:sms_delivery", args=[SECRET])
 CHOICES = reverse("marketing:choices")
-
-
-@pytest.fixture(autouse=True)
-def _empty_gateway():
-    store.clear()
-    yield
-    store.clear()
 
 
 def _says_yes_by_account_page(make_user, phone: str):

@@ -150,3 +150,18 @@ class Restriction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_ground_display()} #{self.pk}"
+
+    @property
+    def ground_for_person(self) -> str:
+        """The ground as the person is told it, in their own terms."""
+        return str(_GROUNDS_FOR_PERSON.get(self.ground, self.get_ground_display()))
+
+
+_GROUNDS_FOR_PERSON = {
+    Restriction.Ground.ACCURACY: _("you contest that your data are correct, and we check them "
+                                   "(art. 18.1 a)"),
+    Restriction.Ground.UNLAWFUL: _("you want the data kept instead of erased (art. 18.1 b)"),
+    Restriction.Ground.CLAIM: _("you need the data for a legal claim (art. 18.1 c)"),
+    Restriction.Ground.OBJECTION: _("you have objected, and we weigh your objection "
+                                    "(art. 18.1 d)"),
+}

@@ -26,6 +26,7 @@ from tillit.core import mail
 from .datamap import Person, registry
 from .ledger import audit
 from .models import AuditEvent, PrivacyRequest, Restriction
+from .requests import close_request
 
 
 def stoppable_uses() -> list:
@@ -58,9 +59,13 @@ def of(person: Person):
     return Restriction.objects.filter(person.q()).select_related("placed_by", "lifted_by")
 
 
+def current(who) -> Restriction | None:
+    """The person's restriction in force, if any."""
+    return in_force().filter(Person.of(who).q()).first()
+
+
 def is_restricted(who) -> bool:
-    person = Person.of(who)
-    return in_force().filter(person.q()).exists()
+    return in_force().filter(Person.of(who).q()).exists()
 
 
 def restricted_rows(user: str = "user", email: str = "email"):
@@ -86,8 +91,6 @@ def place(person: Person, *, ground: str, actor, req: PrivacyRequest | None = No
               subject_email=person.email, target=f"privacy.Restriction:{restriction.pk}",
               detail={"change": "placed", "ground": ground})
         if req is not None and not req.is_closed:
-            from .requests import close_request
-
             close_request(req, status=PrivacyRequest.Status.DONE, actor=actor,
                           note=str(Restriction.Ground(ground).label))
         _tell(restriction, "privacy/email/restriction_placed", language)

@@ -24,7 +24,7 @@ def restriction_in_force(user) -> dict | None:
     """The account's restriction of processing in force, and what it stops, or None."""
     from tillit.privacy import restrictions
 
-    found = restrictions.in_force().filter(Person.of(user).q()).first()
+    found = restrictions.current(user)
     if found is None:
         return None
     return {"restriction": found, "stopped": restrictions.stopped_texts()}
